@@ -1,0 +1,271 @@
+/// Why a line is not an ATOF event the bridge can use. The line is skipped and reported.
+public struct EventDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong and what to do about it.
+    public var reason: String
+
+    public init(_ reason: String) {
+        self.reason = reason
+    }
+
+    public var description: String { reason }
+}
+
+/// The result of decoding one line.
+public enum DecodedLine: Sendable, Hashable {
+    /// An event, with any warnings about it (it is still used).
+    case event(Event, warnings: [String])
+    /// A line of a known family that this reader cannot use (e.g. an unknown `kind`): it is
+    /// skipped and reported as a warning, not an error.
+    case skipped(warning: String)
+}
+
+extension Event {
+    /// The `kind` values of each family (case-sensitive).
+    static let kinds01: [String: Kind] = ["scope": .scopeStart, "mark": .mark]
+    static let kinds02: [String: Kind] = [
+        "ScopeStart": .scopeStart, "ScopeEnd": .scopeEnd, "Mark": .mark,
+        "StreamHeader": .streamHeader, "StreamHeaderEvent": .streamHeader,
+    ]
+
+    /// The top-level keys the model holds, per family; everything else is an unknown field.
+    static let knownKeys01: Set<String> = [
+        "kind", "atof_version", "uuid", "parent_uuid", "timestamp", "name", "data", "data_schema", "metadata",
+        "scope_category", "attributes", "category", "category_profile",
+    ]
+    static let knownKeys02: Set<String> = [
+        "kind", "schema_version", "uuid", "parent_uuid", "timestamp", "name", "data", "metadata",
+        "scope_type", "flags", "profile", "input", "output", "status", "error",
+    ]
+
+    /// Decodes one JSON-lines line (without its line break).
+    public static func decode(line: some Collection<UInt8>) throws(EventDecodingError) -> DecodedLine {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            throw EventDecodingError("not JSON (\(error)); each line must be one JSON object")
+        }
+        return try decode(value)
+    }
+
+    /// Decodes one parsed JSON value.
+    public static func decode(_ value: JSONValue) throws(EventDecodingError) -> DecodedLine {
+        guard case .object(let object) = value else {
+            throw EventDecodingError("not a JSON object; each line must be one ATOF event object")
+        }
+        let hasAtofVersion = object["atof_version"] != nil
+        let hasSchemaVersion = object["schema_version"] != nil
+        let kindValue = object["kind"]
+        guard let kindValue else {
+            if hasAtofVersion || hasSchemaVersion {
+                throw EventDecodingError("missing required field \"kind\"")
+            }
+            throw EventDecodingError("not an ATOF event: no \"kind\" and no \"atof_version\" or \"schema_version\"")
+        }
+        guard case .string(let kind) = kindValue else {
+            throw EventDecodingError("field \"kind\" must be a string")
+        }
+        if hasAtofVersion && hasSchemaVersion {
+            throw EventDecodingError("both \"atof_version\" and \"schema_version\" are present; an event has one")
+        }
+        if let kind01 = kinds01[kind] {
+            if hasSchemaVersion {
+                throw EventDecodingError("kind \"\(kind)\" is ATOF 0.1 but the line has \"schema_version\"; 0.1 uses \"atof_version\"")
+            }
+            return try decode01(object, kind: kind01)
+        }
+        if let kind02 = kinds02[kind] {
+            if hasAtofVersion {
+                throw EventDecodingError("kind \"\(kind)\" is ATOF 0.2 but the line has \"atof_version\"; 0.2 uses \"schema_version\"")
+            }
+            return try decode02(object, kind: kind02, spelling: kind)
+        }
+        if hasAtofVersion || hasSchemaVersion {
+            let version = hasAtofVersion ? "atof_version" : "schema_version"
+            return .skipped(warning: "unknown kind \"\(kind)\" (line has \(version)); skipped")
+        }
+        throw EventDecodingError("unknown kind \"\(kind)\" and no version field; not an ATOF event")
+    }
+
+    private static func decode01(_ object: JSONObject, kind: Kind) throws(EventDecodingError) -> DecodedLine {
+        let fields = FieldReader(object: object)
+        let version = try fields.version("atof_version")
+        var event = Event(
+            family: .v0_1, kind: kind, version: version,
+            uuid: try fields.uuid(), parentUUID: try fields.optionalString("parent_uuid"),
+            timestamp: try fields.timestamp(), name: try fields.requiredString("name")
+        )
+        event.data = fields.optional("data")
+        event.metadata = fields.optional("metadata")
+        if let schema = fields.optional("data_schema") {
+            guard case .object(let schemaObject) = schema,
+                case .string(let name)? = schemaObject["name"], case .string(let schemaVersion)? = schemaObject["version"]
+            else {
+                throw EventDecodingError("field \"data_schema\" must be null or an object with string \"name\" and \"version\"")
+            }
+            event.dataSchema = DataSchema(name: name, version: schemaVersion)
+        }
+        switch kind {
+        case .mark:
+            event.category = try fields.optionalString("category")
+            event.profile = try fields.optionalObject("category_profile")
+        default:
+            let phase = try fields.requiredString("scope_category")
+            switch phase {
+            case "start": event.kind = .scopeStart
+            case "end": event.kind = .scopeEnd
+            default:
+                throw EventDecodingError("field \"scope_category\" is \"\(phase)\"; it must be \"start\" or \"end\"")
+            }
+            event.category = try fields.requiredString("category")
+            event.flags = try fields.flags("attributes")
+            event.profile = try fields.optionalObject("category_profile")
+        }
+        event.unknownFields = object.filtered { !knownKeys01.contains($0) }
+        return .event(event, warnings: fields.warnings)
+    }
+
+    private static func decode02(_ object: JSONObject, kind: Kind, spelling: String) throws(EventDecodingError) -> DecodedLine {
+        var fields = FieldReader(object: object)
+        let version = try fields.version("schema_version")
+        var event = Event(
+            family: .v0_2, kind: kind, version: version,
+            uuid: try fields.uuid(), parentUUID: try fields.optionalString("parent_uuid"),
+            timestamp: try fields.timestamp(), name: try fields.requiredString("name")
+        )
+        event.headerSpelling = kind == .streamHeader ? spelling : nil
+        event.data = fields.optional("data")
+        event.metadata = fields.optional("metadata")
+        if kind == .scopeStart || kind == .scopeEnd {
+            let scopeType = try fields.requiredString("scope_type")
+            if scopeType.isEmpty { fields.warnings.append("\"scope_type\" is empty") }
+            event.category = scopeType
+            event.flags = try fields.flags("flags")
+            event.profile = try fields.optionalObject("profile")
+        }
+        if kind == .scopeStart {
+            event.input = fields.optional("input")
+        }
+        if kind == .scopeEnd {
+            event.output = fields.optional("output")
+            if let statusText = try fields.optionalString("status") {
+                event.status = Status(rawValue: statusText)
+                if case .other(let unknown) = event.status {
+                    fields.warnings.append("unknown status \"\(unknown)\"; expected ok, error or cancelled")
+                }
+            } else {
+                fields.warnings.append("ScopeEnd has no \"status\"; the span status is left unset")
+            }
+            if let errorValue = fields.optional("error") {
+                event.error = try decodeError(errorValue)
+            }
+            if event.status == .error && event.error == nil {
+                fields.warnings.append("status \"error\" without an \"error\" object")
+            }
+        }
+        event.unknownFields = object.filtered { !knownKeys02.contains($0) }
+        return .event(event, warnings: fields.warnings)
+    }
+
+    private static func decodeError(_ value: JSONValue) throws(EventDecodingError) -> ErrorInfo {
+        guard case .object(let object) = value else {
+            throw EventDecodingError("field \"error\" must be null or an object with \"type\" and \"message\"")
+        }
+        let type = object["type"]?.stringValue ?? ""
+        let message = object["message"]?.stringValue ?? ""
+        let stack = object["stack"]?.stringValue
+        let rest = object.filtered { !["type", "message", "stack"].contains($0) }
+        return ErrorInfo(type: type, message: message, stack: stack, unknownFields: rest)
+    }
+}
+
+extension JSONObject {
+    /// The members whose keys pass `isIncluded`, in order.
+    func filtered(_ isIncluded: (String) -> Bool) -> JSONObject {
+        JSONObject(members.filter { isIncluded($0.key) })
+    }
+}
+
+/// Reads typed fields from an event object, collecting warnings.
+private struct FieldReader {
+    let object: JSONObject
+    var warnings: [String] = []
+
+    /// A present, non-null value.
+    func optional(_ key: String) -> JSONValue? {
+        guard let value = object[key], !value.isNull else { return nil }
+        return value
+    }
+
+    func requiredString(_ key: String) throws(EventDecodingError) -> String {
+        guard let value = optional(key) else { throw EventDecodingError("missing required field \"\(key)\"") }
+        guard case .string(let text) = value else { throw EventDecodingError("field \"\(key)\" must be a string") }
+        return text
+    }
+
+    func optionalString(_ key: String) throws(EventDecodingError) -> String? {
+        guard let value = optional(key) else { return nil }
+        guard case .string(let text) = value else { throw EventDecodingError("field \"\(key)\" must be a string or null") }
+        return text
+    }
+
+    func optionalObject(_ key: String) throws(EventDecodingError) -> JSONValue? {
+        guard let value = optional(key) else { return nil }
+        guard case .object = value else { throw EventDecodingError("field \"\(key)\" must be an object or null") }
+        return value
+    }
+
+    func uuid() throws(EventDecodingError) -> String {
+        let uuid = try requiredString("uuid")
+        guard !uuid.isEmpty else { throw EventDecodingError("field \"uuid\" is empty") }
+        return uuid
+    }
+
+    func version(_ key: String) throws(EventDecodingError) -> String {
+        let version = try requiredString(key)
+        let parts = version.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let major = Int(parts[0]), Int(parts[1]) != nil else {
+            throw EventDecodingError("field \"\(key)\" is \"\(version)\"; it must be MAJOR.MINOR such as \"0.1\"")
+        }
+        guard major == 0 else {
+            throw EventDecodingError("unsupported major version \(major) in \"\(key)\": \"\(version)\"; this reader supports 0.x")
+        }
+        return version
+    }
+
+    func timestamp() throws(EventDecodingError) -> Timestamp {
+        guard let value = optional("timestamp") else { throw EventDecodingError("missing required field \"timestamp\"") }
+        do {
+            switch value {
+            case .string(let text):
+                return try Timestamp(rfc3339: text)
+            case .number(let number):
+                guard number.isInteger else {
+                    throw EventDecodingError("timestamp \(number.text) is not an integer; use integer epoch microseconds or RFC 3339")
+                }
+                guard let micros = number.int64Value else { throw TimestampError.outOfRange(number.text) }
+                return try Timestamp(epochMicroseconds: micros)
+            default:
+                throw EventDecodingError("field \"timestamp\" must be an RFC 3339 string or integer epoch microseconds")
+            }
+        } catch let error as EventDecodingError {
+            throw error
+        } catch let error as TimestampError {
+            throw EventDecodingError(error.description)
+        } catch {
+            throw EventDecodingError("invalid timestamp")
+        }
+    }
+
+    func flags(_ key: String) throws(EventDecodingError) -> [String] {
+        guard let value = optional(key) else { return [] }
+        guard case .array(let elements) = value else { throw EventDecodingError("field \"\(key)\" must be an array of strings") }
+        var flags: [String] = []
+        flags.reserveCapacity(elements.count)
+        for element in elements {
+            guard case .string(let flag) = element else { throw EventDecodingError("field \"\(key)\" must contain only strings") }
+            flags.append(flag)
+        }
+        return flags
+    }
+}

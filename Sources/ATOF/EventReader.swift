@@ -1,0 +1,52 @@
+/// Reads ATOF events from a JSON-lines input: every good line becomes an event, every bad line a
+/// ``Diagnostic`` with its line number, and reading goes on after it.
+public struct EventReader: ~Copyable {
+    /// One thing read from the input.
+    public enum Item {
+        /// A usable event and its 1-based line number.
+        case event(Event, line: Int)
+        /// A problem with a line (an error: the line was skipped; a warning: it was used or skipped harmlessly).
+        case diagnostic(Diagnostic)
+    }
+
+    private let lines: JSONLReader
+
+    /// The input's name in diagnostics.
+    public var source: String { lines.source }
+
+    /// Reads a file; `-` reads standard input.
+    public init(path: String) throws(InputError) {
+        lines = try JSONLReader(path: path)
+    }
+
+    /// Reads from lines already opened.
+    public init(lines: consuming JSONLReader) {
+        self.lines = lines
+    }
+
+    /// Calls `body` with each event and each diagnostic, in input order. Blank lines are ignored.
+    /// Throws ``InputError`` when the input cannot be read, or what `body` throws.
+    public func forEach(_ body: (Item) throws -> Void) throws {
+        let source = lines.source
+        try lines.forEachLine { line in
+            guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+            do {
+                switch try Event.decode(line: line.bytes) {
+                case .event(let event, let warnings):
+                    for warning in warnings {
+                        try body(.diagnostic(Diagnostic(severity: .warning, source: source, line: line.number, message: warning)))
+                    }
+                    try body(.event(event, line: line.number))
+                case .skipped(let warning):
+                    try body(.diagnostic(Diagnostic(severity: .warning, source: source, line: line.number, message: warning)))
+                }
+            } catch let error as EventDecodingError {
+                var message = error.reason
+                if !line.isTerminated {
+                    message = "the last line is cut off (no line break at the end of the input; was the writer stopped?): " + message
+                }
+                try body(.diagnostic(Diagnostic(severity: .error, source: source, line: line.number, message: message + "; line skipped")))
+            }
+        }
+    }
+}

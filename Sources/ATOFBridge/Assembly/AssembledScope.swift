@@ -1,0 +1,82 @@
+import ATOF
+
+/// What the assembler hands to the mapper for one span: the paired events, the marks that fall
+/// inside it, the resolved ids and the anomalies found while pairing.
+public struct AssembledScope: Sendable, Hashable {
+    /// Pairing anomalies, written as `atof.*` markers (only when they apply).
+    public struct Anomalies: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        /// No end was seen; the end was synthesized (`atof.unended`).
+        public static let unended = Anomalies(rawValue: 1 << 0)
+        /// An end without a start (`atof.unmatched_end`).
+        public static let unmatchedEnd = Anomalies(rawValue: 1 << 1)
+        /// A second start for a uuid whose first start was still unpaired (`atof.duplicate_start`).
+        public static let duplicateStart = Anomalies(rawValue: 1 << 2)
+        /// The end was stamped before the start; end := start (`atof.clock_skew`).
+        public static let clockSkew = Anomalies(rawValue: 1 << 3)
+    }
+
+    /// The span's ids.
+    public struct Identity: Sendable, Hashable {
+        public var traceID: TraceID
+        public var spanID: SpanID
+        /// The parent span when the parent scope is known (or joined through `traceparent`).
+        public var parentSpanID: SpanID?
+        /// The `tracestate` of a joined W3C trace.
+        public var traceState: String?
+        /// W3C trace flags (bit 0 = sampled) and the remote-parent bits, as OTLP `Span.flags`.
+        public var flags: UInt32
+
+        public init(traceID: TraceID, spanID: SpanID, parentSpanID: SpanID? = nil, traceState: String? = nil, flags: UInt32 = 0x01) {
+            self.traceID = traceID
+            self.spanID = spanID
+            self.parentSpanID = parentSpanID
+            self.traceState = traceState
+            self.flags = flags
+        }
+    }
+
+    /// The start event; `nil` for an unmatched end.
+    public var start: Event?
+    /// The end event; `nil` when the scope never ended (or for a duplicate start).
+    public var end: Event?
+    /// Marks whose parent is this scope and whose time lies inside it, in time order.
+    public var marks: [Event]
+    /// The resolved ids.
+    public var identity: Identity
+    /// Span start time, ns since the epoch.
+    public var startTime: Int64
+    /// Span end time, ns since the epoch (never before ``startTime``).
+    public var endTime: Int64
+    /// Anomalies found while pairing.
+    public var anomalies: Anomalies
+
+    public init(start: Event?, end: Event?, marks: [Event] = [], identity: Identity, startTime: Int64, endTime: Int64, anomalies: Anomalies = []) {
+        self.start = start
+        self.end = end
+        self.marks = marks
+        self.identity = identity
+        self.startTime = startTime
+        self.endTime = endTime
+        self.anomalies = anomalies
+    }
+
+    /// The event that describes the scope: the start, or the end when there is no start.
+    public var describingEvent: Event? { start ?? end }
+}
+
+/// A mark that does not fall inside an open parent scope: it becomes a zero-duration span
+/// `mark:<name>` with `atof.mark.orphan = true`.
+public struct OrphanMark: Sendable, Hashable {
+    /// The mark event.
+    public var mark: Event
+    /// Its ids: in the parent's trace as its child when the parent scope is known, else a root.
+    public var identity: AssembledScope.Identity
+
+    public init(mark: Event, identity: AssembledScope.Identity) {
+        self.mark = mark
+        self.identity = identity
+    }
+}
