@@ -22,7 +22,12 @@ struct ScopePairing: Sendable {
     private(set) var openStart: SourcedEvent?
     private(set) var openOccurrence = 0
     private(set) var heldEnds: [SourcedEvent] = []
-    private(set) var occurrences = 0
+    private(set) var occurrences: Int
+
+    /// Starts counting after `occurrences` earlier uses of the uuid.
+    init(occurrences: Int = 0) {
+        self.occurrences = occurrences
+    }
 
     mutating func feed(_ sourced: SourcedEvent) -> Outcome {
         switch sourced.event.kind {

@@ -1,0 +1,34 @@
+# atof-bridge: `make demo` and `make test` are the whole set-up on a fresh Debian machine.
+SHELL := /bin/bash
+SWIFT_FLAGS ?=
+BIN := .build/debug/atof-bridge
+OUT := out
+
+.PHONY: deps build demo test proto-check swift-test cli-test clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	swift build $(SWIFT_FLAGS)
+
+# The main job on an embedded default: convert and validate a real NeMo Relay log.
+demo: build
+	@mkdir -p $(OUT)
+	$(BIN) validate Tests/Fixtures/nemo-relay-scopes-tools-marks.jsonl
+	$(BIN) convert Tests/Fixtures/nemo-relay-llm-calls.jsonl --to otlp-json -o $(OUT)/demo.otlp.jsonl
+	@echo "demo: OTLP/JSON spans written to $(OUT)/demo.otlp.jsonl"
+
+proto-check: deps
+	bash scripts/generate-proto.sh --check
+
+swift-test: deps
+	swift test $(SWIFT_FLAGS)
+
+cli-test: build
+	bash scripts/cli-test.sh $(BIN)
+
+test: proto-check swift-test cli-test
+
+clean:
+	rm -rf .build $(OUT)

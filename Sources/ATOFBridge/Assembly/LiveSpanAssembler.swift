@@ -1,0 +1,310 @@
+import ATOF
+
+/// Pairs events fed one at a time (in-process, or a followed file) into spans, in bounded memory.
+///
+/// A span is handed out as soon as its end arrives. What "known" means is judged by what has
+/// arrived so far (span-mapping.md §2): a parent is known while it is open or in the bounded index
+/// of recently ended scopes. Bounds:
+/// - at most ``Limits/maximumOpenScopes`` open scopes; past it the oldest is exported as unended;
+/// - the last ``Limits/recentlyEndedCapacity`` ended scopes are remembered for late children and marks;
+/// - an end without a start is held until a start arrives, until events ``Limits/unmatchedEndGrace``
+///   nanoseconds newer have been seen, or until ``Limits/maximumHeldEnds`` are held (oldest first).
+public struct LiveSpanAssembler: Sendable {
+    /// Memory bounds of live assembly.
+    public struct Limits: Sendable, Hashable {
+        /// Open scopes kept before the oldest is exported as unended. Default 65,536.
+        public var maximumOpenScopes: Int
+        /// Ended scopes remembered for late children and marks. Default 65,536.
+        public var recentlyEndedCapacity: Int
+        /// Ends without a start held at once. Default 4,096.
+        public var maximumHeldEnds: Int
+        /// How much newer (event time, ns) the input must get before a held end is given up. Default 5 s.
+        public var unmatchedEndGrace: Int64
+
+        public init(maximumOpenScopes: Int = 65_536, recentlyEndedCapacity: Int = 65_536, maximumHeldEnds: Int = 4_096, unmatchedEndGrace: Int64 = 5_000_000_000) {
+            self.maximumOpenScopes = max(1, maximumOpenScopes)
+            self.recentlyEndedCapacity = max(1, recentlyEndedCapacity)
+            self.maximumHeldEnds = max(1, maximumHeldEnds)
+            self.unmatchedEndGrace = max(0, unmatchedEndGrace)
+        }
+    }
+
+    private struct OpenScope: Sendable {
+        var start: SourcedEvent
+        var occurrence: Int
+        var sequence: Int
+        var traceID: TraceID
+        var traceContext: TraceContext?
+        var marks: [Event] = []
+        var latest: Int64
+    }
+
+    private struct EndedScope: Sendable {
+        var spanID: SpanID
+        var traceID: TraceID
+        var occurrences: Int
+    }
+
+    /// The bounds in force.
+    public let limits: Limits
+    /// The input's name, for diagnostics.
+    public let source: String
+    /// Counts and diagnostics so far. Diagnostics are kept only until ``takeDiagnostics()``.
+    public private(set) var report = AssemblyReport()
+
+    private var open: [String: OpenScope] = [:]
+    private var openOrder: [(uuid: String, sequence: Int)] = []
+    private var openOrderHead = 0
+    private var pairings: [String: ScopePairing] = [:]
+    private var heldOrder: [String] = []
+    private var ended: [String: EndedScope] = [:]
+    private var endedOrder: [String] = []
+    private var endedOrderHead = 0
+    private var sequence = 0
+    private var latestSeen: Int64 = .min
+
+    public init(limits: Limits = Limits(), source: String = "<live>") {
+        self.limits = limits
+        self.source = source
+    }
+
+    /// The number of scopes open now.
+    public var openScopeCount: Int { open.count }
+
+    /// Takes the diagnostics gathered since the last call.
+    public mutating func takeDiagnostics() -> [Diagnostic] {
+        defer { report.diagnostics.removeAll() }
+        return report.diagnostics
+    }
+
+    /// Feeds one event; returns what became ready to export.
+    public mutating func receive(_ sourced: SourcedEvent) -> [AssembledItem] {
+        let event = sourced.event
+        var ready: [AssembledItem] = []
+        latestSeen = max(latestSeen, event.timestamp.nanosecondsSinceEpoch)
+        noteLatest(in: event.parentUUID, time: event.timestamp.nanosecondsSinceEpoch)
+        switch event.kind {
+        case .streamHeader:
+            report.streamHeaders += 1
+        case .mark:
+            ready.append(contentsOf: receiveMark(sourced))
+        case .scopeStart, .scopeEnd:
+            ready.append(contentsOf: receiveScope(sourced))
+        }
+        ready.append(contentsOf: expireHeldEnds())
+        while open.count > limits.maximumOpenScopes, let oldest = oldestOpenUUID() {
+            ready.append(contentsOf: exportUnended(oldest))
+        }
+        return ready
+    }
+
+    /// Ends live assembly (shutdown or end of input): open scopes are exported as unended and held
+    /// ends as unmatched.
+    public mutating func finish() -> [AssembledItem] {
+        var ready: [AssembledItem] = []
+        while let oldest = oldestOpenUUID() {
+            ready.append(contentsOf: exportUnended(oldest))
+        }
+        for uuid in heldOrder {
+            ready.append(contentsOf: releaseHeld(uuid))
+        }
+        heldOrder.removeAll()
+        return ready
+    }
+
+    // MARK: - Scopes
+
+    private mutating func receiveScope(_ sourced: SourcedEvent) -> [AssembledItem] {
+        let uuid = sourced.event.uuid
+        var pairing = pairings[uuid] ?? ScopePairing(occurrences: ended[uuid]?.occurrences ?? 0)
+        let outcome = pairing.feed(sourced)
+        pairings[uuid] = pairing
+        var ready: [AssembledItem] = []
+        switch outcome {
+        case .opened(let occurrence):
+            let (traceID, context) = traceOrigin(for: sourced.event)
+            sequence += 1
+            open[uuid] = OpenScope(
+                start: sourced, occurrence: occurrence, sequence: sequence, traceID: traceID, traceContext: context,
+                latest: sourced.event.timestamp.nanosecondsSinceEpoch)
+            openOrder.append((uuid, sequence))
+        case .paired(let start, let end, let occurrence, let clockSkew):
+            let opened = open.removeValue(forKey: uuid)
+            let startTime = start.event.timestamp.nanosecondsSinceEpoch
+            var anomalies: AssembledScope.Anomalies = []
+            if clockSkew {
+                anomalies.insert(.clockSkew)
+                report.clockSkews += 1
+                report.diagnostics.append(warning(end, "end of \"\(end.event.name)\" (\(uuid)) is stamped before its start; end time set to the start time (atof.clock_skew)"))
+            }
+            let identity = resolveIdentity(uuid: uuid, occurrence: occurrence, event: start.event, opened: opened)
+            ready.append(.scope(AssembledScope(
+                start: start.event, end: end.event, marks: opened?.marks ?? [], identity: identity,
+                startTime: startTime, endTime: max(startTime, end.event.timestamp.nanosecondsSinceEpoch), anomalies: anomalies)))
+            remember(uuid, identity: identity, occurrences: pairing.occurrences)
+            dropPairingIfIdle(uuid)
+        case .duplicate(let start, let occurrence, let first):
+            report.duplicateStarts += 1
+            let firstLine = first.line.map { " (line \($0))" } ?? ""
+            report.diagnostics.append(warning(start, "second start for uuid \(uuid) while the first\(firstLine) is still open; exported as a separate zero-duration span (atof.duplicate_start)"))
+            let identity = resolveIdentity(uuid: uuid, occurrence: occurrence, event: start.event, opened: nil)
+            let time = start.event.timestamp.nanosecondsSinceEpoch
+            ready.append(.scope(AssembledScope(start: start.event, end: nil, identity: identity, startTime: time, endTime: time, anomalies: .duplicateStart)))
+        case .held:
+            heldOrder.append(uuid)
+        }
+        return ready
+    }
+
+    private mutating func exportUnended(_ uuid: String) -> [AssembledItem] {
+        guard var pairing = pairings[uuid], let (start, occurrence) = pairing.releaseOpenStart(), let opened = open.removeValue(forKey: uuid) else {
+            open.removeValue(forKey: uuid)
+            return []
+        }
+        pairings[uuid] = pairing
+        report.unended += 1
+        report.diagnostics.append(warning(start, "scope \"\(start.event.name)\" (\(uuid)) never ended; exported with status ERROR and atof.unended"))
+        let identity = resolveIdentity(uuid: uuid, occurrence: occurrence, event: start.event, opened: opened)
+        let startTime = start.event.timestamp.nanosecondsSinceEpoch
+        remember(uuid, identity: identity, occurrences: pairing.occurrences)
+        dropPairingIfIdle(uuid)
+        return [.scope(AssembledScope(
+            start: start.event, end: nil, marks: opened.marks, identity: identity,
+            startTime: startTime, endTime: max(startTime, opened.latest), anomalies: .unended))]
+    }
+
+    private mutating func expireHeldEnds() -> [AssembledItem] {
+        var ready: [AssembledItem] = []
+        while let first = heldOrder.first {
+            let held = pairings[first]?.heldEnds.first
+            let tooOld = held.map { latestSeen - $0.event.timestamp.nanosecondsSinceEpoch > limits.unmatchedEndGrace } ?? true
+            guard tooOld || heldOrder.count > limits.maximumHeldEnds else { break }
+            heldOrder.removeFirst()
+            ready.append(contentsOf: releaseHeld(first))
+        }
+        return ready
+    }
+
+    private mutating func releaseHeld(_ uuid: String) -> [AssembledItem] {
+        guard var pairing = pairings[uuid] else { return [] }
+        let released = pairing.releaseHeldEnds()
+        pairings[uuid] = pairing
+        var ready: [AssembledItem] = []
+        for (end, occurrence) in released {
+            report.unmatchedEnds += 1
+            report.diagnostics.append(warning(end, "end of \"\(end.event.name)\" (\(uuid)) has no start; exported as a zero-duration span (atof.unmatched_end)"))
+            let identity = resolveIdentity(uuid: uuid, occurrence: occurrence, event: end.event, opened: nil)
+            let time = end.event.timestamp.nanosecondsSinceEpoch
+            ready.append(.scope(AssembledScope(start: nil, end: end.event, identity: identity, startTime: time, endTime: time, anomalies: .unmatchedEnd)))
+            remember(uuid, identity: identity, occurrences: pairing.occurrences)
+        }
+        dropPairingIfIdle(uuid)
+        return ready
+    }
+
+    private mutating func dropPairingIfIdle(_ uuid: String) {
+        if let pairing = pairings[uuid], pairing.openStart == nil, pairing.heldEnds.isEmpty {
+            pairings.removeValue(forKey: uuid)
+        }
+    }
+
+    // MARK: - Marks
+
+    private mutating func receiveMark(_ sourced: SourcedEvent) -> [AssembledItem] {
+        let mark = sourced.event
+        let time = mark.timestamp.nanosecondsSinceEpoch
+        if let parent = mark.parentUUID, let scope = open[parent], time >= scope.start.event.timestamp.nanosecondsSinceEpoch {
+            open[parent]?.marks.append(mark)
+            report.attachedMarks += 1
+            return []
+        }
+        report.orphanMarks += 1
+        let spanID = SpanIdentity.spanID(uuid: mark.uuid)
+        if let parent = mark.parentUUID, let parentIDs = knownIdentity(of: parent) {
+            return [.orphanMark(OrphanMark(mark: mark, identity: .init(traceID: parentIDs.traceID, spanID: spanID, parentSpanID: parentIDs.spanID, flags: AssembledScope.Identity.localFlags)))]
+        }
+        return [.orphanMark(OrphanMark(mark: mark, identity: .init(traceID: SpanIdentity.traceID(uuid: mark.uuid), spanID: spanID, flags: AssembledScope.Identity.localFlags)))]
+    }
+
+    // MARK: - Identity
+
+    /// The trace a new scope belongs to: its known parent's, else its own (or a joined W3C trace).
+    private func traceOrigin(for event: Event) -> (TraceID, TraceContext?) {
+        if let parent = event.parentUUID, parent != event.uuid, let known = knownIdentity(of: parent) {
+            return (known.traceID, nil)
+        }
+        if let context = TraceContext(metadata: event.metadata) {
+            return (context.traceID, context)
+        }
+        return (SpanIdentity.traceID(uuid: event.uuid), nil)
+    }
+
+    private func knownIdentity(of uuid: String) -> (traceID: TraceID, spanID: SpanID)? {
+        if let scope = open[uuid] {
+            return (scope.traceID, SpanIdentity.spanID(uuid: uuid, occurrence: scope.occurrence))
+        }
+        if let scope = ended[uuid] {
+            return (scope.traceID, scope.spanID)
+        }
+        return nil
+    }
+
+    private func resolveIdentity(uuid: String, occurrence: Int, event: Event, opened: OpenScope?) -> AssembledScope.Identity {
+        let spanID = SpanIdentity.spanID(uuid: uuid, occurrence: occurrence)
+        if let parent = event.parentUUID, parent != uuid, let known = knownIdentity(of: parent) {
+            return .init(traceID: known.traceID, spanID: spanID, parentSpanID: known.spanID, flags: AssembledScope.Identity.localFlags)
+        }
+        let (traceID, context) = opened.map { ($0.traceID, $0.traceContext) } ?? traceOrigin(for: event)
+        if let context {
+            return .init(traceID: traceID, spanID: spanID, parentSpanID: context.parentSpanID, traceState: context.traceState, flags: context.spanFlags)
+        }
+        return .init(traceID: traceID, spanID: spanID, flags: AssembledScope.Identity.localFlags)
+    }
+
+    private mutating func remember(_ uuid: String, identity: AssembledScope.Identity, occurrences: Int) {
+        if ended[uuid] == nil { endedOrder.append(uuid) }
+        let primarySpanID = ended[uuid]?.spanID ?? (occurrences <= 1 ? identity.spanID : SpanIdentity.spanID(uuid: uuid))
+        ended[uuid] = EndedScope(spanID: primarySpanID, traceID: identity.traceID, occurrences: occurrences)
+        while ended.count > limits.recentlyEndedCapacity, endedOrderHead < endedOrder.count {
+            ended.removeValue(forKey: endedOrder[endedOrderHead])
+            endedOrderHead += 1
+        }
+        if endedOrderHead > 4096, endedOrderHead * 2 > endedOrder.count {
+            endedOrder.removeFirst(endedOrderHead)
+            endedOrderHead = 0
+        }
+    }
+
+    // MARK: - Bookkeeping
+
+    private mutating func oldestOpenUUID() -> String? {
+        while openOrderHead < openOrder.count {
+            let entry = openOrder[openOrderHead]
+            if let scope = open[entry.uuid], scope.sequence == entry.sequence {
+                return entry.uuid
+            }
+            openOrderHead += 1
+            if openOrderHead > 4096, openOrderHead * 2 > openOrder.count {
+                openOrder.removeFirst(openOrderHead)
+                openOrderHead = 0
+            }
+        }
+        return nil
+    }
+
+    /// Raises the subtree end time of every open ancestor (for unended scopes).
+    private mutating func noteLatest(in parent: String?, time: Int64) {
+        var next = parent
+        var hops = 0
+        while let uuid = next, hops < ScopeGraph.maximumDepth, let scope = open[uuid] {
+            if scope.latest >= time { break }
+            open[uuid]?.latest = time
+            next = scope.start.event.parentUUID
+            hops += 1
+        }
+    }
+
+    private func warning(_ sourced: SourcedEvent, _ message: String) -> Diagnostic {
+        Diagnostic(severity: .warning, source: source, line: sourced.line, message: message)
+    }
+}

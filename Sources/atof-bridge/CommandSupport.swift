@@ -1,0 +1,77 @@
+import ATOF
+import ATOFBridge
+import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Options shared by the commands that map events to spans.
+struct MappingFlags: ParsableArguments {
+    @Option(help: "service.name of the resource (default: OTEL_SERVICE_NAME, else unknown_service:atof-bridge).")
+    var serviceName: String?
+
+    @Flag(help: "Leave payloads, messages and tool arguments out of the spans.")
+    var noContent = false
+
+    @Option(help: "Cut attribute values longer than this many characters (default: no limit).")
+    var maxAttributeLength: Int?
+
+    var environment: [String: String] { ProcessEnvironment.current }
+
+    var mapper: SpanMapper {
+        var options = MappingOptions.fromEnvironment(environment)
+        if noContent { options.captureContent = false }
+        if let maxAttributeLength { options.maximumAttributeValueLength = maxAttributeLength }
+        return SpanMapper(options: options)
+    }
+
+    func batch(spans: [Span]) -> SpanBatch {
+        let detected = Resource.make(serviceName: serviceName, environment: environment, processName: "atof-bridge")
+        for warning in detected.warnings { printError("atof-bridge: warning: \(warning)") }
+        return SpanBatch(resource: detected.resource, spans: spans)
+    }
+}
+
+enum ProcessEnvironment {
+    static var current: [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
+
+func printError(_ text: String) {
+    let line = Array((text + "\n").utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+/// Reads and converts, turning an unreadable input into a clear error.
+func runConversion(input: String, mapping: MappingFlags) throws -> OfflineConversion {
+    do {
+        return try OfflineConversion(path: input, mapper: mapping.mapper)
+    } catch let error as InputError {
+        throw ValidationError(error.description)
+    }
+}
+
+/// The short summary on stderr; bad lines are listed unless `verbose` already printed them.
+func printSummary(_ conversion: OfflineConversion, verbose: Bool) {
+    if !verbose {
+        for diagnostic in conversion.diagnostics where diagnostic.severity == .error {
+            printError(diagnostic.description)
+        }
+    }
+    printError(
+        "atof-bridge: \(conversion.eventCount) events, \(conversion.spans.count) spans, "
+            + "\(conversion.badLineCount) bad lines, \(conversion.warningCount) warnings")
+}

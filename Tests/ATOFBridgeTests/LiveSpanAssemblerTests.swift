@@ -1,0 +1,107 @@
+import ATOF
+import Testing
+
+@testable import ATOFBridge
+
+@Suite struct LiveSpanAssemblerTests {
+    typealias E = TestEvents
+
+    func feed(_ assembler: inout LiveSpanAssembler, _ events: [Event]) -> [AssembledItem] {
+        events.flatMap { assembler.receive(SourcedEvent($0)) }
+    }
+
+    @Test func exportsASpanWhenItsEndArrivesWithMarksAttached() {
+        var assembler = LiveSpanAssembler()
+        let early = feed(&assembler, [E.start("p", at: 0), E.mark("m", parent: "p", at: 0.5), E.start("c", parent: "p", at: 1)])
+        #expect(early.isEmpty)
+        let child = E.scopes(feed(&assembler, [E.end("c", parent: "p", at: 2)]))
+        let parent = E.scopes(feed(&assembler, [E.end("p", at: 3)]))
+        #expect(child.count == 1 && parent.count == 1)
+        #expect(child[0].identity.parentSpanID == parent[0].identity.spanID)
+        #expect(child[0].identity.traceID == parent[0].identity.traceID)
+        #expect(parent[0].marks.map(\.uuid) == ["m"])
+        #expect(assembler.openScopeCount == 0)
+    }
+
+    @Test func aLateMarkForAnExportedSpanBecomesItsChildSpan() {
+        var assembler = LiveSpanAssembler()
+        let parent = E.scopes(feed(&assembler, [E.start("p", at: 0), E.end("p", at: 1)]))
+        let late = E.orphans(feed(&assembler, [E.mark("m", parent: "p", at: 0.5)]))
+        #expect(late.count == 1)
+        #expect(late[0].identity.parentSpanID == parent[0].identity.spanID)
+        #expect(late[0].identity.traceID == parent[0].identity.traceID)
+    }
+
+    @Test func theOldestOpenScopeIsExportedAsUnendedPastTheBound() {
+        var assembler = LiveSpanAssembler(limits: .init(maximumOpenScopes: 100))
+        var exported: [AssembledScope] = []
+        for index in 0..<1_000 {
+            exported += E.scopes(assembler.receive(SourcedEvent(E.start("s\(index)", at: Double(index)))))
+            #expect(assembler.openScopeCount <= 100)
+        }
+        #expect(exported.count == 900)
+        #expect(exported.first?.start?.uuid == "s0")
+        #expect(exported.allSatisfy { $0.anomalies == .unended })
+        #expect(E.scopes(assembler.finish()).count == 100)
+        #expect(assembler.report.unended == 1_000)
+    }
+
+    @Test func anUnendedScopeEndsAtItsLatestDescendantEvent() throws {
+        var assembler = LiveSpanAssembler()
+        _ = feed(&assembler, [E.start("a", at: 0), E.start("b", parent: "a", at: 1), E.end("b", parent: "a", at: 4), E.mark("m", parent: "a", at: 7)])
+        let unended = try #require(E.scopes(assembler.finish()).first)
+        #expect(unended.anomalies == .unended)
+        #expect(unended.endTime == E.time(7).nanosecondsSinceEpoch)
+    }
+
+    @Test func aHeldEndPairsWithAStartThatArrivesLate() {
+        var assembler = LiveSpanAssembler()
+        #expect(feed(&assembler, [E.end("x", at: 2)]).isEmpty)
+        let paired = E.scopes(feed(&assembler, [E.start("x", at: 1)]))
+        #expect(paired.count == 1)
+        #expect(paired[0].anomalies == [])
+        #expect(paired[0].endTime == E.time(2).nanosecondsSinceEpoch)
+    }
+
+    @Test func aHeldEndIsGivenUpAfterTheGracePeriod() {
+        var assembler = LiveSpanAssembler(limits: .init(unmatchedEndGrace: 1_000_000_000))
+        #expect(feed(&assembler, [E.end("x", at: 0)]).isEmpty)
+        #expect(feed(&assembler, [E.mark("m", parent: nil, at: 0.5)]).count == 1)
+        let released = E.scopes(feed(&assembler, [E.mark("m2", parent: nil, at: 2)]))
+        #expect(released.count == 1)
+        #expect(released[0].anomalies == .unmatchedEnd)
+        #expect(assembler.report.unmatchedEnds == 1)
+    }
+
+    @Test func aDuplicateStartIsExportedAtOnce() {
+        var assembler = LiveSpanAssembler()
+        _ = feed(&assembler, [E.start("d", at: 0)])
+        let duplicate = E.scopes(feed(&assembler, [E.start("d", at: 1)]))
+        #expect(duplicate.count == 1 && duplicate[0].anomalies == .duplicateStart)
+        #expect(duplicate[0].identity.spanID == SpanIdentity.spanID(uuid: "d#2"))
+        let owner = E.scopes(feed(&assembler, [E.end("d", at: 2)]))
+        #expect(owner[0].identity.spanID == SpanIdentity.spanID(uuid: "d"))
+    }
+
+    @Test func theRecentIndexIsBounded() {
+        var assembler = LiveSpanAssembler(limits: .init(recentlyEndedCapacity: 10))
+        for index in 0..<100 {
+            _ = feed(&assembler, [E.start("s\(index)", at: Double(index)), E.end("s\(index)", at: Double(index) + 0.5)])
+        }
+        // s0 is long forgotten: its late mark is a root of its own; s99 is remembered.
+        let forgotten = E.orphans(feed(&assembler, [E.mark("m0", parent: "s0", at: 0.2)]))
+        let remembered = E.orphans(feed(&assembler, [E.mark("m99", parent: "s99", at: 99.2)]))
+        #expect(forgotten[0].identity.parentSpanID == nil)
+        #expect(remembered[0].identity.parentSpanID == SpanIdentity.spanID(uuid: "s99"))
+    }
+
+    @Test func liveAndOfflineAgreeOnAWellOrderedInput() {
+        let events = [
+            E.start("a", at: 0), E.start("b", parent: "a", at: 1), E.mark("m", parent: "b", at: 1.5), E.end("b", parent: "a", at: 2), E.end("a", at: 3),
+        ]
+        var assembler = LiveSpanAssembler()
+        let live = E.scopes(feed(&assembler, events) + assembler.finish())
+        let offline = E.scopes(SpanAssembler().assemble(E.sourced(events)).items)
+        #expect(Set(live) == Set(offline))
+    }
+}

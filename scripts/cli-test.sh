@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# End-to-end checks of the atof-bridge command line on the real NeMo Relay fixtures, with every
+# OTLP byte decoded independently by Python's official opentelemetry-proto.
+# Usage: scripts/cli-test.sh PATH-TO-atof-bridge
+set -euo pipefail
+bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+py="$(bash scripts/python-env.sh)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+"$py" scripts/verify_otlp.py selftest >/dev/null && pass "verifier rejects a broken line" || fail "verifier selftest"
+
+for fixture in Tests/Fixtures/nemo-relay-*.jsonl; do
+  name="$(basename "$fixture" .jsonl)"
+  python3 scripts/expected_spans.py "$fixture" >"$work/$name.expect.json"
+  "$bin" convert "$fixture" --to otlp-json -o "$work/$name.otlp.jsonl" 2>"$work/$name.log" || { fail "$name: convert json"; cat "$work/$name.log" >&2; continue; }
+  "$bin" convert "$fixture" --to otlp-proto -o "$work/$name.pb" 2>>"$work/$name.log" || { fail "$name: convert proto"; continue; }
+  "$py" scripts/verify_otlp.py json --expect "$work/$name.expect.json" "$work/$name.otlp.jsonl" >/dev/null && pass "$name: OTLP/JSON decodes, ids/parents/kinds/status as the contract says" || fail "$name: OTLP/JSON"
+  "$py" scripts/verify_otlp.py proto --expect "$work/$name.expect.json" "$work/$name.pb" >/dev/null && pass "$name: protobuf decodes, ids/parents/kinds/status as the contract says" || fail "$name: protobuf"
+  if cmp -s "$work/$name.otlp.jsonl" "Tests/Fixtures/golden/$name.otlp.jsonl"; then pass "$name: CLI output equals the golden file"; else fail "$name: CLI output differs from Tests/Fixtures/golden/$name.otlp.jsonl"; fi
+  [ "$(stat -c %a "$work/$name.otlp.jsonl")" = 600 ] && pass "$name: output file is owner-only" || fail "$name: output file mode"
+done
+
+# stdin, empty input, and a 0.2 stream.
+cat Tests/Fixtures/nemo-relay-llm-calls.jsonl | "$bin" convert - --to otlp-json >"$work/stdin.jsonl" 2>/dev/null \
+  && cmp -s "$work/stdin.jsonl" Tests/Fixtures/golden/nemo-relay-llm-calls.otlp.jsonl && pass "reads standard input" || fail "stdin"
+: >"$work/empty.jsonl"
+"$bin" convert "$work/empty.jsonl" --to otlp-json -o "$work/empty.out" 2>"$work/empty.log" && [ ! -s "$work/empty.out" ] \
+  && grep -q "0 events, 0 spans" "$work/empty.log" && pass "empty input: success with zero spans" || fail "empty input"
+"$bin" convert Tests/Fixtures/atof-0.2-stream.jsonl --to otlp-json -o "$work/v02.jsonl" 2>/dev/null \
+  && "$py" scripts/verify_otlp.py json "$work/v02.jsonl" >/dev/null && pass "0.2 stream converts and decodes" || fail "0.2 stream"
+
+# validate: planted problems are reported by line number; exit 1 on errors, 0 on warnings only.
+set +e
+"$bin" validate Tests/Fixtures/planted-problems.jsonl >"$work/validate.out" 2>"$work/validate.err"
+status=$?
+set -e
+if [ $status -eq 1 ] \
+  && grep -q "planted-problems.jsonl:3: error: not JSON" "$work/validate.out" \
+  && grep -q "planted-problems.jsonl:5: error: .*no UTC offset" "$work/validate.out" \
+  && grep -q "planted-problems.jsonl:6: error: not a JSON object" "$work/validate.out" \
+  && grep -q "planted-problems.jsonl:8: warning: second start" "$work/validate.out" \
+  && grep -q "planted-problems.jsonl:10: warning: end of \"ghost\"" "$work/validate.out" \
+  && grep -q "planted-problems.jsonl:11: warning: scope \"never-ends\"" "$work/validate.out" \
+  && grep -q "planted-problems.jsonl:14: error: the last line is cut off" "$work/validate.out" \
+  && grep -q "unended: 1, unmatched: 1, duplicate: 1, orphan: 1" "$work/validate.out"; then
+  pass "validate reports planted problems by line number and exits 1"
+else
+  fail "validate planted problems (exit $status)"; cat "$work/validate.out" >&2
+fi
+"$bin" validate Tests/Fixtures/nemo-relay-scopes-tools-marks.jsonl >/dev/null 2>&1 && pass "validate exits 0 on a clean file" || fail "validate clean file"
+
+echo "cli-test: $passed passed, $failed failed"
+[ $failed -eq 0 ]
