@@ -22,8 +22,11 @@ demo: build
 proto-check: deps
 	bash scripts/generate-proto.sh --check
 
+# The Swift suites; the OTLP/JSON sample they write is then decoded by opentelemetry-proto.
 swift-test: deps
-	swift test $(SWIFT_FLAGS)
+	@rm -rf $(OUT)/otlp-sample
+	ATOF_BRIDGE_OTLP_SAMPLE_DIR=$(CURDIR)/$(OUT)/otlp-sample swift test $(SWIFT_FLAGS)
+	"$$(bash scripts/python-env.sh)" scripts/verify_otlp.py json --expect $(OUT)/otlp-sample/otlp-json-sample.expect.json $(OUT)/otlp-sample/otlp-json-sample.jsonl
 
 cli-test: build
 	bash scripts/cli-test.sh $(BIN)

@@ -55,7 +55,7 @@ public struct LiveSpanAssembler: Sendable {
     private var open: [String: OpenScope] = [:]
     private var openOrder: [(uuid: String, sequence: Int)] = []
     private var openOrderHead = 0
-    private var pairings: [String: ScopePairing] = [:]
+    private var pairings: [String: ScopePairing<SourcedEvent>] = [:]
     private var heldOrder: [String] = []
     private var ended: [String: EndedScope] = [:]
     private var endedOrder: [String] = []
@@ -117,7 +117,7 @@ public struct LiveSpanAssembler: Sendable {
     private mutating func receiveScope(_ sourced: SourcedEvent) -> [AssembledItem] {
         let uuid = sourced.event.uuid
         var pairing = pairings[uuid] ?? ScopePairing(occurrences: ended[uuid]?.occurrences ?? 0)
-        let outcome = pairing.feed(sourced)
+        let outcome = pairing.feed(sourced, isStart: sourced.event.kind == .scopeStart, time: sourced.event.timestamp.nanosecondsSinceEpoch)
         pairings[uuid] = pairing
         var ready: [AssembledItem] = []
         switch outcome {
@@ -177,7 +177,7 @@ public struct LiveSpanAssembler: Sendable {
         var ready: [AssembledItem] = []
         while let first = heldOrder.first {
             let held = pairings[first]?.heldEnds.first
-            let tooOld = held.map { latestSeen - $0.event.timestamp.nanosecondsSinceEpoch > limits.unmatchedEndGrace } ?? true
+            let tooOld = held.map { latestSeen - $0.time > limits.unmatchedEndGrace } ?? true
             guard tooOld || heldOrder.count > limits.maximumHeldEnds else { break }
             heldOrder.removeFirst()
             ready.append(contentsOf: releaseHeld(first))

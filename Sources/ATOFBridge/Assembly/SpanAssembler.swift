@@ -15,66 +15,68 @@ public struct SpanAssembler: Sendable {
         self.source = source
     }
 
-    /// One scope occurrence being built.
+    /// One scope occurrence being built; events are indices into the input.
     private struct Record {
         var uuid: String
         var occurrence: Int
-        var start: SourcedEvent?
-        var end: SourcedEvent?
+        var start: Int?
+        var end: Int?
         var anomalies: AssembledScope.Anomalies
-        var marks: [Event] = []
+        var marks: [Int] = []
 
-        var describing: SourcedEvent? { start ?? end }
-        var parentUUID: String? { start?.event.parentUUID ?? end?.event.parentUUID }
+        var describing: Int? { start ?? end }
     }
 
     /// Assembles every span of the input.
     public func assemble(_ events: [SourcedEvent]) -> (items: [AssembledItem], report: AssemblyReport) {
         var report = AssemblyReport()
-        let ordered = Self.timeOrdered(events.filter { $0.event.kind != .streamHeader })
+        func event(_ index: Int) -> Event { events[index].event }
+        func time(_ index: Int) -> Int64 { events[index].event.timestamp.nanosecondsSinceEpoch }
+        let ordered = Self.timeOrder(events)
         report.streamHeaders = events.count - ordered.count
 
         // Pair per uuid.
-        var pairings: [String: ScopePairing] = [:]
+        var pairings: [String: ScopePairing<Int>] = [:]
         var records: [Record] = []
         var openRecord: [String: Int] = [:]
         var primary: [String: Int] = [:]
-        var marks: [SourcedEvent] = []
+        var marks: [Int] = []
 
         func add(_ record: Record) {
             records.append(record)
             if record.occurrence == 1 { primary[record.uuid] = records.count - 1 }
         }
 
-        for sourced in ordered {
-            let event = sourced.event
-            guard event.isScope else {
-                marks.append(sourced)
+        for index in ordered {
+            let current = events[index].event
+            guard current.isScope else {
+                marks.append(index)
                 continue
             }
-            switch pairings[event.uuid, default: ScopePairing()].feed(sourced) {
+            let uuid = current.uuid
+            switch pairings[uuid, default: ScopePairing()].feed(index, isStart: current.kind == .scopeStart, time: time(index)) {
             case .opened(let occurrence):
-                openRecord[event.uuid] = records.count
-                add(Record(uuid: event.uuid, occurrence: occurrence, start: sourced, end: nil, anomalies: []))
+                openRecord[uuid] = records.count
+                add(Record(uuid: uuid, occurrence: occurrence, start: index, end: nil, anomalies: []))
                 if occurrence > 1 {
-                    report.diagnostics.append(warning(sourced, "uuid \(event.uuid) is used again for a new scope after its first one ended; exported as a separate span"))
+                    report.diagnostics.append(warning(events[index], "uuid \(uuid) is used again for a new scope after its first one ended; exported as a separate span"))
                 }
             case .paired(let start, let end, let occurrence, let clockSkew):
-                if let index = openRecord.removeValue(forKey: event.uuid), records[index].start == start {
-                    records[index].end = end
-                    if clockSkew { records[index].anomalies.insert(.clockSkew) }
+                if let recordIndex = openRecord.removeValue(forKey: uuid), records[recordIndex].start == start {
+                    records[recordIndex].end = end
+                    if clockSkew { records[recordIndex].anomalies.insert(.clockSkew) }
                 } else {
-                    add(Record(uuid: event.uuid, occurrence: occurrence, start: start, end: end, anomalies: clockSkew ? .clockSkew : []))
+                    add(Record(uuid: uuid, occurrence: occurrence, start: start, end: end, anomalies: clockSkew ? .clockSkew : []))
                 }
                 if clockSkew {
                     report.clockSkews += 1
-                    report.diagnostics.append(warning(end, "end of \"\(end.event.name)\" (\(event.uuid)) is stamped before its start; end time set to the start time (atof.clock_skew)"))
+                    report.diagnostics.append(warning(events[end], "end of \"\(event(end).name)\" (\(uuid)) is stamped before its start; end time set to the start time (atof.clock_skew)"))
                 }
             case .duplicate(let start, let occurrence, let first):
-                add(Record(uuid: event.uuid, occurrence: occurrence, start: start, end: nil, anomalies: .duplicateStart))
+                add(Record(uuid: uuid, occurrence: occurrence, start: start, end: nil, anomalies: .duplicateStart))
                 report.duplicateStarts += 1
-                let firstLine = first.line.map { " (line \($0))" } ?? ""
-                report.diagnostics.append(warning(start, "second start for uuid \(event.uuid) while the first\(firstLine) is still open; exported as a separate zero-duration span (atof.duplicate_start)"))
+                let firstLine = events[first].line.map { " (line \($0))" } ?? ""
+                report.diagnostics.append(warning(events[start], "second start for uuid \(uuid) while the first\(firstLine) is still open; exported as a separate zero-duration span (atof.duplicate_start)"))
             case .held:
                 break
             }
@@ -82,28 +84,28 @@ public struct SpanAssembler: Sendable {
         for uuid in pairings.keys.sorted() {
             guard var pairing = pairings[uuid] else { continue }
             if let (start, _) = pairing.releaseOpenStart() {
-                if let index = openRecord[uuid] { records[index].anomalies.insert(.unended) }
+                if let recordIndex = openRecord[uuid] { records[recordIndex].anomalies.insert(.unended) }
                 report.unended += 1
-                report.diagnostics.append(warning(start, "scope \"\(start.event.name)\" (\(uuid)) never ended; exported with status ERROR and atof.unended"))
+                report.diagnostics.append(warning(events[start], "scope \"\(event(start).name)\" (\(uuid)) never ended; exported with status ERROR and atof.unended"))
             }
             for (end, occurrence) in pairing.releaseHeldEnds() {
                 add(Record(uuid: uuid, occurrence: occurrence, start: nil, end: end, anomalies: .unmatchedEnd))
                 report.unmatchedEnds += 1
-                report.diagnostics.append(warning(end, "end of \"\(end.event.name)\" (\(uuid)) has no start; exported as a zero-duration span (atof.unmatched_end)"))
+                report.diagnostics.append(warning(events[end], "end of \"\(event(end).name)\" (\(uuid)) has no start; exported as a zero-duration span (atof.unmatched_end)"))
             }
-            pairings[uuid] = pairing
         }
 
         // Parents, roots and trace contexts.
-        let graph = ScopeGraph(records: records.map { ($0.uuid, $0.parentUUID) })
+        let graph = ScopeGraph(records: records.map { ($0.uuid, $0.start.flatMap { event($0).parentUUID } ?? $0.end.flatMap { event($0).parentUUID }) })
         func traceContext(ofRoot root: String) -> TraceContext? {
-            guard let index = primary[root], let describing = records[index].describing else { return nil }
-            return TraceContext(metadata: records[index].start?.event.metadata) ?? TraceContext(metadata: describing.event.metadata)
+            guard let recordIndex = primary[root], let describing = records[recordIndex].describing else { return nil }
+            return TraceContext(metadata: records[recordIndex].start.flatMap { event($0).metadata }) ?? TraceContext(metadata: event(describing).metadata)
         }
         var latestInSubtree: [String: Int64] = [:]
-        for sourced in ordered {
-            graph.forEachAncestor(of: sourced.event.parentUUID) { ancestor in
-                latestInSubtree[ancestor] = max(latestInSubtree[ancestor] ?? .min, sourced.event.timestamp.nanosecondsSinceEpoch)
+        for index in ordered {
+            let eventTime = time(index)
+            graph.forEachAncestor(of: event(index).parentUUID) { ancestor in
+                latestInSubtree[ancestor] = max(latestInSubtree[ancestor] ?? .min, eventTime)
             }
         }
 
@@ -122,55 +124,48 @@ public struct SpanAssembler: Sendable {
         }
 
         // Marks: a span event when the parent is open at the mark's time, else a span of its own.
-        var orphans: [(SourcedEvent, OrphanMark)] = []
-        for sourced in marks {
-            let mark = sourced.event
-            if let parent = mark.parentUUID, let index = primary[parent], let start = records[index].start ?? records[index].end {
-                let opens = start.event.timestamp.nanosecondsSinceEpoch
-                let closes = records[index].end.map { max($0.event.timestamp.nanosecondsSinceEpoch, opens) } ?? .max
-                let time = mark.timestamp.nanosecondsSinceEpoch
-                if time >= opens && time <= closes {
-                    records[index].marks.append(mark)
+        var items: [(time: Int64, line: Int, item: AssembledItem)] = []
+        for index in marks {
+            let mark = event(index)
+            if let parent = mark.parentUUID, let recordIndex = primary[parent], let opening = records[recordIndex].describing {
+                let opens = time(opening)
+                let closes = records[recordIndex].end.map { max(time($0), opens) } ?? .max
+                if time(index) >= opens && time(index) <= closes {
+                    records[recordIndex].marks.append(index)
                     report.attachedMarks += 1
                     continue
                 }
             }
-            let known = mark.parentUUID.map { graph.isKnown($0) } ?? false
+            let spanID = SpanIdentity.spanID(uuid: mark.uuid)
             let markIdentity: AssembledScope.Identity
-            if known, let parent = mark.parentUUID {
+            if let parent = mark.parentUUID, graph.isKnown(parent) {
                 let parentIdentity = identity(uuid: parent, occurrence: 1, parentUUID: graph.parent(of: parent))
-                markIdentity = .init(
-                    traceID: parentIdentity.traceID, spanID: SpanIdentity.spanID(uuid: mark.uuid),
-                    parentSpanID: parentIdentity.spanID, flags: AssembledScope.Identity.localFlags)
+                markIdentity = .init(traceID: parentIdentity.traceID, spanID: spanID, parentSpanID: parentIdentity.spanID, flags: AssembledScope.Identity.localFlags)
             } else {
-                markIdentity = .init(traceID: SpanIdentity.traceID(uuid: mark.uuid), spanID: SpanIdentity.spanID(uuid: mark.uuid), flags: AssembledScope.Identity.localFlags)
+                markIdentity = .init(traceID: SpanIdentity.traceID(uuid: mark.uuid), spanID: spanID, flags: AssembledScope.Identity.localFlags)
             }
-            orphans.append((sourced, OrphanMark(mark: mark, identity: markIdentity)))
+            items.append((time(index), events[index].line ?? 0, .orphanMark(OrphanMark(mark: mark, identity: markIdentity))))
             report.orphanMarks += 1
         }
 
         // Build the scopes.
-        var items: [(time: Int64, line: Int, item: AssembledItem)] = []
         for record in records {
             guard let describing = record.describing else { continue }
-            let startTime = describing.event.timestamp.nanosecondsSinceEpoch
+            let startTime = time(describing)
             var endTime: Int64
             if record.anomalies.contains(.duplicateStart) || record.anomalies.contains(.unmatchedEnd) {
                 endTime = startTime
             } else if let end = record.end {
-                endTime = max(end.event.timestamp.nanosecondsSinceEpoch, startTime)
+                endTime = max(time(end), startTime)
             } else {
                 endTime = max(latestInSubtree[record.uuid] ?? startTime, startTime)
             }
             if record.anomalies.contains(.unended), record.occurrence > 1 { endTime = startTime }
             let scope = AssembledScope(
-                start: record.start?.event, end: record.end?.event, marks: record.marks,
-                identity: identity(uuid: record.uuid, occurrence: record.occurrence, parentUUID: record.parentUUID),
+                start: record.start.map(event), end: record.end.map(event), marks: record.marks.map(event),
+                identity: identity(uuid: record.uuid, occurrence: record.occurrence, parentUUID: event(describing).parentUUID),
                 startTime: startTime, endTime: endTime, anomalies: record.anomalies)
-            items.append((startTime, describing.line ?? 0, .scope(scope)))
-        }
-        for (sourced, orphan) in orphans {
-            items.append((sourced.event.timestamp.nanosecondsSinceEpoch, sourced.line ?? 0, .orphanMark(orphan)))
+            items.append((startTime, events[describing].line ?? 0, .scope(scope)))
         }
         items.sort { ($0.time, $0.line) < ($1.time, $1.line) }
         return (items.map(\.item), report)
@@ -180,24 +175,23 @@ public struct SpanAssembler: Sendable {
         Diagnostic(severity: .warning, source: source, line: sourced.line, message: message)
     }
 
-    /// Stable time order; at equal times starts, then marks, then ends, then input order.
-    static func timeOrdered(_ events: [SourcedEvent]) -> [SourcedEvent] {
+    /// Indices of the non-header events in stable time order; at equal times starts, then marks,
+    /// then ends, then input order.
+    static func timeOrder(_ events: [SourcedEvent]) -> [Int] {
         func rank(_ kind: Event.Kind) -> Int {
             switch kind {
-            case .streamHeader: 0
-            case .scopeStart: 1
-            case .mark: 2
-            case .scopeEnd: 3
+            case .streamHeader, .scopeStart: 0
+            case .mark: 1
+            case .scopeEnd: 2
             }
         }
-        return events.enumerated().sorted { lhs, rhs in
-            let l = lhs.element.event, r = rhs.element.event
-            if l.timestamp.nanosecondsSinceEpoch != r.timestamp.nanosecondsSinceEpoch {
-                return l.timestamp.nanosecondsSinceEpoch < r.timestamp.nanosecondsSinceEpoch
-            }
-            if rank(l.kind) != rank(r.kind) { return rank(l.kind) < rank(r.kind) }
-            return lhs.offset < rhs.offset
-        }.map(\.element)
+        let keys = events.map { ($0.event.timestamp.nanosecondsSinceEpoch, rank($0.event.kind), $0.event.kind == .streamHeader) }
+        return keys.indices.filter { !keys[$0].2 }.sorted { lhs, rhs in
+            let l = keys[lhs], r = keys[rhs]
+            if l.0 != r.0 { return l.0 < r.0 }
+            if l.1 != r.1 { return l.1 < r.1 }
+            return lhs < rhs
+        }
     }
 }
 

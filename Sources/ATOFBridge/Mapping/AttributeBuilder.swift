@@ -1,0 +1,136 @@
+import ATOF
+
+/// Collects attributes so that each key appears at most once: setting a key that is already there
+/// replaces its value in place (the key keeps its first position). Setting `nil` does nothing.
+struct AttributeBuilder: Sendable {
+    private(set) var attributes: [SpanAttribute] = []
+    private var positions: [String: Int] = [:]
+
+    init() {}
+
+    /// Sets `key` to `value`, replacing an earlier value; `nil` leaves the builder unchanged.
+    mutating func set(_ key: String, _ value: AttributeValue?) {
+        guard let value else { return }
+        if let position = positions[key] {
+            attributes[position].value = value
+        } else {
+            positions[key] = attributes.count
+            attributes.append(SpanAttribute(key, value))
+        }
+    }
+
+    /// Sets a string attribute.
+    mutating func set(_ key: String, string value: String?) {
+        set(key, value.map(AttributeValue.string))
+    }
+
+    /// Sets an integer attribute.
+    mutating func set(_ key: String, int value: Int64?) {
+        set(key, value.map(AttributeValue.int))
+    }
+
+    /// Sets a double attribute.
+    mutating func set(_ key: String, double value: Double?) {
+        set(key, value.map(AttributeValue.double))
+    }
+
+    /// Sets a bool `true` marker when `condition` holds (anomaly markers are never written as `false`).
+    mutating func mark(_ key: String, when condition: Bool) {
+        if condition { set(key, .bool(true)) }
+    }
+
+    /// Writes the members of a metadata value as `<prefix>.<key>` (span-mapping.md §4.1): scalars
+    /// keep their type, objects and arrays become compact JSON, `null` members are left out. A
+    /// metadata value that is not an object (and not null) is written whole under `prefix`.
+    mutating func setMetadata(_ metadata: JSONValue?, prefix: String = "atof.metadata") {
+        guard let metadata else { return }
+        switch metadata {
+        case .null:
+            return
+        case .object(let object):
+            for member in object {
+                set("\(prefix).\(member.key)", JSONAttribute.typedValue(member.value))
+            }
+        default:
+            set(prefix, JSONAttribute.typedValue(metadata))
+        }
+    }
+}
+
+/// Conversions from JSON values to attribute values.
+enum JSONAttribute {
+    /// The value with its JSON type kept: string, bool, int (an integer that fits 64 bits), double
+    /// (any other number), and compact JSON text for objects and arrays. `nil` for `null`.
+    static func typedValue(_ value: JSONValue) -> AttributeValue? {
+        switch value {
+        case .null: return nil
+        case .bool(let flag): return .bool(flag)
+        case .string(let text): return .string(text)
+        case .number(let number):
+            if number.isInteger, let integer = number.int64Value { return .int(integer) }
+            if let double = number.doubleValue { return .double(double) }
+            return .string(number.text)
+        case .array, .object: return .string(value.compactJSON)
+        }
+    }
+
+    /// A payload as OpenInference writes it (§4.2): a JSON string as the plain string with
+    /// `text/plain`, anything else as compact JSON with `application/json`; `nil` for null or absent.
+    static func payload(_ value: JSONValue?) -> (value: String, mimeType: String)? {
+        guard let value else { return nil }
+        switch value {
+        case .null: return nil
+        case .string(let text): return (text, "text/plain")
+        default: return (value.compactJSON, "application/json")
+        }
+    }
+}
+
+/// Cuts long string attribute values (``MappingOptions/maximumAttributeValueLength``) and counts
+/// the attributes it cut.
+struct AttributeValueLimiter: Sendable {
+    /// The effective limit in characters, at least the marker length + 1; `nil` for no limit.
+    let limit: Int?
+    /// How many attributes were cut so far.
+    private(set) var cutCount: Int64 = 0
+
+    init(maximumLength: Int?) {
+        limit = maximumLength.map { max($0, MappingOptions.truncationMarker.count + 1) }
+    }
+
+    /// The attributes with long values cut.
+    mutating func apply(_ attributes: [SpanAttribute]) -> [SpanAttribute] {
+        guard limit != nil else { return attributes }
+        return attributes.map { attribute in
+            var attribute = attribute
+            switch attribute.value {
+            case .string(let text):
+                if let cut = cut(text) {
+                    attribute.value = .string(cut)
+                    cutCount += 1
+                }
+            case .stringArray(let texts):
+                var wasCut = false
+                let values = texts.map { text -> String in
+                    guard let cut = cut(text) else { return text }
+                    wasCut = true
+                    return cut
+                }
+                if wasCut {
+                    attribute.value = .stringArray(values)
+                    cutCount += 1
+                }
+            case .bool, .int, .double:
+                break
+            }
+            return attribute
+        }
+    }
+
+    /// The cut text, or `nil` when it fits.
+    private func cut(_ text: String) -> String? {
+        guard let limit, text.utf8.count > limit, text.count > limit else { return nil }
+        let marker = MappingOptions.truncationMarker
+        return String(text.prefix(limit - marker.count)) + marker
+    }
+}

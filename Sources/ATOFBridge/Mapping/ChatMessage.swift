@@ -1,0 +1,242 @@
+import ATOF
+
+/// One tool call requested by a model.
+struct ChatToolCall: Sendable, Hashable {
+    /// The provider's call id (e.g. `call_…`, `toolu_…`).
+    var id: String?
+    /// The function name.
+    var name: String?
+    /// The arguments as JSON text (OpenAI sends text already; objects are written as compact JSON).
+    var arguments: String?
+}
+
+/// One chat message, normalized from the OpenAI, Anthropic and Relay-annotation shapes.
+///
+/// Normalization choices (the contract is silent):
+/// - Content that is a list of parts keeps the text of its text parts (`text`, `input_text`,
+///   `output_text`, or an untyped part with a `text` string) joined with `"\n"`; images and other
+///   parts are left out (the whole payload is still in `input.value`/`output.value`).
+/// - An Anthropic `system` prompt (string or text blocks) becomes a first message with role `system`.
+/// - Anthropic `tool_use` blocks become tool calls (their `input` object as compact JSON arguments);
+///   each `tool_result` block becomes its own message with role `tool`, `tool_call_id` = its
+///   `tool_use_id` and its text as content, placed before the rest of the message it was in.
+/// - A message without a `role` gets `user` in a request and `assistant` in a response.
+struct ChatMessage: Sendable, Hashable {
+    var role: String
+    var content: String?
+    var toolCalls: [ChatToolCall] = []
+    /// The call a `tool` message answers.
+    var toolCallID: String?
+    /// Why the model stopped (output messages only), as the provider wrote it.
+    var finishReason: String?
+}
+
+extension ChatMessage {
+    /// The messages of a request body: OpenAI chat (`messages`), Anthropic (`system` + `messages`)
+    /// or a Relay `annotated_request` (`messages`).
+    static func requestMessages(_ body: JSONObject) -> [ChatMessage] {
+        var messages: [ChatMessage] = []
+        if let system = JSONRead.present(body["system"]), let text = text(of: system) {
+            messages.append(ChatMessage(role: "system", content: text))
+        }
+        for item in JSONRead.array(body["messages"]) ?? [] {
+            guard let object = JSONRead.object(item) else { continue }
+            messages.append(contentsOf: parse(object, defaultRole: "user"))
+        }
+        return messages
+    }
+
+    /// The messages of a raw response: an OpenAI chat completion (`choices[]`), an Anthropic message
+    /// (`content` blocks) or a plain string (one assistant message). Empty for other shapes.
+    static func responseMessages(_ payload: JSONValue) -> [ChatMessage] {
+        switch payload {
+        case .string(let text):
+            return [ChatMessage(role: "assistant", content: text)]
+        case .object(let body):
+            if let choices = JSONRead.array(body["choices"]) {
+                return choices.compactMap { choice -> ChatMessage? in
+                    guard let choice = JSONRead.object(choice) else { return nil }
+                    let finish = JSONRead.nonEmptyString(choice["finish_reason"])
+                    if let message = JSONRead.object(choice["message"]) {
+                        var parsed = parse(message, defaultRole: "assistant")
+                        guard !parsed.isEmpty else { return nil }
+                        parsed[parsed.count - 1].finishReason = finish
+                        return parsed[parsed.count - 1]
+                    }
+                    if let text = JSONRead.string(choice["text"]) {
+                        return ChatMessage(role: "assistant", content: text, finishReason: finish)
+                    }
+                    return nil
+                }
+            }
+            if JSONRead.array(body["content"]) != nil {
+                var message = parse(body, defaultRole: "assistant")
+                if !message.isEmpty {
+                    message[message.count - 1].finishReason = JSONRead.nonEmptyString(body["stop_reason"])
+                }
+                return message
+            }
+            return []
+        default:
+            return []
+        }
+    }
+
+    /// The output message of a Relay `annotated_response` (`message` + `tool_calls`), if any.
+    static func annotatedResponseMessages(_ annotation: JSONObject) -> [ChatMessage] {
+        var message: ChatMessage
+        switch JSONRead.present(annotation["message"]) {
+        case .object(let object)?:
+            guard let parsed = parse(object, defaultRole: "assistant").last else { return [] }
+            message = parsed
+        case let value?:
+            message = ChatMessage(role: "assistant", content: text(of: value))
+        case nil:
+            message = ChatMessage(role: "assistant")
+        }
+        if message.toolCalls.isEmpty {
+            message.toolCalls = toolCalls(annotation["tool_calls"])
+        }
+        guard message.content != nil || !message.toolCalls.isEmpty else { return [] }
+        return [message]
+    }
+
+    /// One message object (possibly several messages, for Anthropic `tool_result` blocks).
+    private static func parse(_ object: JSONObject, defaultRole: String) -> [ChatMessage] {
+        let role = JSONRead.nonEmptyString(object["role"]) ?? defaultRole
+        var message = ChatMessage(role: role, toolCallID: JSONRead.identifier(object["tool_call_id"]))
+        var results: [ChatMessage] = []
+        switch JSONRead.present(object["content"]) {
+        case .array(let parts)?:
+            var texts: [String] = []
+            for part in parts {
+                if case .string(let text) = part {
+                    texts.append(text)
+                    continue
+                }
+                guard let block = JSONRead.object(part) else { continue }
+                switch JSONRead.string(block["type"]) {
+                case "tool_use":
+                    message.toolCalls.append(
+                        ChatToolCall(
+                            id: JSONRead.identifier(block["id"]),
+                            name: JSONRead.string(block["name"]),
+                            arguments: arguments(block["input"])
+                        ))
+                case "tool_result":
+                    results.append(
+                        ChatMessage(
+                            role: "tool",
+                            content: JSONRead.present(block["content"]).flatMap(text(of:)),
+                            toolCallID: JSONRead.identifier(block["tool_use_id"])
+                        ))
+                case "text", "input_text", "output_text", nil:
+                    if let text = JSONRead.string(block["text"]) { texts.append(text) }
+                default:
+                    continue
+                }
+            }
+            message.content = texts.isEmpty ? nil : texts.joined(separator: "\n")
+        case let value?:
+            message.content = text(of: value)
+        case nil:
+            break
+        }
+        message.toolCalls.append(contentsOf: toolCalls(object["tool_calls"]))
+        if !results.isEmpty, message.content == nil, message.toolCalls.isEmpty {
+            return results
+        }
+        return results + [message]
+    }
+
+    /// Tool calls in the OpenAI shape `{id, function: {name, arguments}}` or the annotated shape
+    /// `{id, name, arguments}`.
+    private static func toolCalls(_ value: JSONValue?) -> [ChatToolCall] {
+        (JSONRead.array(value) ?? []).compactMap { item in
+            guard let call = JSONRead.object(item) else { return nil }
+            let function = JSONRead.object(call["function"])
+            return ChatToolCall(
+                id: JSONRead.identifier(call["id"]),
+                name: JSONRead.string(function?["name"]) ?? JSONRead.string(call["name"]),
+                arguments: arguments(function?["arguments"] ?? call["arguments"])
+            )
+        }
+    }
+
+    /// Arguments as JSON text: a string is taken as the JSON text itself, anything else is encoded.
+    private static func arguments(_ value: JSONValue?) -> String? {
+        guard let value = JSONRead.present(value) else { return nil }
+        if case .string(let text) = value { return text }
+        return value.compactJSON
+    }
+
+    /// The text of a content value: a string, the text parts of a list, or an object's `text`.
+    static func text(of value: JSONValue) -> String? {
+        switch value {
+        case .string(let text):
+            return text
+        case .array(let parts):
+            let texts = parts.compactMap { part -> String? in
+                if case .string(let text) = part { return text }
+                return JSONRead.string(part["text"])
+            }
+            return texts.isEmpty ? nil : texts.joined(separator: "\n")
+        case .object(let object):
+            return JSONRead.string(object["text"])
+        default:
+            return nil
+        }
+    }
+}
+
+extension ChatMessage {
+    /// Writes messages as flattened OpenInference attributes under `prefix`
+    /// (`llm.input_messages` or `llm.output_messages`).
+    static func writeOpenInference(_ messages: [ChatMessage], prefix: String, into builder: inout AttributeBuilder) {
+        for (index, message) in messages.enumerated() {
+            let base = "\(prefix).\(index).message"
+            builder.set("\(base).role", string: message.role)
+            builder.set("\(base).content", string: message.content)
+            builder.set("\(base).tool_call_id", string: message.toolCallID)
+            for (callIndex, call) in message.toolCalls.enumerated() {
+                let callBase = "\(base).tool_calls.\(callIndex).tool_call"
+                builder.set("\(callBase).id", string: call.id)
+                builder.set("\(callBase).function.name", string: call.name)
+                builder.set("\(callBase).function.arguments", string: call.arguments)
+            }
+        }
+    }
+
+    /// The messages as the GenAI JSON message shape (`[{role, parts: [...], finish_reason}]`), as
+    /// compact JSON text. Parts: `text` (`content`), `tool_call` (`id`, `name`, `arguments` parsed
+    /// back to JSON when the text is valid JSON, else kept as a string) and `tool_call_response`
+    /// (`id`, `response`) for messages that answer a tool call. `finish_reason` is written on
+    /// output messages when known.
+    static func genAIJSON(_ messages: [ChatMessage], output: Bool) -> String {
+        let items: [JSONValue] = messages.map { message in
+            var parts: [JSONValue] = []
+            if let callID = message.toolCallID {
+                parts.append(.object(JSONObject([
+                    "type": "tool_call_response", "id": .string(callID), "response": message.content.map(JSONValue.string) ?? .null,
+                ])))
+            } else if let content = message.content {
+                parts.append(.object(JSONObject(["type": "text", "content": .string(content)])))
+            }
+            for call in message.toolCalls {
+                var part = JSONObject(["type": "tool_call"])
+                if let id = call.id { part["id"] = .string(id) }
+                part["name"] = .string(call.name ?? "")
+                if let arguments = call.arguments {
+                    part["arguments"] = (try? JSONParser.parse(arguments)) ?? .string(arguments)
+                }
+                parts.append(.object(part))
+            }
+            var object = JSONObject(["role": .string(message.role), "parts": .array(parts)])
+            if output, let finish = message.finishReason {
+                object["finish_reason"] = .string(finish)
+            }
+            return .object(object)
+        }
+        return JSONValue.array(items).compactJSON
+    }
+}

@@ -1,0 +1,60 @@
+import ATOF
+
+/// Marks as span events and orphan marks as spans (span-mapping.md §6).
+///
+/// Choices where the contract is silent:
+/// - Marks are taken in the order the assembler gives (time order); the first
+///   ``MappingOptions/maximumEventsPerSpan`` become events, the rest are counted as dropped.
+/// - `atof.data` is left out when the mark has no data or `null` data, and when content capture
+///   is off (``MappingOptions/captureContent``).
+/// - A mark's 0.1 `data_schema` is kept as `atof.data_schema.name`/`.version`.
+/// - An orphan-mark span also carries `atof.version`, has status UNSET and no GenAI attributes.
+extension SpanMapper {
+    /// The span for a mark that is not inside an open parent: zero-duration, INTERNAL, `mark:<name>`.
+    public func span(for orphan: OrphanMark) -> Span {
+        let mark = orphan.mark
+        var builder = AttributeBuilder()
+        builder.set("atof.uuid", string: mark.uuid)
+        builder.set("atof.parent_uuid", string: mark.parentUUID)
+        builder.set("atof.category", string: mark.category)
+        builder.set("atof.version", string: mark.version)
+        writeMarkContent(mark, into: &builder)
+        builder.set("atof.mark.orphan", .bool(true))
+        if options.openInferenceAttributes {
+            builder.set("openinference.span.kind", string: "CHAIN")
+        }
+        let time = mark.timestamp.unixNanoseconds
+        return finishedSpan(
+            identity: orphan.identity, name: "mark:\(mark.name)", kind: .internal, startTime: time, endTime: time,
+            builder: builder, events: [], droppedEvents: 0, status: .unset
+        )
+    }
+
+    /// The capped events for `marks`, how many were dropped, and how many were `llm.chunk` marks.
+    func markEvents(_ marks: [Event]) -> (events: [SpanEvent], dropped: Int, chunkCount: Int) {
+        let cap = max(0, options.maximumEventsPerSpan)
+        var events: [SpanEvent] = []
+        events.reserveCapacity(min(cap, marks.count))
+        for mark in marks.prefix(cap) {
+            var builder = AttributeBuilder()
+            builder.set("atof.uuid", string: mark.uuid)
+            builder.set("atof.category", string: mark.category)
+            writeMarkContent(mark, into: &builder)
+            events.append(SpanEvent(name: mark.name, timeUnixNano: mark.timestamp.unixNanoseconds, attributes: builder.attributes))
+        }
+        let chunkCount = marks.reduce(0) { $0 + ($1.name == "llm.chunk" ? 1 : 0) }
+        return (events, max(0, marks.count - cap), chunkCount)
+    }
+
+    /// `atof.data`, `atof.data_schema.*` and `atof.metadata.*` of a mark.
+    private func writeMarkContent(_ mark: Event, into builder: inout AttributeBuilder) {
+        if options.captureContent, let data = JSONRead.present(mark.data) {
+            builder.set("atof.data", string: data.compactJSON)
+        }
+        if let schema = mark.dataSchema {
+            builder.set("atof.data_schema.name", string: schema.name)
+            builder.set("atof.data_schema.version", string: schema.version)
+        }
+        builder.setMetadata(SpanMapper.mergedMetadata(start: mark.metadata, end: nil))
+    }
+}

@@ -1,0 +1,646 @@
+import COTLP
+import CProtobufC
+import Testing
+
+@testable import ATOFBridge
+
+@Suite struct ProtobufEncoderTests {
+    let encoder = ProtobufEncoder()
+
+    // MARK: - Round trips through protobuf-c's own unpack
+
+    @Test func roundTripPreservesEverySpanFieldResourceAndScope() throws {
+        let batch = SpanBatch(
+            resource: Resource(attributes: [
+                SpanAttribute("service.name", "planner-agent"),
+                SpanAttribute("service.instance.id", 7),
+                SpanAttribute("deployment.canary", true),
+            ]),
+            scope: InstrumentationScope(name: "tests.scope", version: "9.8.7"),
+            spans: Fixtures.variedSpans
+        )
+
+        let decoded = try DecodedRequest(encoder.encode(batch))
+
+        #expect(decoded.resourceSpansCount == 1)
+        #expect(decoded.scopeSpansCount == 1)
+        #expect(decoded.batch == batch)
+    }
+
+    @Test func everySpanKindRoundTrips() throws {
+        let spans = SpanKind.allCases.enumerated().map { index, kind in
+            Span(
+                traceID: Fixtures.traceID, spanID: SpanID(UInt64(index + 1)), name: "kind-\(kind)", kind: kind,
+                startTimeUnixNano: 1, endTimeUnixNano: 2)
+        }
+        let batch = SpanBatch(resource: Resource(), spans: spans)
+
+        let decoded = try DecodedRequest(encoder.encode(batch))
+
+        #expect(decoded.batch.spans.map(\.kind) == SpanKind.allCases)
+    }
+
+    @Test func idsAreRawBigEndianBytesAndRootsHaveNoParent() throws {
+        let root = Span(
+            traceID: TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10),
+            spanID: SpanID(0x1112_1314_1516_1718), name: "root", startTimeUnixNano: 1, endTimeUnixNano: 2)
+        var child = root
+        child.spanID = SpanID(0x2122_2324_2526_2728)
+        child.parentSpanID = root.spanID
+        child.name = "child"
+
+        let bytes = encoder.encode(SpanBatch(resource: Resource(), spans: [root, child]))
+
+        try withUnpackedRequest(bytes) { request in
+            let spans = try spanMessages(request)
+            try #require(spans.count == 2)
+            #expect(binary(spans[0].pointee.trace_id) == Array(1...16))
+            #expect(binary(spans[0].pointee.span_id) == Array(0x11...0x18))
+            #expect(spans[0].pointee.parent_span_id.len == 0)
+            #expect(binary(spans[1].pointee.span_id) == Array(0x21...0x28))
+            #expect(binary(spans[1].pointee.parent_span_id) == Array(0x11...0x18))
+        }
+    }
+
+    @Test func statusIsSentOnlyWhenItHasACodeOrAMessage() throws {
+        var unset = Fixtures.plainSpan(id: 1)
+        unset.status = .unset
+        var ok = Fixtures.plainSpan(id: 2)
+        ok.status = .ok
+        var messageOnly = Fixtures.plainSpan(id: 3)
+        messageOnly.status = SpanStatus(code: .unset, message: "note")
+        var error = Fixtures.plainSpan(id: 4)
+        error.status = .error("boom")
+
+        let bytes = encoder.encode(SpanBatch(resource: Resource(), spans: [unset, ok, messageOnly, error]))
+
+        try withUnpackedRequest(bytes) { request in
+            let spans = try spanMessages(request)
+            try #require(spans.count == 4)
+            #expect(spans[0].pointee.status == nil)
+            let okStatus = try #require(spans[1].pointee.status)
+            #expect(okStatus.pointee.code.rawValue == 1)
+            #expect(string(okStatus.pointee.message) == "")
+            let noteStatus = try #require(spans[2].pointee.status)
+            #expect(noteStatus.pointee.code.rawValue == 0)
+            #expect(string(noteStatus.pointee.message) == "note")
+            let errorStatus = try #require(spans[3].pointee.status)
+            #expect(errorStatus.pointee.code.rawValue == 2)
+            #expect(string(errorStatus.pointee.message) == "boom")
+        }
+    }
+
+    @Test func traceStateIsSentOnlyWhenPresent() throws {
+        var joined = Fixtures.plainSpan(id: 1)
+        joined.traceState = "vendor=abc,other=1"
+        let local = Fixtures.plainSpan(id: 2)
+
+        let bytes = encoder.encode(SpanBatch(resource: Resource(), spans: [joined, local]))
+
+        try withUnpackedRequest(bytes) { request in
+            let spans = try spanMessages(request)
+            try #require(spans.count == 2)
+            #expect(string(spans[0].pointee.trace_state) == "vendor=abc,other=1")
+            #expect(string(spans[1].pointee.trace_state) == "")
+        }
+    }
+
+    // MARK: - Strings
+
+    @Test func nulCharactersBecomeReplacementCharactersWithoutLosingTheRest() throws {
+        let withNUL = "before\u{0}after\u{0}"
+        let expected = "before\u{FFFD}after\u{FFFD}"
+        var span = Fixtures.plainSpan(id: 1)
+        span.name = withNUL
+        span.traceState = withNUL
+        span.attributes = [
+            SpanAttribute("key\u{0}tail", .string(withNUL)),
+            SpanAttribute("list", .stringArray(["\u{0}", withNUL, ""])),
+        ]
+        span.events = [SpanEvent(name: "\u{0}\u{0}", timeUnixNano: 5)]
+        span.status = .error(withNUL)
+
+        let decoded = try DecodedRequest(
+            encoder.encode(SpanBatch(resource: Resource(), scope: InstrumentationScope(name: withNUL, version: "1"), spans: [span])))
+
+        let back = try #require(decoded.batch.spans.first)
+        #expect(back.name == expected)
+        #expect(back.traceState == expected)
+        #expect(back.attributes == [
+            SpanAttribute("key\u{FFFD}tail", .string(expected)),
+            SpanAttribute("list", .stringArray(["\u{FFFD}", expected, ""])),
+        ])
+        #expect(back.events.first?.name == "\u{FFFD}\u{FFFD}")
+        #expect(back.status == .error(expected))
+        #expect(decoded.batch.scope.name == expected)
+    }
+
+    @Test func nonASCIIStringsRoundTripByteForByte() throws {
+        let text = "héllo wörld · 日本語 · 🤖🧠 · \u{202E}rtl · e\u{301}"
+        var span = Fixtures.plainSpan(id: 1)
+        span.name = text
+        span.attributes = [SpanAttribute("ключ", .string(text)), SpanAttribute("列表", .stringArray([text, "ü"]))]
+        span.events = [SpanEvent(name: text, timeUnixNano: 3, attributes: [SpanAttribute(text, .string(text))])]
+        let batch = SpanBatch(
+            resource: Resource(attributes: [SpanAttribute("service.name", .string(text))]),
+            scope: InstrumentationScope(name: text, version: text), spans: [span])
+
+        let decoded = try DecodedRequest(encoder.encode(batch))
+
+        #expect(decoded.batch == batch)
+        #expect(Array(try #require(decoded.batch.spans.first).name.utf8) == Array(text.utf8))
+    }
+
+    @Test func longStringsAreCopiedWhole() throws {
+        let long = String(repeating: "abcdefgh", count: 200_000)
+        var span = Fixtures.plainSpan(id: 1)
+        span.attributes = [SpanAttribute("input.value", .string(long))]
+
+        let decoded = try DecodedRequest(encoder.encode(SpanBatch(resource: Resource(), spans: [span])))
+
+        #expect(decoded.batch.spans.first?.attributes.first?.value.stringValue?.utf8.count == long.utf8.count)
+        #expect(decoded.batch.spans == [span])
+    }
+
+    // MARK: - Batch sizes
+
+    @Test func emptyBatchSendsResourceAndScopeWithNoSpans() throws {
+        let batch = SpanBatch(resource: Resource(attributes: [SpanAttribute("service.name", "idle")]), spans: [])
+
+        let bytes = encoder.encode(batch)
+        let decoded = try DecodedRequest(bytes)
+
+        #expect(!bytes.isEmpty)
+        #expect(decoded.resourceSpansCount == 1)
+        #expect(decoded.scopeSpansCount == 1)
+        #expect(decoded.batch == batch)
+    }
+
+    @Test func batchOfTenThousandSpansPacksAndUnpacks() throws {
+        let spans = (0..<10_000).map(Fixtures.loadSpan)
+        let batch = SpanBatch(resource: Resource(attributes: [SpanAttribute("service.name", "load")]), spans: spans)
+
+        let decoded = try DecodedRequest(encoder.encode(batch))
+
+        #expect(decoded.batch.spans.count == 10_000)
+        #expect(decoded.batch == batch)
+    }
+
+    @Test func encodingIsDeterministic() {
+        let batch = SpanBatch(resource: Resource(), spans: Fixtures.variedSpans)
+
+        #expect(encoder.encode(batch) == encoder.encode(batch))
+    }
+
+    // MARK: - Hand-written envelope against protobuf-c's own packing
+
+    @Test(arguments: ProtobufEncoderTests.packingCases)
+    func envelopeBytesEqualProtobufCPackingOfTheWholeRequest(_ packingCase: PackingCase) {
+        let batch = packingCase.batch
+        let builder = ProtobufRequestBuilder(arena: ProtobufArena(initialCapacity: 64))
+        let built = builder.request(for: batch)
+        let size = opentelemetry__proto__collector__trace__v1__export_trace_service_request__get_packed_size(built.request)
+        let reference = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = opentelemetry__proto__collector__trace__v1__export_trace_service_request__pack(
+                built.request, buffer.baseAddress)
+        }
+
+        let packed = ProtobufEncoder.pack(built, spanBytesBound: builder.spanBytesBound, arena: builder.arena)
+
+        #expect(packed == reference)
+        #expect(encoder.encode(batch) == reference)
+    }
+
+    @Test(arguments: ProtobufEncoderTests.packingCases)
+    func spanSizeBoundCoversEveryPackedSpan(_ packingCase: PackingCase) throws {
+        let batch = packingCase.batch
+        let builder = ProtobufRequestBuilder(arena: ProtobufArena(initialCapacity: 64))
+        let built = builder.request(for: batch)
+        var packedTotal = 0
+        for span in try messages(built.spans.list, count: built.spans.count) {
+            packedTotal += protobuf_c_message_get_packed_size(&span.pointee.base)
+        }
+
+        #expect(packedTotal <= builder.spanBytesBound)
+    }
+
+    /// A named batch (the name keeps the test log short).
+    struct PackingCase: Sendable, CustomTestStringConvertible {
+        var testDescription: String
+        var batch: SpanBatch
+    }
+
+    static let packingCases: [PackingCase] = [
+        PackingCase(testDescription: "empty batch", batch: SpanBatch(resource: Resource(), spans: [])),
+        PackingCase(
+            testDescription: "varied spans",
+            batch: SpanBatch(resource: Resource(attributes: [SpanAttribute("service.name", "x")]), spans: Fixtures.variedSpans)),
+        PackingCase(
+            testDescription: "longest numeric encodings",
+            batch: SpanBatch(resource: Resource(), spans: [Fixtures.extremeSpan])),
+        PackingCase(
+            testDescription: "multi-byte lengths",
+            batch: SpanBatch(resource: Resource(), spans: [Fixtures.bigSpan])),
+        PackingCase(
+            testDescription: "300 spans, long resource and scope",
+            batch: SpanBatch(
+                resource: Resource(attributes: [SpanAttribute("long", .string(String(repeating: "r", count: 20_000)))]),
+                scope: InstrumentationScope(name: String(repeating: "s", count: 300), version: ""),
+                spans: (0..<300).map(Fixtures.loadSpan))),
+    ]
+
+    // MARK: - Responses
+
+    @Test func emptyResponseBodyMeansFullSuccess() throws {
+        let result = try #require(encoder.decodeResponse([]))
+
+        #expect(result.rejectedSpans == 0)
+        #expect(result.errorMessage == "")
+    }
+
+    @Test func partialSuccessResponseReportsRejectedSpansAndMessage() throws {
+        // partial_success (1) { rejected_spans (1) = 3, error_message (2) = "too old" }
+        let message = Array("too old".utf8)
+        let body: [UInt8] = [0x0A, UInt8(4 + message.count), 0x08, 0x03, 0x12, UInt8(message.count)] + message
+
+        let result = try #require(encoder.decodeResponse(body))
+
+        #expect(result.rejectedSpans == 3)
+        #expect(result.errorMessage == "too old")
+    }
+
+    @Test func responsePackedByProtobufCDecodes() throws {
+        var partial = Opentelemetry__Proto__Collector__Trace__V1__ExportTracePartialSuccess()
+        opentelemetry__proto__collector__trace__v1__export_trace_partial_success__init(&partial)
+        var response = Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceResponse()
+        opentelemetry__proto__collector__trace__v1__export_trace_service_response__init(&response)
+        let body = "späte Spans".withCString { text in
+            partial.rejected_spans = 42
+            partial.error_message = UnsafeMutablePointer(mutating: text)
+            return withUnsafeMutablePointer(to: &partial) { partialPointer in
+                response.partial_success = partialPointer
+                let size = opentelemetry__proto__collector__trace__v1__export_trace_service_response__get_packed_size(&response)
+                return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                    count = opentelemetry__proto__collector__trace__v1__export_trace_service_response__pack(
+                        &response, buffer.baseAddress)
+                }
+            }
+        }
+
+        let result = try #require(encoder.decodeResponse(body))
+
+        #expect(result.rejectedSpans == 42)
+        #expect(result.errorMessage == "späte Spans")
+    }
+
+    @Test func malformedResponseBodiesAreRejected() {
+        #expect(encoder.decodeResponse([0x0A, 0x05, 0x08]) == nil)  // length runs past the end
+        #expect(encoder.decodeResponse([0x0F]) == nil)  // wire type 7 does not exist
+        #expect(encoder.decodeResponse(Array("<html>Bad Gateway</html>".utf8)) == nil)
+    }
+
+    // MARK: - Arena
+
+    @Test func arenaAlignsAllocationsAndGrowsInFewChunks() {
+        let arena = ProtobufArena(initialCapacity: 1024)
+        for size in 1...20_000 {
+            let alignment = [1, 2, 4, 8, 16][size % 5]
+            let pointer = arena.allocate(byteCount: size % 97 + 1, alignment: alignment)
+            #expect(Int(bitPattern: pointer) % alignment == 0)
+        }
+        // About 1 MB requested in total: doubling from 1 KiB takes about ten chunks.
+        #expect(arena.chunkCount <= 12)
+    }
+
+    @Test func arenaCopiesStringsWithTerminator() {
+        let arena = ProtobufArena(initialCapacity: 256)
+        let copy = Array("abc\u{0}d".utf8).withUnsafeBufferPointer { arena.copyCString($0) }
+        let plain = Array("plain text".utf8).withUnsafeBufferPointer { arena.copyCString($0) }
+        let empty = arena.copyCString(UnsafeBufferPointer(start: nil, count: 0))
+
+        #expect(String(cString: copy.pointer) == "abc\u{FFFD}d")
+        #expect(copy.length == 7)
+        #expect(strlenOf(copy.pointer) == 7)
+        #expect(String(cString: plain.pointer) == "plain text")
+        #expect(plain.length == 10)
+        #expect(empty.length == 0)
+        #expect(empty.pointer.pointee == 0)
+    }
+
+    @Test func zeroByteScanFindsZerosAtEveryPosition() {
+        for length in 0..<40 {
+            let clean = [UInt8](repeating: 0x41, count: length)
+            #expect(!containsZeroByte(clean))
+            for position in 0..<length {
+                var bytes = clean
+                bytes[position] = 0
+                #expect(containsZeroByte(bytes), "zero at \(position) of \(length)")
+            }
+        }
+        // Bytes with the high bit set, and 0x01 bytes, next to each other are not zeros.
+        #expect(!containsZeroByte([0x80, 0x81, 0xFF, 0x01, 0x80, 0x01, 0x7F, 0x80, 0xC3, 0xA9, 0x01, 0x01]))
+    }
+
+    private func containsZeroByte(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            return ProtobufArena.containsZeroByte(base, count: buffer.count)
+        }
+    }
+}
+
+// MARK: - Fixtures
+
+private enum Fixtures {
+    static let traceID = TraceID(high: 0x4BF9_2F35_77B3_4DA6, low: 0xA3CE_929D_0E0E_4736)
+
+    static func plainSpan(id: UInt64) -> Span {
+        Span(traceID: traceID, spanID: SpanID(id), name: "span-\(id)", startTimeUnixNano: 10, endTimeUnixNano: 20)
+    }
+
+    /// A span like the load tests': eight string attributes, sometimes an event or an error.
+    static func loadSpan(_ index: Int) -> Span {
+        let start: UInt64 = 1_700_000_000_000_000_000 + UInt64(index) * 1_000
+        let parent: SpanID? = index % 100 == 0 ? nil : SpanID(UInt64(index - index % 100 + 1))
+        let attributes = (0..<8).map { SpanAttribute("attribute.\($0)", .string("value \($0) of span \(index)")) }
+        let events = index % 10 == 0 ? [SpanEvent(name: "mark", timeUnixNano: start + 10)] : []
+        let status: SpanStatus = index % 7 == 0 ? .error("failed \(index)") : .ok
+        return Span(
+            traceID: TraceID(high: UInt64(index / 100 + 1), low: 0xABCD), spanID: SpanID(UInt64(index + 1)),
+            parentSpanID: parent, name: "span \(index)", kind: index % 2 == 0 ? .internal : .client,
+            startTimeUnixNano: start, endTimeUnixNano: start + 500, attributes: attributes, events: events,
+            status: status)
+    }
+
+    /// Every numeric field at the value with the longest encoding.
+    static let extremeSpan = Span(
+        traceID: TraceID(high: UInt64.max, low: UInt64.max),
+        spanID: SpanID(UInt64.max),
+        parentSpanID: SpanID(UInt64.max),
+        traceState: "k=v",
+        name: "extreme",
+        kind: .consumer,
+        startTimeUnixNano: UInt64.max,
+        endTimeUnixNano: UInt64.max,
+        attributes: [
+            SpanAttribute("min", .int(Int64.min)),
+            SpanAttribute("minusOne", .int(-1)),
+            SpanAttribute("max", .int(Int64.max)),
+            SpanAttribute("nan", .double(.nan)),
+            SpanAttribute("inf", .double(-.infinity)),
+            SpanAttribute("t", true),
+            SpanAttribute("list", .stringArray(["", "\u{0}", "x"])),
+        ],
+        droppedAttributesCount: UInt32.max,
+        events: [SpanEvent(name: "", timeUnixNano: UInt64.max, attributes: [SpanAttribute("", .int(Int64.min))])],
+        droppedEventsCount: UInt32.max,
+        status: SpanStatus(code: .error, message: "\u{0}"),
+        flags: UInt32.max
+    )
+
+    /// A span whose strings and lists need multi-byte length prefixes.
+    static let bigSpan = Span(
+        traceID: traceID,
+        spanID: SpanID(9),
+        name: String(repeating: "n", count: 200),
+        startTimeUnixNano: 1,
+        endTimeUnixNano: 2,
+        attributes: (0..<300).map { SpanAttribute("key.\($0)", .string(String(repeating: "v", count: $0 * 7))) }
+            + [SpanAttribute("huge", .string(String(repeating: "h", count: 3_000_000)))]
+            + [SpanAttribute("many", .stringArray((0..<2_000).map { "item \($0)" }))],
+        events: (0..<200).map { SpanEvent(name: "event \($0)", timeUnixNano: UInt64($0)) }
+    )
+
+    static let variedSpans: [Span] = [
+        Span(
+            traceID: traceID,
+            spanID: SpanID(0x00F0_67AA_0BA9_02B7),
+            traceState: "rojo=00f067aa0ba902b7",
+            name: "agent turn",
+            kind: .server,
+            startTimeUnixNano: 1_700_000_000_000_000_000,
+            endTimeUnixNano: 1_700_000_001_500_000_000,
+            attributes: [SpanAttribute("atof.category", "agent")],
+            status: .ok,
+            flags: 0x301
+        ),
+        Span(
+            traceID: traceID,
+            spanID: SpanID(0x1111_2222_3333_4444),
+            parentSpanID: SpanID(0x00F0_67AA_0BA9_02B7),
+            name: "llm call",
+            kind: .client,
+            startTimeUnixNano: 1_700_000_000_100_000_000,
+            endTimeUnixNano: 1_700_000_000_900_000_000,
+            attributes: [
+                SpanAttribute("gen_ai.request.model", "gpt-4o"),
+                SpanAttribute("gen_ai.usage.input_tokens", 1234),
+                SpanAttribute("gen_ai.usage.negative", .int(Int64.min)),
+                SpanAttribute("gen_ai.usage.max", .int(Int64.max)),
+                SpanAttribute("gen_ai.request.temperature", 0.25),
+                SpanAttribute("gen_ai.request.top_p", .double(-1e-300)),
+                SpanAttribute("llm.streaming", true),
+                SpanAttribute("llm.cached", false),
+                SpanAttribute("gen_ai.response.finish_reasons", .stringArray(["stop", "length"])),
+                SpanAttribute("empty.list", .stringArray([])),
+                SpanAttribute("empty.string", ""),
+            ],
+            droppedAttributesCount: 3,
+            events: [
+                SpanEvent(name: "first_token", timeUnixNano: 1_700_000_000_200_000_000),
+                SpanEvent(
+                    name: "exception", timeUnixNano: 1_700_000_000_800_000_000,
+                    attributes: [
+                        SpanAttribute("exception.type", "Timeout"),
+                        SpanAttribute("exception.retries", 2),
+                        SpanAttribute("exception.tags", .stringArray(["a", "b", "c"])),
+                    ]),
+            ],
+            droppedEventsCount: 5,
+            status: .error("upstream timed out"),
+            flags: 0x01
+        ),
+        Span(
+            traceID: TraceID(high: 1, low: 2),
+            spanID: SpanID(UInt64.max),
+            parentSpanID: SpanID(1),
+            name: "tool call",
+            kind: .internal,
+            startTimeUnixNano: 0,
+            endTimeUnixNano: UInt64.max,
+            status: SpanStatus(code: .unset, message: "only a message"),
+            flags: 0
+        ),
+        Span(
+            traceID: TraceID(high: UInt64.max, low: UInt64.max),
+            spanID: SpanID(42),
+            name: "unspecified",
+            kind: .unspecified,
+            startTimeUnixNano: 5,
+            endTimeUnixNano: 5,
+            flags: 0xFFFF_FFFF
+        ),
+    ]
+}
+
+// MARK: - Reading protobuf-c's unpacked structs back into the value model
+
+private typealias UnpackedRequest = Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest
+
+private struct DecodeFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Unpacks `bytes` with protobuf-c, hands the message to `body` and frees it.
+private func withUnpackedRequest<Result>(
+    _ bytes: [UInt8], _ body: (UnsafeMutablePointer<UnpackedRequest>) throws -> Result
+) throws -> Result {
+    let unpacked = bytes.withUnsafeBufferPointer { buffer in
+        opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
+            nil, buffer.count, buffer.baseAddress)
+    }
+    guard let request = unpacked else { throw DecodeFailure(description: "protobuf-c could not unpack the request") }
+    defer { opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(request, nil) }
+    return try body(request)
+}
+
+private func messages<Message>(
+    _ list: UnsafeMutablePointer<UnsafeMutablePointer<Message>?>?, count: Int
+) throws -> [UnsafeMutablePointer<Message>] {
+    guard count > 0 else { return [] }
+    let list = try #require(list)
+    return try (0..<count).map { try #require(list[$0]) }
+}
+
+private func spanMessages(_ request: UnsafeMutablePointer<UnpackedRequest>) throws -> [UnsafeMutablePointer<PBSpan>] {
+    let resourceSpans = try #require(
+        messages(request.pointee.resource_spans, count: request.pointee.n_resource_spans).first)
+    let scopeSpans = try #require(
+        messages(resourceSpans.pointee.scope_spans, count: resourceSpans.pointee.n_scope_spans).first)
+    return try messages(scopeSpans.pointee.spans, count: scopeSpans.pointee.n_spans)
+}
+
+private func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+    pointer.map { String(cString: $0) } ?? ""
+}
+
+private func strlenOf(_ pointer: UnsafeMutablePointer<CChar>) -> Int {
+    var length = 0
+    while pointer[length] != 0 { length += 1 }
+    return length
+}
+
+private func binary(_ data: ProtobufCBinaryData) -> [UInt8] {
+    guard let bytes = data.data, data.len > 0 else { return [] }
+    return Array(UnsafeBufferPointer(start: bytes, count: data.len))
+}
+
+private func bigEndianUInt64(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    bytes.reduce(0) { $0 << 8 | UInt64($1) }
+}
+
+/// A request unpacked by protobuf-c and converted back to the value model.
+private struct DecodedRequest {
+    var resourceSpansCount: Int
+    var scopeSpansCount: Int
+    var batch: SpanBatch
+
+    init(_ bytes: [UInt8]) throws {
+        (resourceSpansCount, scopeSpansCount, batch) = try withUnpackedRequest(bytes) { request in
+            let resourceSpansList = try messages(request.pointee.resource_spans, count: request.pointee.n_resource_spans)
+            let resourceSpans = try #require(resourceSpansList.first)
+            let scopeSpansList = try messages(
+                resourceSpans.pointee.scope_spans, count: resourceSpans.pointee.n_scope_spans)
+            let scopeSpans = try #require(scopeSpansList.first)
+
+            let resource = try #require(resourceSpans.pointee.resource)
+            #expect(resource.pointee.dropped_attributes_count == 0)
+            #expect(string(resourceSpans.pointee.schema_url) == "")
+            let scope = try #require(scopeSpans.pointee.scope)
+            #expect(scope.pointee.n_attributes == 0)
+            #expect(string(scopeSpans.pointee.schema_url) == "")
+
+            let spans = try messages(scopeSpans.pointee.spans, count: scopeSpans.pointee.n_spans).map(Self.span)
+            let batch = SpanBatch(
+                resource: Resource(attributes: try Self.attributes(resource.pointee.attributes, resource.pointee.n_attributes)),
+                scope: InstrumentationScope(name: string(scope.pointee.name), version: string(scope.pointee.version)),
+                spans: spans)
+            return (resourceSpansList.count, scopeSpansList.count, batch)
+        }
+    }
+
+    private static func span(_ message: UnsafeMutablePointer<PBSpan>) throws -> Span {
+        let span = message.pointee
+        let traceIDBytes = binary(span.trace_id)
+        let spanIDBytes = binary(span.span_id)
+        let parentBytes = binary(span.parent_span_id)
+        try #require(traceIDBytes.count == 16)
+        try #require(spanIDBytes.count == 8)
+        try #require(parentBytes.isEmpty || parentBytes.count == 8)
+        #expect(span.n_links == 0)
+        #expect(span.dropped_links_count == 0)
+
+        let traceState = string(span.trace_state)
+        let status: SpanStatus
+        if let statusMessage = span.status {
+            let code = try #require(SpanStatus.Code(rawValue: Int32(statusMessage.pointee.code.rawValue)))
+            status = SpanStatus(code: code, message: string(statusMessage.pointee.message))
+        } else {
+            status = .unset
+        }
+        let events = try messages(span.events, count: span.n_events).map { event in
+            #expect(event.pointee.dropped_attributes_count == 0)
+            return SpanEvent(
+                name: string(event.pointee.name), timeUnixNano: event.pointee.time_unix_nano,
+                attributes: try attributes(event.pointee.attributes, event.pointee.n_attributes))
+        }
+        return Span(
+            traceID: TraceID(high: bigEndianUInt64(traceIDBytes[0..<8]), low: bigEndianUInt64(traceIDBytes[8..<16])),
+            spanID: SpanID(bigEndianUInt64(spanIDBytes[...])),
+            parentSpanID: parentBytes.isEmpty ? nil : SpanID(bigEndianUInt64(parentBytes[...])),
+            traceState: traceState.isEmpty ? nil : traceState,
+            name: string(span.name),
+            kind: try #require(SpanKind(rawValue: Int32(span.kind.rawValue))),
+            startTimeUnixNano: span.start_time_unix_nano,
+            endTimeUnixNano: span.end_time_unix_nano,
+            attributes: try attributes(span.attributes, span.n_attributes),
+            droppedAttributesCount: span.dropped_attributes_count,
+            events: events,
+            droppedEventsCount: span.dropped_events_count,
+            status: status,
+            flags: span.flags
+        )
+    }
+
+    private static func attributes(
+        _ list: UnsafeMutablePointer<UnsafeMutablePointer<PBKeyValue>?>?, _ count: Int
+    ) throws -> [SpanAttribute] {
+        try messages(list, count: count).map { pair in
+            let value = try #require(pair.pointee.value)
+            return SpanAttribute(string(pair.pointee.key), try attributeValue(value))
+        }
+    }
+
+    private static func attributeValue(_ message: UnsafeMutablePointer<PBAnyValue>) throws -> AttributeValue {
+        let value = message.pointee
+        switch value.value_case {
+        case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE:
+            return .string(string(value.string_value))
+        case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE:
+            return .bool(value.bool_value != 0)
+        case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE:
+            return .int(value.int_value)
+        case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE:
+            return .double(value.double_value)
+        case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_ARRAY_VALUE:
+            let array = try #require(value.array_value)
+            return .stringArray(
+                try messages(array.pointee.values, count: array.pointee.n_values).map { element in
+                    try #require(element.pointee.value_case == OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE)
+                    return string(element.pointee.string_value)
+                })
+        default:
+            throw DecodeFailure(description: "unexpected AnyValue case \(value.value_case.rawValue)")
+        }
+    }
+}
