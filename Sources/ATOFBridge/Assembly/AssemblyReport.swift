@@ -20,6 +20,27 @@ public struct AssemblyReport: Sendable, Hashable {
     public var diagnostics: [Diagnostic] = []
 
     public init() {}
+
+    /// Counts an anomaly and adds its warning, naming the line when known.
+    mutating func note(_ anomaly: AssembledScope.Anomalies, name: String, uuid: String, source: String, line: Int?, firstLine: Int? = nil) {
+        let message: String
+        switch anomaly {
+        case .unended:
+            unended += 1
+            message = "scope \"\(name)\" (\(uuid)) never ended; exported with status ERROR and atof.unended"
+        case .unmatchedEnd:
+            unmatchedEnds += 1
+            message = "end of \"\(name)\" (\(uuid)) has no start; exported as a zero-duration span (atof.unmatched_end)"
+        case .duplicateStart:
+            duplicateStarts += 1
+            let first = firstLine.map { " (line \($0))" } ?? ""
+            message = "second start for uuid \(uuid) while the first\(first) is still open; exported as a separate zero-duration span (atof.duplicate_start)"
+        default:
+            clockSkews += 1
+            message = "end of \"\(name)\" (\(uuid)) is stamped before its start; end time set to the start time (atof.clock_skew)"
+        }
+        diagnostics.append(Diagnostic(severity: .warning, source: source, line: line, message: message))
+    }
 }
 
 /// One thing the assembler produced: a scope's span or an orphan mark's span.

@@ -134,8 +134,7 @@ public struct LiveSpanAssembler: Sendable {
             var anomalies: AssembledScope.Anomalies = []
             if clockSkew {
                 anomalies.insert(.clockSkew)
-                report.clockSkews += 1
-                report.diagnostics.append(warning(end, "end of \"\(end.event.name)\" (\(uuid)) is stamped before its start; end time set to the start time (atof.clock_skew)"))
+                report.note(.clockSkew, name: end.event.name, uuid: uuid, source: source, line: end.line)
             }
             let identity = resolveIdentity(uuid: uuid, occurrence: occurrence, event: start.event, opened: opened)
             ready.append(.scope(AssembledScope(
@@ -144,9 +143,7 @@ public struct LiveSpanAssembler: Sendable {
             remember(uuid, identity: identity, occurrences: pairing.occurrences)
             dropPairingIfIdle(uuid)
         case .duplicate(let start, let occurrence, let first):
-            report.duplicateStarts += 1
-            let firstLine = first.line.map { " (line \($0))" } ?? ""
-            report.diagnostics.append(warning(start, "second start for uuid \(uuid) while the first\(firstLine) is still open; exported as a separate zero-duration span (atof.duplicate_start)"))
+            report.note(.duplicateStart, name: start.event.name, uuid: uuid, source: source, line: start.line, firstLine: first.line)
             let identity = resolveIdentity(uuid: uuid, occurrence: occurrence, event: start.event, opened: nil)
             let time = start.event.timestamp.nanosecondsSinceEpoch
             ready.append(.scope(AssembledScope(start: start.event, end: nil, identity: identity, startTime: time, endTime: time, anomalies: .duplicateStart)))
@@ -162,8 +159,7 @@ public struct LiveSpanAssembler: Sendable {
             return []
         }
         pairings[uuid] = pairing
-        report.unended += 1
-        report.diagnostics.append(warning(start, "scope \"\(start.event.name)\" (\(uuid)) never ended; exported with status ERROR and atof.unended"))
+        report.note(.unended, name: start.event.name, uuid: uuid, source: source, line: start.line)
         let identity = resolveIdentity(uuid: uuid, occurrence: occurrence, event: start.event, opened: opened)
         let startTime = start.event.timestamp.nanosecondsSinceEpoch
         remember(uuid, identity: identity, occurrences: pairing.occurrences)
@@ -191,8 +187,7 @@ public struct LiveSpanAssembler: Sendable {
         pairings[uuid] = pairing
         var ready: [AssembledItem] = []
         for (end, occurrence) in released {
-            report.unmatchedEnds += 1
-            report.diagnostics.append(warning(end, "end of \"\(end.event.name)\" (\(uuid)) has no start; exported as a zero-duration span (atof.unmatched_end)"))
+            report.note(.unmatchedEnd, name: end.event.name, uuid: uuid, source: source, line: end.line)
             let identity = resolveIdentity(uuid: uuid, occurrence: occurrence, event: end.event, opened: nil)
             let time = end.event.timestamp.nanosecondsSinceEpoch
             ready.append(.scope(AssembledScope(start: nil, end: end.event, identity: identity, startTime: time, endTime: time, anomalies: .unmatchedEnd)))
@@ -302,9 +297,5 @@ public struct LiveSpanAssembler: Sendable {
             next = scope.start.event.parentUUID
             hops += 1
         }
-    }
-
-    private func warning(_ sourced: SourcedEvent, _ message: String) -> Diagnostic {
-        Diagnostic(severity: .warning, source: source, line: sourced.line, message: message)
     }
 }

@@ -59,7 +59,7 @@ public struct SpanAssembler: Sendable {
                 openRecord[uuid] = records.count
                 add(Record(uuid: uuid, occurrence: occurrence, start: index, end: nil, anomalies: []))
                 if occurrence > 1 {
-                    report.diagnostics.append(warning(events[index], "uuid \(uuid) is used again for a new scope after its first one ended; exported as a separate span"))
+                    report.diagnostics.append(Diagnostic(severity: .warning, source: source, line: events[index].line, message: "uuid \(uuid) is used again for a new scope after its first one ended; exported as a separate span"))
                 }
             case .paired(let start, let end, let occurrence, let clockSkew):
                 if let recordIndex = openRecord.removeValue(forKey: uuid), records[recordIndex].start == start {
@@ -69,14 +69,11 @@ public struct SpanAssembler: Sendable {
                     add(Record(uuid: uuid, occurrence: occurrence, start: start, end: end, anomalies: clockSkew ? .clockSkew : []))
                 }
                 if clockSkew {
-                    report.clockSkews += 1
-                    report.diagnostics.append(warning(events[end], "end of \"\(event(end).name)\" (\(uuid)) is stamped before its start; end time set to the start time (atof.clock_skew)"))
+                    report.note(.clockSkew, name: event(end).name, uuid: uuid, source: source, line: events[end].line)
                 }
             case .duplicate(let start, let occurrence, let first):
                 add(Record(uuid: uuid, occurrence: occurrence, start: start, end: nil, anomalies: .duplicateStart))
-                report.duplicateStarts += 1
-                let firstLine = events[first].line.map { " (line \($0))" } ?? ""
-                report.diagnostics.append(warning(events[start], "second start for uuid \(uuid) while the first\(firstLine) is still open; exported as a separate zero-duration span (atof.duplicate_start)"))
+                report.note(.duplicateStart, name: event(start).name, uuid: uuid, source: source, line: events[start].line, firstLine: events[first].line)
             case .held:
                 break
             }
@@ -85,13 +82,11 @@ public struct SpanAssembler: Sendable {
             guard var pairing = pairings[uuid] else { continue }
             if let (start, _) = pairing.releaseOpenStart() {
                 if let recordIndex = openRecord[uuid] { records[recordIndex].anomalies.insert(.unended) }
-                report.unended += 1
-                report.diagnostics.append(warning(events[start], "scope \"\(event(start).name)\" (\(uuid)) never ended; exported with status ERROR and atof.unended"))
+                report.note(.unended, name: event(start).name, uuid: uuid, source: source, line: events[start].line)
             }
             for (end, occurrence) in pairing.releaseHeldEnds() {
                 add(Record(uuid: uuid, occurrence: occurrence, start: nil, end: end, anomalies: .unmatchedEnd))
-                report.unmatchedEnds += 1
-                report.diagnostics.append(warning(events[end], "end of \"\(event(end).name)\" (\(uuid)) has no start; exported as a zero-duration span (atof.unmatched_end)"))
+                report.note(.unmatchedEnd, name: event(end).name, uuid: uuid, source: source, line: events[end].line)
             }
         }
 
@@ -169,10 +164,6 @@ public struct SpanAssembler: Sendable {
         }
         items.sort { ($0.time, $0.line) < ($1.time, $1.line) }
         return (items.map(\.item), report)
-    }
-
-    private func warning(_ sourced: SourcedEvent, _ message: String) -> Diagnostic {
-        Diagnostic(severity: .warning, source: source, line: sourced.line, message: message)
     }
 
     /// Indices of the non-header events in stable time order; at equal times starts, then marks,
