@@ -96,11 +96,14 @@ public struct SpanAssembler: Sendable {
             guard let recordIndex = primary[root], let describing = records[recordIndex].describing else { return nil }
             return TraceContext(metadata: records[recordIndex].start.flatMap { event($0).metadata }) ?? TraceContext(metadata: event(describing).metadata)
         }
+        // Only unended scopes need the latest time in their subtree.
         var latestInSubtree: [String: Int64] = [:]
-        for index in ordered {
-            let eventTime = time(index)
-            graph.forEachAncestor(of: event(index).parentUUID) { ancestor in
-                latestInSubtree[ancestor] = max(latestInSubtree[ancestor] ?? .min, eventTime)
+        if report.unended > 0 {
+            for index in ordered {
+                let eventTime = time(index)
+                graph.forEachAncestor(of: event(index).parentUUID) { ancestor in
+                    latestInSubtree[ancestor] = max(latestInSubtree[ancestor] ?? .min, eventTime)
+                }
             }
         }
 
@@ -204,7 +207,7 @@ struct ScopeGraph {
 
     /// A parent counts when it is a known scope other than the child itself.
     func isKnownParent(_ parent: String, of uuid: String) -> Bool {
-        parent != uuid && known.contains(parent) && root(of: uuid, parent: parent) != uuid
+        parent != uuid && known.contains(parent)
     }
 
     /// Parent chains longer than this are taken to be cycles and cut there.

@@ -33,14 +33,23 @@ enum SpanIdentity {
         return SpanID(h1 != 0 ? h1 : (h2 != 0 ? h2 : 1))
     }
 
-    /// Parses the canonical `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` form (either case).
+    /// Parses the canonical `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` form (either case), without allocating.
     static func parseUUID(_ text: String) -> (UInt64, UInt64)? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 36, utf8[8] == 0x2D, utf8[13] == 0x2D, utf8[18] == 0x2D, utf8[23] == 0x2D else { return nil }
-        let digits = utf8.filter { $0 != 0x2D }
-        guard digits.count == 32, let high = HexDigits.parse(digits[0..<16]), let low = HexDigits.parse(digits[16..<32]) else {
-            return nil
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var index = 0
+        var digits = 0
+        for byte in text.utf8 {
+            defer { index += 1 }
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard let digit = HexDigits.value(byte) else { return nil }
+            if digits < 16 { high = high << 4 | digit } else { low = low << 4 | digit }
+            digits += 1
         }
+        guard index == 36, digits == 32 else { return nil }
         return (high, low)
     }
 
