@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "ATOFTests", dependencies: ["ATOF"]),
         .testTarget(
             name: "ATOFBridgeTests",
-            dependencies: ["ATOF", "ATOFBridge", "COTLP", "CProtobufC"]
+            dependencies: ["ATOF", "ATOFBridge", "COTLP", "CProtobufC", "CZlib"]
         ),
     ],
     swiftLanguageModes: [.v6]

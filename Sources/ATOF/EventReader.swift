@@ -29,24 +29,35 @@ public struct EventReader: ~Copyable {
     public func forEach(_ body: (Item) throws -> Void) throws {
         let source = lines.source
         try lines.forEachLine { line in
-            guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-            do {
-                switch try Event.decode(line: line.bytes) {
-                case .event(let event, let warnings):
-                    for warning in warnings {
-                        try body(.diagnostic(Diagnostic(severity: .warning, source: source, line: line.number, message: warning)))
-                    }
-                    try body(.event(event, line: line.number))
-                case .skipped(let warning):
-                    try body(.diagnostic(Diagnostic(severity: .warning, source: source, line: line.number, message: warning)))
-                }
-            } catch let error as EventDecodingError {
-                var message = error.reason
-                if !line.isTerminated {
-                    message = "the last line is cut off (no line break at the end of the input; was the writer stopped?): " + message
-                }
-                try body(.diagnostic(Diagnostic(severity: .error, source: source, line: line.number, message: message + "; line skipped")))
+            let decoded = Self.decode(line: line.bytes, number: line.number, isTerminated: line.isTerminated, source: source)
+            for diagnostic in decoded.diagnostics { try body(.diagnostic(diagnostic)) }
+            if let event = decoded.event { try body(.event(event, line: line.number)) }
+        }
+    }
+
+    /// Decodes one line: the event when it is usable, and the diagnostics about the line (an
+    /// error when it was skipped, warnings when it was used or skipped harmlessly). A blank line
+    /// gives neither.
+    public static func decode(
+        line bytes: some Collection<UInt8>,
+        number: Int?,
+        isTerminated: Bool = true,
+        source: String
+    ) -> (event: Event?, diagnostics: [Diagnostic]) {
+        guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return (nil, []) }
+        do {
+            switch try Event.decode(line: bytes) {
+            case .event(let event, let warnings):
+                return (event, warnings.map { Diagnostic(severity: .warning, source: source, line: number, message: $0) })
+            case .skipped(let warning):
+                return (nil, [Diagnostic(severity: .warning, source: source, line: number, message: warning)])
             }
+        } catch {
+            var message = error.reason
+            if !isTerminated {
+                message = "the last line is cut off (no line break at the end of the input; was the writer stopped?): " + message
+            }
+            return (nil, [Diagnostic(severity: .error, source: source, line: number, message: message + "; line skipped")])
         }
     }
 }

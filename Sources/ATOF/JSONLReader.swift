@@ -70,8 +70,13 @@ public struct JSONLReader: ~Copyable {
     }
 
     /// Calls `body` for every line, in order, until the input ends.
+    ///
+    /// With `follow`, the end of the input is not the end: whenever no more bytes are available
+    /// (and when a signal interrupts a read), `follow` is called; while it returns `true`, the
+    /// reader waits 200 ms and reads on (`tail -f`), keeping an incomplete last line until its
+    /// line break arrives. When it returns `false`, reading stops.
     /// Throws ``InputError`` when reading fails, or what `body` throws.
-    public func forEachLine(_ body: (Line) throws -> Void) throws {
+    public func forEachLine(follow: (() -> Bool)? = nil, _ body: (Line) throws -> Void) throws {
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var pending: [UInt8] = []  // a line that spans reads
         var lineNumber = 0
@@ -86,11 +91,18 @@ public struct JSONLReader: ~Copyable {
         while true {
             let readCount = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
             if readCount < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR {
+                    if let follow, !follow() { break }
+                    continue
+                }
                 let reason = String(cString: strerror(errno))
                 throw InputError(source: source, reason: "read failed after line \(lineNumber) (\(reason))")
             }
-            if readCount == 0 { break }
+            if readCount == 0 {
+                guard let follow, follow() else { break }
+                usleep(200_000)
+                continue
+            }
             try buffer.withUnsafeBufferPointer { (chunk) throws in
                 var start = 0
                 while let newline = Self.indexOfNewline(chunk, from: start, to: readCount) {

@@ -48,6 +48,15 @@ static inline CURLcode ccurl_easy_setopt_header_function(CURL *handle, ccurl_dat
     return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
 }
 
+/* The shape of a CURLOPT_XFERINFOFUNCTION callback; returning non-zero aborts the transfer. */
+typedef int (*ccurl_xferinfo_callback)(void *user_data, curl_off_t download_total, curl_off_t download_now,
+                                       curl_off_t upload_total, curl_off_t upload_now);
+
+/* CURLOPT_XFERINFOFUNCTION: called while a transfer runs (needs CURLOPT_NOPROGRESS 0). */
+static inline CURLcode ccurl_easy_setopt_xferinfo_function(CURL *handle, ccurl_xferinfo_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
 /* CURLINFO_RESPONSE_CODE, CURLINFO_OS_ERRNO, ... */
 static inline CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);

@@ -21,12 +21,15 @@ struct MappingFlags: ParsableArguments {
 
     var environment: [String: String] { ProcessEnvironment.current }
 
-    var mapper: SpanMapper {
+    /// The mapping options: the environment's, then these flags.
+    var options: MappingOptions {
         var options = MappingOptions.fromEnvironment(environment)
         if noContent { options.captureContent = false }
         if let maxAttributeLength { options.maximumAttributeValueLength = maxAttributeLength }
-        return SpanMapper(options: options)
+        return options
     }
+
+    var mapper: SpanMapper { SpanMapper(options: options) }
 
     func batch(spans: [Span]) -> SpanBatch {
         let detected = Resource.make(serviceName: serviceName, environment: environment, processName: "atof-bridge")
@@ -53,6 +56,15 @@ enum ProcessEnvironment {
 func printError(_ text: String) {
     let line = Array((text + "\n").utf8)
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+/// Opens a JSON-lines input (`-` = standard input), turning a failure into a usage error.
+func openLines(_ path: String) throws -> JSONLReader {
+    do {
+        return try JSONLReader(path: path)
+    } catch {
+        throw ValidationError(error.description)
+    }
 }
 
 /// Reads and converts, turning an unreadable input into a clear error.

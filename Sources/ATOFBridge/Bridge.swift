@@ -1,0 +1,256 @@
+import ATOF
+import Logging
+import Synchronization
+
+/// The subscriber apps and the command line install: ATOF events in, OTLP spans out.
+///
+/// Events are paired live (``LiveSpanAssembler``, bounded memory), mapped (``SpanMapper``) and
+/// queued on a ``BatchSpanProcessor`` whose exporter posts OTLP/HTTP and writes what it cannot
+/// deliver to the fallback file. ``receive(_:)`` never waits for the network.
+///
+/// ```swift
+/// let bridge = try Bridge(configuration: .fromEnvironment(serviceName: "my-agent"))
+/// bridge.receive(event)
+/// bridge.shutdown()
+/// ```
+///
+/// Header values (credentials) are never logged.
+public final class Bridge: Sendable {
+    /// Counts of everything the bridge has seen and done. Every span produced is exported,
+    /// rejected, written to the fallback file, dropped, failed or still queued.
+    public struct Statistics: Sendable, Hashable, CustomStringConvertible {
+        /// Events received (parsed lines and ``Bridge/receive(_:)`` calls).
+        public var eventsReceived = 0
+        /// JSON lines that were not valid ATOF events (skipped and logged).
+        public var badLines = 0
+        /// Spans made from the events.
+        public var spansProduced = 0
+        /// Spans the receiver accepted.
+        public var spansExported = 0
+        /// Requests sent again after a transient failure.
+        public var retries = 0
+        /// Spans the receiver declared rejected.
+        public var spansRejected = 0
+        /// Spans written to the fallback file (replay them with `atof-bridge replay`).
+        public var spansInFallback = 0
+        /// Spans dropped (`drop` policy, or no fallback file).
+        public var spansDropped = 0
+        /// Spans that could be neither delivered nor written.
+        public var spansFailed = 0
+        /// Spans waiting in the queue.
+        public var spansQueued = 0
+        /// Scopes that never ended (exported at shutdown or when the open-scope bound was hit).
+        public var unendedScopes = 0
+        /// Scope ends without a start.
+        public var unmatchedEnds = 0
+
+        public var description: String {
+            "\(eventsReceived) events, \(badLines) bad lines, \(spansProduced) spans: \(spansExported) exported, "
+                + "\(spansInFallback) in the fallback file, \(spansRejected) rejected, \(spansDropped) dropped, "
+                + "\(spansFailed) failed, \(spansQueued) queued; \(retries) retries; \(unendedScopes) unended scopes, "
+                + "\(unmatchedEnds) unmatched ends"
+        }
+    }
+
+    private struct Intake {
+        var assembler: LiveSpanAssembler
+        var eventsReceived = 0
+        var badLines = 0
+        var spansProduced = 0
+        var diagnosticsLogged = 0
+    }
+
+    /// The configuration in force.
+    public let configuration: Configuration
+    /// Where undelivered spans are written, if anywhere.
+    public let fallbackPath: String?
+    private let intake: Mutex<Intake>
+    private let mapper: SpanMapper
+    private let processor: BatchSpanProcessor?
+    private let logger: Logger
+
+    /// The most diagnostics (bad lines, pairing anomalies) logged one by one; later ones are counted.
+    static let maximumLoggedDiagnostics = 50
+
+    /// Creates a bridge exporting over OTLP/HTTP as `configuration` says, with the fallback file
+    /// when one is configured. Throws when the protocol is `grpc` (not supported) or libcurl
+    /// refuses the endpoint or TLS options. Environment problems found by
+    /// ``Configuration/fromEnvironment(serviceName:_:)`` are logged as warnings.
+    public convenience init(configuration: Configuration = .fromEnvironment(), logger: Logger = Logger(label: "atof-bridge")) throws(ExportError) {
+        if configuration.isDisabled {
+            self.init(configuration: configuration, exporter: nil, logger: logger)
+            return
+        }
+        let http = try OTLPHTTPExporter(configuration: configuration, logger: logger)
+        let exporter: any SpanExporter = configuration.fallbackPath.map {
+            FallbackExporter(primary: http, fallback: JSONLinesExporter(path: $0, logger: logger), logger: logger)
+        } ?? http
+        self.init(configuration: configuration, exporter: exporter, logger: logger)
+    }
+
+    /// Creates a bridge with your own exporter (for example a ``JSONLinesExporter`` alone, or a
+    /// test double). With `exporter` `nil` the bridge counts events and exports nothing.
+    public init(configuration: Configuration, exporter: (any SpanExporter)?, logger: Logger = Logger(label: "atof-bridge")) {
+        self.configuration = configuration
+        self.logger = logger
+        for warning in configuration.warnings { logger.warning("\(warning)") }
+        mapper = SpanMapper(options: configuration.mapping)
+        intake = Mutex(Intake(assembler: LiveSpanAssembler(limits: configuration.assemblyLimits)))
+        guard let exporter, !configuration.isDisabled else {
+            if configuration.isDisabled { logger.info("OTEL_SDK_DISABLED is true: spans are not exported") }
+            fallbackPath = nil
+            processor = nil
+            return
+        }
+        let detection = configuration.makeResource(processName: Self.processName)
+        for warning in detection.warnings { logger.warning("\(warning)") }
+        let spillFile = (exporter as? FallbackExporter)?.fallback ?? (exporter as? JSONLinesExporter)
+        fallbackPath = (exporter as? FallbackExporter)?.fallback.path
+        processor = BatchSpanProcessor(
+            exporter: exporter,
+            resource: detection.resource,
+            configuration: configuration.batch,
+            overflowPolicy: configuration.overflowPolicy,
+            spillFile: spillFile,
+            logger: logger)
+    }
+
+    /// The counts now.
+    public var statistics: Statistics {
+        var statistics = intake.withLock { intake in
+            var statistics = Statistics()
+            statistics.eventsReceived = intake.eventsReceived
+            statistics.badLines = intake.badLines
+            statistics.spansProduced = intake.spansProduced
+            statistics.unendedScopes = intake.assembler.report.unended
+            statistics.unmatchedEnds = intake.assembler.report.unmatchedEnds
+            return statistics
+        }
+        if let counters = processor?.counters {
+            statistics.spansExported = counters.exported
+            statistics.retries = counters.retries
+            statistics.spansRejected = counters.rejected
+            statistics.spansInFallback = counters.writtenToFallback
+            statistics.spansDropped = counters.dropped
+            statistics.spansFailed = counters.failed
+            statistics.spansQueued = counters.queued
+        }
+        return statistics
+    }
+
+    /// Takes one event. Spans whose scopes are complete are queued for export.
+    public func receive(_ event: Event) {
+        receive(SourcedEvent(event))
+    }
+
+    /// Takes one event with its line number (for diagnostics).
+    public func receive(_ event: SourcedEvent) {
+        guard processor != nil else {
+            intake.withLock { $0.eventsReceived += 1 }
+            return
+        }
+        let (items, diagnostics) = intake.withLock { intake in
+            intake.eventsReceived += 1
+            let items = intake.assembler.receive(event)
+            intake.spansProduced += items.count
+            return (items, takeDiagnostics(&intake))
+        }
+        log(diagnostics)
+        enqueue(items)
+    }
+
+    /// Takes one ATOF JSON line. Returns `false` (and counts and logs it with its line number)
+    /// when the line is not a valid event; blank lines are ignored.
+    @discardableResult
+    public func receive(jsonLine: some Collection<UInt8>, line: Int? = nil, source: String = "<input>") -> Bool {
+        let (event, diagnostics) = EventReader.decode(line: jsonLine, number: line, source: source)
+        let isBad = diagnostics.contains { $0.severity == .error }
+        if !diagnostics.isEmpty {
+            let toLog = intake.withLock { intake in
+                if isBad { intake.badLines += 1 }
+                return Self.admit(diagnostics, to: &intake)
+            }
+            log(toLog)
+        }
+        if let event { receive(SourcedEvent(event, line: line)) }
+        return !isBad
+    }
+
+    /// Takes one ATOF JSON line given as text.
+    @discardableResult
+    public func receive(jsonLine: String, line: Int? = nil) -> Bool {
+        receive(jsonLine: Array(jsonLine.utf8), line: line)
+    }
+
+    /// Exports everything queued and syncs the fallback file; open scopes stay open. Returns the
+    /// counts afterwards (``Statistics/spansQueued`` is non-zero when `timeout` passed first).
+    @discardableResult
+    public func forceFlush(timeout: Duration = .seconds(30)) -> Statistics {
+        processor?.forceFlush(timeout: timeout)
+        return statistics
+    }
+
+    /// Exports scopes that never ended (as unended spans) and held ends (as unmatched), drains
+    /// the queue, syncs the fallback file and stops the export thread, within `timeout` (see
+    /// ``BatchSpanProcessor/shutdown(timeout:)``). Safe to call twice. Returns the final counts.
+    @discardableResult
+    public func shutdown(timeout: Duration = .seconds(30)) -> Statistics {
+        if processor != nil {
+            let (items, diagnostics) = intake.withLock { intake in
+                let items = intake.assembler.finish()
+                intake.spansProduced += items.count
+                return (items, takeDiagnostics(&intake))
+            }
+            log(diagnostics)
+            enqueue(items)
+            processor?.shutdown(timeout: timeout)
+        }
+        let final = statistics
+        logger.info("atof-bridge finished: \(final)")
+        return final
+    }
+
+    // MARK: - Internals
+
+    private func enqueue(_ items: [AssembledItem]) {
+        guard let processor, !items.isEmpty else { return }
+        if items.count == 1, let item = items.first {
+            processor.enqueue(span(for: item))
+        } else {
+            processor.enqueue(items.map(span(for:)))
+        }
+    }
+
+    private func span(for item: AssembledItem) -> Span {
+        switch item {
+        case .scope(let scope): mapper.span(for: scope)
+        case .orphanMark(let orphan): mapper.span(for: orphan)
+        }
+    }
+
+    private func takeDiagnostics(_ intake: inout Intake) -> [Diagnostic] {
+        guard !intake.assembler.report.diagnostics.isEmpty else { return [] }
+        return Self.admit(intake.assembler.takeDiagnostics(), to: &intake)
+    }
+
+    /// The diagnostics still within the logging bound; the rest are only counted.
+    private static func admit(_ diagnostics: [Diagnostic], to intake: inout Intake) -> [Diagnostic] {
+        let room = max(0, maximumLoggedDiagnostics - intake.diagnosticsLogged)
+        intake.diagnosticsLogged += diagnostics.count
+        return Array(diagnostics.prefix(room))
+    }
+
+    private func log(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics {
+            switch diagnostic.severity {
+            case .error: logger.error("\(diagnostic.description)")
+            default: logger.warning("\(diagnostic.description)")
+            }
+        }
+    }
+
+    private static var processName: String {
+        guard let path = CommandLine.arguments.first, let name = path.split(separator: "/").last else { return "" }
+        return String(name)
+    }
+}

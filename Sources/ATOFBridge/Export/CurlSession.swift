@@ -1,0 +1,244 @@
+import CCurl
+import Synchronization
+
+/// One HTTP answer as the exporter needs it.
+struct HTTPResponse: Sendable {
+    var status: Int
+    var body: [UInt8]
+    var contentType: String?
+    var retryAfter: String?
+}
+
+/// How one POST ended when it did not produce a response.
+enum TransferFailure: Error, Sendable {
+    case failed(ExportError)
+    case cancelled
+}
+
+/// The settings a ``CurlSession`` applies once, when its handle is made.
+struct CurlSessionSettings: Sendable {
+    var url: String
+    var contentType: String
+    var gzip: Bool
+    var headers: [HTTPHeader]
+    var connectTimeout: Duration
+    var tls: TLSConfiguration
+    var httpVersion: HTTPVersion
+    var maximumResponseBodySize: Int
+    var userAgent: String
+}
+
+/// Flags an export in progress to stop; read by curl's progress callback and by retry waits.
+final class Cancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+    private let waiter = ConditionLock(false)
+
+    var isCancelled: Bool { flag.load(ordering: .acquiring) }
+
+    func cancel() {
+        flag.store(true, ordering: .releasing)
+        waiter.withLock { $0 = true }
+        waiter.broadcast()
+    }
+
+    /// Sleeps for `duration` unless cancelled first; returns `false` when cancelled.
+    func sleep(for duration: Duration) -> Bool {
+        waiter.withLock(when: { $0 }, before: .after(duration)) { _, cancelled in !cancelled }
+    }
+}
+
+/// What curl's callbacks write into during one transfer.
+private final class TransferSink {
+    var body: [UInt8] = []
+    var contentType: String?
+    var retryAfter: String?
+    var bodyTooLarge = false
+    let limit: Int
+    let cancellation: Cancellation
+
+    init(limit: Int, cancellation: Cancellation) {
+        self.limit = limit
+        self.cancellation = cancellation
+    }
+
+    func reset() {
+        body.removeAll(keepingCapacity: true)
+        contentType = nil
+        retryAfter = nil
+        bodyTooLarge = false
+    }
+
+    /// Keeps the headers the exporter reads; a new status line (after a 100 or a redirect) starts over.
+    func header(_ line: String) {
+        if line.hasPrefix("HTTP/") {
+            contentType = nil
+            retryAfter = nil
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingWhitespace()
+        switch name {
+        case "content-type": contentType = value
+        case "retry-after": retryAfter = value
+        default: break
+        }
+    }
+}
+
+/// One reused libcurl easy handle that POSTs OTLP bodies to one URL (HTTP keep-alive).
+///
+/// Not thread-safe: its owner (``OTLPHTTPExporter``) uses it from one thread at a time.
+final class CurlSession {
+    private let handle: UnsafeMutableRawPointer
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let sink: TransferSink
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+
+    init(settings: CurlSessionSettings, cancellation: Cancellation) throws(ExportError) {
+        CurlGlobal.initializeOnce()
+        guard let handle = curl_easy_init() else { throw .request("libcurl could not create a handle (out of memory)") }
+        self.handle = handle
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        sink = TransferSink(limit: settings.maximumResponseBodySize, cancellation: cancellation)
+        try configure(settings)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
+    }
+
+    private func configure(_ settings: CurlSessionSettings) throws(ExportError) {
+        var lines = ["Content-Type: \(settings.contentType)", "Expect:"]
+        if settings.gzip { lines.append("Content-Encoding: gzip") }
+        for header in settings.headers { lines.append("\(header.name): \(header.value)") }
+        for line in lines {
+            guard let list = curl_slist_append(headerList, line) else { throw .request("libcurl could not store a header (out of memory)") }
+            headerList = list
+        }
+        let userData = Unmanaged.passUnretained(sink).toOpaque()
+        var codes: [CURLcode] = [
+            ccurl_easy_setopt_string(handle, CURLOPT_URL, settings.url),
+            ccurl_easy_setopt_long(handle, CURLOPT_POST, 1),
+            ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList),
+            ccurl_easy_setopt_string(handle, CURLOPT_USERAGENT, settings.userAgent),
+            ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
+            ccurl_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1),
+            ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout)),
+            ccurl_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""),
+            ccurl_easy_setopt_write_function(handle) { data, size, count, user in
+                guard let data, let user else { return 0 }
+                let sink = Unmanaged<TransferSink>.fromOpaque(user).takeUnretainedValue()
+                let length = size * count
+                guard sink.body.count + length <= sink.limit else {
+                    sink.bodyTooLarge = true
+                    return 0
+                }
+                data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+                }
+                return length
+            },
+            ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, userData),
+            ccurl_easy_setopt_header_function(handle) { data, size, count, user in
+                guard let data, let user else { return 0 }
+                let length = size * count
+                let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                }
+                Unmanaged<TransferSink>.fromOpaque(user).takeUnretainedValue().header(line)
+                return length
+            },
+            ccurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, userData),
+            ccurl_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0),
+            ccurl_easy_setopt_xferinfo_function(handle) { user, _, _, _, _ in
+                guard let user else { return 0 }
+                return Unmanaged<TransferSink>.fromOpaque(user).takeUnretainedValue().cancellation.isCancelled ? 1 : 0
+            },
+            ccurl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, userData),
+        ]
+        codes.append(ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
+        switch settings.httpVersion {
+        case .automatic: break
+        case .http1_1: codes.append(ccurl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1))
+        case .http2: codes.append(ccurl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2_0))
+        case .http2PriorKnowledge:
+            codes.append(ccurl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE))
+        }
+        if let caFile = settings.tls.caFile { codes.append(ccurl_easy_setopt_string(handle, CURLOPT_CAINFO, caFile)) }
+        if let certificate = settings.tls.clientCertificate, let key = settings.tls.clientKey {
+            codes.append(ccurl_easy_setopt_string(handle, CURLOPT_SSLCERT, certificate))
+            codes.append(ccurl_easy_setopt_string(handle, CURLOPT_SSLKEY, key))
+        }
+        if settings.tls.insecureSkipVerify {
+            codes.append(ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0))
+            codes.append(ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0))
+        }
+        if let bad = codes.first(where: { $0 != CURLE_OK }) {
+            throw .request("libcurl rejected an option: \(String(cString: curl_easy_strerror(bad))); check the endpoint and TLS settings")
+        }
+    }
+
+    /// POSTs `body` and waits for the answer, at most `timeout` (`nil`: no limit).
+    func post(_ body: [UInt8], timeout: Duration?) -> Result<HTTPResponse, TransferFailure> {
+        sink.reset()
+        errorBuffer[0] = 0
+        _ = ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeout.map(Self.milliseconds) ?? 0)
+        // curl does not copy POSTFIELDS: the body stays alive until perform returns.
+        let code = body.withUnsafeBytes { bytes -> CURLcode in
+            _ = ccurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
+            _ = ccurl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, bytes.baseAddress)
+            return curl_easy_perform(handle)
+        }
+        _ = ccurl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, nil)
+        if code == CURLE_OK {
+            var status = 0
+            _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            return .success(HTTPResponse(status: status, body: sink.body, contentType: sink.contentType, retryAfter: sink.retryAfter))
+        }
+        return .failure(classify(code))
+    }
+
+    private func classify(_ code: CURLcode) -> TransferFailure {
+        let detail = String(cString: errorBuffer)
+        let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        switch code {
+        case CURLE_ABORTED_BY_CALLBACK:
+            return .cancelled
+        case CURLE_WRITE_ERROR where sink.bodyTooLarge:
+            return .failed(.responseTooLarge(limit: sink.limit))
+        case CURLE_OPERATION_TIMEDOUT:
+            return .failed(.timedOut(text))
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_GOT_NOTHING,
+            CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
+            return .failed(.connection(text))
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return .failed(.tls(text))
+        default:
+            return .failed(.request("\(text) (libcurl error \(code.rawValue))"))
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        Int(clamping: max(1, duration.wholeNanoseconds / 1_000_000))
+    }
+}
+
+/// `curl_global_init` once per process, before the first handle (it is not thread-safe itself).
+enum CurlGlobal {
+    private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    static func initializeOnce() { _ = initialized }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> String {
+        // `\r\n` is one Character, so test with isWhitespace rather than comparing with "\r".
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,62 @@
+/// Why a batch could not be delivered. Messages say what to do; they never contain header values.
+public enum ExportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The receiver answered with an HTTP status that is not success, with its message (cut to
+    /// 512 characters).
+    case httpStatus(Int, message: String)
+    /// No answer: the connection was refused, reset or closed, or the name did not resolve.
+    case connection(String)
+    /// The request or the whole export ran out of time.
+    case timedOut(String)
+    /// TLS failed (certificate, key or handshake).
+    case tls(String)
+    /// The response body was larger than the configured cap.
+    case responseTooLarge(limit: Int)
+    /// The request could not be built (bad URL, unsupported option, compression failure).
+    case request(String)
+    /// The fallback file could not be written.
+    case fallbackWrite(String)
+    /// The exporter was shut down or cancelled before the batch was sent.
+    case shutDown
+
+    public var description: String {
+        switch self {
+        case .httpStatus(let status, let message):
+            let detail = message.isEmpty ? "" : ": \(message)"
+            return "the receiver answered HTTP \(status)\(detail)\(Self.hint(forStatus: status))"
+        case .connection(let text):
+            return "\(text); check that the collector is running and OTEL_EXPORTER_OTLP_ENDPOINT points at it"
+        case .timedOut(let text):
+            return "\(text); the collector is slow or unreachable (OTEL_EXPORTER_OTLP_TIMEOUT, OTEL_BSP_EXPORT_TIMEOUT)"
+        case .tls(let text):
+            return "\(text); set OTEL_EXPORTER_OTLP_CERTIFICATE to the CA file that signed the collector's certificate"
+        case .responseTooLarge(let limit):
+            return "the response body exceeded \(limit) bytes and was not read"
+        case .request(let text):
+            return text
+        case .fallbackWrite(let text):
+            return "writing the fallback file failed: \(text)"
+        case .shutDown:
+            return "the exporter was shut down before the batch was sent"
+        }
+    }
+
+    private static func hint(forStatus status: Int) -> String {
+        switch status {
+        case 401, 403: "; check the credentials in OTEL_EXPORTER_OTLP_HEADERS"
+        case 404: "; check the path of the endpoint (OTLP/HTTP traces go to /v1/traces)"
+        case 415: "; the receiver does not accept this content type (OTEL_EXPORTER_OTLP_PROTOCOL)"
+        case 413: "; the batch is too large even for one span"
+        default: ""
+        }
+    }
+
+    /// Whether sending the same request again may succeed (OTLP/HTTP: 429, 502, 503, 504, no
+    /// answer, timeouts).
+    var isRetryable: Bool {
+        switch self {
+        case .httpStatus(let status, _): [429, 502, 503, 504].contains(status)
+        case .connection, .timedOut: true
+        default: false
+        }
+    }
+}

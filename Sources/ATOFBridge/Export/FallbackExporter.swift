@@ -1,0 +1,59 @@
+import Logging
+import Synchronization
+
+/// Sends batches to a primary exporter (OTLP/HTTP) and writes whatever it could not deliver to
+/// an OTLP/JSON-lines file, from which `atof-bridge replay` sends it later. Nothing is dropped
+/// unless the file cannot be written either; that is reported as undelivered.
+public final class FallbackExporter: SpanExporter {
+    /// Where spans go first.
+    public let primary: any SpanExporter
+    /// Where undelivered spans go.
+    public let fallback: JSONLinesExporter
+    private let logger: Logger
+    private let announced = Atomic<Bool>(false)
+
+    /// Creates an exporter that falls back from `primary` to `fallback`.
+    public init(primary: any SpanExporter, fallback: JSONLinesExporter, logger: Logger = Logger(label: "atof-bridge.fallback")) {
+        self.primary = primary
+        self.fallback = fallback
+        self.logger = logger
+    }
+
+    public func export(_ batch: SpanBatch) -> ExportResult {
+        var result = primary.export(batch)
+        guard !result.undelivered.isEmpty else { return result }
+        var remaining: [SpanBatch] = []
+        for part in result.undelivered {
+            let written = keep(part, reason: result.failure)
+            result.writtenToFallback += written.delivered
+            remaining += written.undelivered
+            if let failure = written.failure { result.failure = failure }
+        }
+        result.undelivered = remaining
+        return result
+    }
+
+    /// Writes `batch` straight to the fallback file (a full queue spills here); `reason` is
+    /// logged the first time anything is written.
+    func keep(_ batch: SpanBatch, reason: ExportError?) -> ExportResult {
+        if !announced.exchange(true, ordering: .acquiringAndReleasing) {
+            let why = reason.map { "\($0)" } ?? "the export queue is full"
+            logger.warning("writing spans that were not delivered to \(fallback.path) (\(why)); send them later with: atof-bridge replay \(fallback.path)")
+        }
+        return fallback.export(batch)
+    }
+
+    public func forceFlush() {
+        primary.forceFlush()
+        fallback.forceFlush()
+    }
+
+    public func shutdown() {
+        primary.shutdown()
+        fallback.shutdown()
+    }
+
+    public func cancel() {
+        primary.cancel()
+    }
+}

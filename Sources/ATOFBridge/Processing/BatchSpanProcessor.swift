@@ -1,0 +1,263 @@
+import Logging
+
+/// Queues finished spans and exports them in batches from one dedicated thread.
+///
+/// - Bounded queue (``BatchConfiguration/maximumQueueSize``); producers never wait for the
+///   network: ``enqueue(_:)`` takes a lock, appends and returns.
+/// - A batch is exported as soon as ``BatchConfiguration/maximumExportBatchSize`` spans are
+///   queued, and the thread keeps draining while full batches remain; a partial batch goes after
+///   ``BatchConfiguration/scheduleDelay``. Never two exports at once.
+/// - When the queue is full, ``OverflowPolicy`` decides: `spill` writes the span to the fallback
+///   file (batched, never dropped), `block` makes the producer wait for room, `drop` counts it.
+///   Memory stays bounded whatever the burst.
+/// - ``forceFlush(timeout:)`` drains everything and syncs the files. ``shutdown(timeout:)`` does
+///   the same, stops the thread and is safe to call twice; if the drain runs out of time the
+///   export in progress is cancelled and what is left goes to the fallback file.
+public final class BatchSpanProcessor: Sendable {
+    /// What became of the spans given to the processor so far.
+    public struct Counters: Sendable, Hashable {
+        /// Spans accepted by the receiver.
+        public var exported = 0
+        /// Spans the receiver declared rejected (`partial_success`).
+        public var rejected = 0
+        /// Requests sent again after a transient failure.
+        public var retries = 0
+        /// Spans written to the fallback file (undelivered, or spilled from a full queue).
+        public var writtenToFallback = 0
+        /// Of ``writtenToFallback``, those spilled because the queue was full.
+        public var spilled = 0
+        /// Spans dropped: `drop` policy with a full queue, no fallback file, or after shutdown.
+        public var dropped = 0
+        /// Spans whose export failed with no fallback file to keep them (or the file failed).
+        public var failed = 0
+        /// Spans waiting in the queue now.
+        public var queued = 0
+
+        mutating func add(_ result: ExportResult) {
+            exported += result.delivered
+            rejected += result.rejected
+            retries += result.retries
+            writtenToFallback += result.writtenToFallback
+            failed += result.undeliveredCount
+        }
+    }
+
+    private struct State: Sendable {
+        var queue = SpanQueue()
+        var overflow: [Span] = []
+        var counters = Counters()
+        var flushRequested: UInt64 = 0
+        var flushCompleted: UInt64 = 0
+        var shutdownRequested = false
+        var abandonNetwork = false
+        var finished = false
+        var overflowAnnounced = false
+    }
+
+    private struct Work {
+        var batch: [Span]
+        var overflow: [Span]
+        var flushTarget: UInt64?
+        var shutdown: Bool
+        var abandonNetwork: Bool
+    }
+
+    private let state = ConditionLock(State())
+    private let exporter: any SpanExporter
+    private let spillFile: JSONLinesExporter?
+    private let resource: Resource
+    private let scope: InstrumentationScope
+    private let configuration: BatchConfiguration
+    private let overflowPolicy: OverflowPolicy
+    private let logger: Logger
+
+    /// Starts the export thread.
+    ///
+    /// - Parameters:
+    ///   - exporter: where batches go (usually a ``FallbackExporter``).
+    ///   - resource, scope: the envelope of every batch.
+    ///   - configuration: queue size, batch size, schedule delay (`OTEL_BSP_*`).
+    ///   - overflowPolicy: what a full queue does.
+    ///   - spillFile: the file `spill` writes to; without one, `spill` drops and counts.
+    public init(
+        exporter: any SpanExporter,
+        resource: Resource,
+        scope: InstrumentationScope = .atofBridge,
+        configuration: BatchConfiguration = BatchConfiguration(),
+        overflowPolicy: OverflowPolicy = .spill,
+        spillFile: JSONLinesExporter? = nil,
+        logger: Logger = Logger(label: "atof-bridge.processor")
+    ) {
+        self.exporter = exporter
+        self.resource = resource
+        self.scope = scope
+        self.configuration = configuration
+        self.overflowPolicy = overflowPolicy
+        self.spillFile = spillFile
+        self.logger = logger
+        if !WorkerThread.start({ [self] in run() }) {
+            logger.critical("could not start the export thread; spans will only be written at shutdown")
+        }
+    }
+
+    /// The counters now.
+    public var counters: Counters {
+        state.withLock { state in
+            var counters = state.counters
+            counters.queued = state.queue.count
+            return counters
+        }
+    }
+
+    /// Queues one finished span.
+    public func enqueue(_ span: Span) {
+        enqueue(CollectionOfOne(span))
+    }
+
+    /// Queues finished spans, applying the overflow policy to those that do not fit.
+    public func enqueue(_ spans: some Collection<Span>) {
+        guard !spans.isEmpty else { return }
+        let capacity = configuration.maximumQueueSize
+        let batchSize = configuration.maximumExportBatchSize
+        var toSpill: [Span] = []
+        var wakeWorker = false
+        var announceOverflow = false
+        for span in spans {
+            let ready: (State) -> Bool = { [overflowPolicy] state in
+                overflowPolicy != .block || state.queue.count < capacity || state.shutdownRequested
+            }
+            state.withLock(when: ready, before: nil) { state, _ in
+                if state.shutdownRequested {
+                    state.counters.dropped += 1
+                } else if state.queue.count < capacity {
+                    state.queue.append(span)
+                    if state.queue.count == batchSize { wakeWorker = true }
+                } else {
+                    if !state.overflowAnnounced {
+                        state.overflowAnnounced = true
+                        announceOverflow = true
+                    }
+                    if overflowPolicy == .spill, spillFile != nil {
+                        state.overflow.append(span)
+                        if state.overflow.count >= batchSize { swap(&toSpill, &state.overflow) }
+                    } else {
+                        state.counters.dropped += 1
+                    }
+                }
+            }
+            if announceOverflow {
+                announceOverflow = false
+                let action = overflowPolicy == .spill && spillFile != nil ? "writing the overflow to \(spillFile?.path ?? "")" : "dropping the overflow (counted)"
+                logger.warning("the export queue is full (\(capacity) spans); \(action)")
+            }
+            if wakeWorker {
+                state.broadcast()
+                wakeWorker = false
+            }
+            if !toSpill.isEmpty {
+                spill(toSpill)
+                toSpill.removeAll()
+            }
+        }
+    }
+
+    /// Exports everything queued, then syncs the exporter's files. Returns `false` when
+    /// `timeout` passed first (the export goes on in the background).
+    @discardableResult
+    public func forceFlush(timeout: Duration = .seconds(30)) -> Bool {
+        let target: UInt64? = state.withLock { state in
+            guard !state.finished else { return nil }
+            state.flushRequested += 1
+            return state.flushRequested
+        }
+        guard let target else { return true }
+        state.broadcast()
+        let deadline = MonotonicInstant.after(timeout)
+        return state.withLock(when: { $0.flushCompleted >= target || $0.finished }, before: deadline) { _, done in done }
+    }
+
+    /// Drains the queue, shuts the exporter down and stops the export thread. When `timeout`
+    /// passes first, the export in progress is cancelled and the remaining spans are written to
+    /// the fallback file without network (within at most 2 more seconds). Safe to call twice.
+    /// Returns `false` when the drain ran out of time.
+    @discardableResult
+    public func shutdown(timeout: Duration = .seconds(30)) -> Bool {
+        state.withLock { $0.shutdownRequested = true }
+        state.broadcast()
+        let deadline = MonotonicInstant.after(timeout)
+        if state.withLock(when: { $0.finished }, before: deadline, { _, finished in finished }) { return true }
+        logger.warning("shutdown timed out while exporting; writing the remaining spans to the fallback file")
+        state.withLock { $0.abandonNetwork = true }
+        exporter.cancel()
+        state.broadcast()
+        _ = state.withLock(when: { $0.finished }, before: .after(.seconds(2))) { _, finished in finished }
+        return false
+    }
+
+    // MARK: - The export thread
+
+    private func run() {
+        let batchSize = configuration.maximumExportBatchSize
+        var nextScheduled = MonotonicInstant.after(configuration.scheduleDelay)
+        while true {
+            let work = state.withLock(
+                when: { $0.queue.count >= batchSize || $0.flushRequested > $0.flushCompleted || $0.shutdownRequested },
+                before: nextScheduled
+            ) { state, _ in
+                var overflow: [Span] = []
+                swap(&overflow, &state.overflow)
+                return Work(
+                    batch: state.queue.removeFirst(upTo: batchSize),
+                    overflow: overflow,
+                    flushTarget: state.flushRequested > state.flushCompleted ? state.flushRequested : nil,
+                    shutdown: state.shutdownRequested,
+                    abandonNetwork: state.abandonNetwork)
+            }
+            if overflowPolicy == .block { state.broadcast() }
+            if !work.overflow.isEmpty { spill(work.overflow) }
+            if !work.batch.isEmpty {
+                export(work.batch, network: !work.abandonNetwork)
+                nextScheduled = .after(configuration.scheduleDelay)
+                continue
+            }
+            if nextScheduled.hasPassed { nextScheduled = .after(configuration.scheduleDelay) }
+            if let target = work.flushTarget {
+                exporter.forceFlush()
+                spillFile?.forceFlush()
+                state.withLock { $0.flushCompleted = max($0.flushCompleted, target) }
+                state.broadcast()
+            }
+            if work.shutdown {
+                exporter.shutdown()
+                spillFile?.shutdown()
+                state.withLock { $0.finished = true }
+                state.broadcast()
+                return
+            }
+        }
+    }
+
+    private func export(_ spans: [Span], network: Bool) {
+        let batch = SpanBatch(resource: resource, scope: scope, spans: spans)
+        let result: ExportResult
+        if network {
+            result = exporter.export(batch)
+        } else if let spillFile {
+            let written = spillFile.export(batch)
+            result = ExportResult(writtenToFallback: written.delivered, undelivered: written.undelivered, failure: written.failure)
+        } else {
+            result = .failed(batch, .shutDown)
+        }
+        state.withLock { $0.counters.add(result) }
+    }
+
+    private func spill(_ spans: [Span]) {
+        guard let spillFile else { return }
+        let written = spillFile.export(SpanBatch(resource: resource, scope: scope, spans: spans))
+        state.withLock { state in
+            state.counters.writtenToFallback += written.delivered
+            state.counters.spilled += written.delivered
+            state.counters.failed += written.undeliveredCount
+        }
+    }
+}

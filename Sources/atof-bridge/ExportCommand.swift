@@ -1,0 +1,68 @@
+import ATOF
+import ATOFBridge
+import ArgumentParser
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Send an ATOF JSON-lines file to an OTLP/HTTP collector.",
+        discussion: """
+            Events are paired into spans as they are read (bounded memory) and sent in batches. \
+            What cannot be delivered (collector down, retries used up, rejected requests) is \
+            written to the fallback file as OTLP/JSON lines; send it later with \
+            `atof-bridge replay`. The configuration comes from the OTEL_* environment variables, \
+            overridden by the options. When the queue is full, reading waits.
+            Exit status: 0 when every span was delivered, 2 when some are only in the fallback \
+            file, 1 on errors (unreadable input, bad lines, spans rejected or lost).
+            """
+    )
+
+    @Argument(help: "The ATOF JSON-lines file, or - for standard input.")
+    var input: String
+
+    @OptionGroup var delivery: ExportFlags
+
+    @Option(help: "Where undelivered spans go (default: ATOF_BRIDGE_FALLBACK_PATH, else atof-bridge-fallback.otlp.jsonl).")
+    var fallback: String?
+
+    @Flag(help: "Keep reading as the file grows (like tail -f) until interrupted (Ctrl-C), exporting live.")
+    var follow = false
+
+    @Flag(name: .shortAndLong, help: "Also log informational messages.")
+    var verbose = false
+
+    @OptionGroup var mapping: MappingFlags
+
+    func run() throws {
+        StderrLogHandler.bootstrap(level: verbose ? .info : .warning)
+        StopSignal.install()
+        var configuration = Configuration.fromEnvironment(serviceName: mapping.serviceName, mapping.environment)
+        try delivery.apply(to: &configuration)
+        if let fallback { configuration.fallbackPath = fallback }
+        configuration.overflowPolicy = .block
+        configuration.mapping = mapping.options
+        let bridge: Bridge
+        do {
+            bridge = try Bridge(configuration: configuration)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let reader = try openLines(input)
+        var progress = Progress()
+        let source = reader.source
+        try reader.forEachLine(follow: follow ? { !StopSignal.isSet } : nil) { line in
+            guard !StopSignal.isSet else { return }
+            bridge.receive(jsonLine: line.bytes, line: line.number, source: source)
+            progress.update(bridge.statistics)
+        }
+        let statistics = bridge.shutdown()
+        Progress.clearLine()
+        printError("atof-bridge: \(statistics)")
+        if statistics.spansInFallback > 0, let path = bridge.fallbackPath {
+            printError("atof-bridge: \(statistics.spansInFallback) spans are in \(path); send them later with: atof-bridge replay \(path)")
+        }
+        let lost = statistics.spansRejected + statistics.spansDropped + statistics.spansFailed + statistics.spansQueued
+        if statistics.badLines > 0 || lost > 0 { throw ExitCode(1) }
+        if statistics.spansInFallback > 0 { throw ExitCode(2) }
+    }
+}

@@ -1,0 +1,53 @@
+import ATOFBridge
+import ArgumentParser
+
+/// The delivery options shared by `export` and `replay`. Each overrides the environment.
+struct ExportFlags: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Collector URL: a base (http://host:4318) gets /v1/traces appended; a URL ending in /v1/traces is used as is.",
+        discussion: "Default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318/v1/traces."))
+    var endpoint: String?
+
+    @Option(name: .customLong("header"), help: "An HTTP header NAME=VALUE sent with every request (repeatable; replaces an environment header of the same name).")
+    var headers: [String] = []
+
+    @Flag(help: "Compress request bodies with gzip (default: OTEL_EXPORTER_OTLP_COMPRESSION).")
+    var gzip = false
+
+    @Option(help: "CA certificate file for an https endpoint (default: OTEL_EXPORTER_OTLP_CERTIFICATE, else the system's).")
+    var caFile: String?
+
+    @Flag(help: "Do not verify the collector's TLS certificate. Dangerous: only for testing.")
+    var insecureSkipVerify = false
+
+    /// Applies the flags over `configuration`; throws a usage error for a bad URL or header.
+    func apply(to configuration: inout Configuration) throws {
+        if let endpoint {
+            guard let url = Configuration.endpoint(fromCommandLine: endpoint) else {
+                throw ValidationError("--endpoint \(endpoint) is not an http:// or https:// URL")
+            }
+            configuration.endpoint = url
+        }
+        for text in headers {
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+                throw ValidationError("--header needs NAME=VALUE; one --header value has no name or no '=' (not shown: it may hold a secret)")
+            }
+            let name = String(text[..<equals]).trimmingSpaces()
+            let value = String(text[text.index(after: equals)...]).trimmingSpaces()
+            configuration.headers.removeAll { $0.name.lowercased() == name.lowercased() }
+            configuration.headers.append(HTTPHeader(name: name, value: value))
+        }
+        if gzip { configuration.compression = .gzip }
+        if let caFile { configuration.tls.caFile = caFile }
+        if insecureSkipVerify { configuration.tls.insecureSkipVerify = true }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        guard let first = firstIndex(where: { $0 != " " && $0 != "\t" }),
+            let last = lastIndex(where: { $0 != " " && $0 != "\t" })
+        else { return "" }
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,107 @@
+import ATOF
+import ATOFBridge
+import ArgumentParser
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Send a fallback file (OTLP/JSON lines) to an OTLP/HTTP collector.",
+        discussion: """
+            Each line is one ExportTraceServiceRequest, as written by `export` and by apps when the \
+            collector was away (or by the OpenTelemetry Collector's file exporter). Spans that \
+            still cannot be delivered are appended to a new fallback file; the input file is \
+            never changed or deleted. Replaying twice is harmless: span ids are deterministic, \
+            so receivers see the same spans again, not new ones.
+            Exit status: 0 when every span was delivered, 2 when some are only in the new \
+            fallback file, 1 on errors (unreadable input, lines that are not OTLP/JSON, spans \
+            rejected or lost).
+            """
+    )
+
+    @Argument(help: "The fallback file (OTLP/JSON lines).")
+    var input: String
+
+    @OptionGroup var delivery: ExportFlags
+
+    @Option(help: "Where spans that still fail go (default: the input's name with .undelivered.jsonl).")
+    var fallback: String?
+
+    @Flag(name: .shortAndLong, help: "Also log informational messages.")
+    var verbose = false
+
+    func run() throws {
+        StderrLogHandler.bootstrap(level: verbose ? .info : .warning)
+        StopSignal.install()
+        var configuration = Configuration.fromEnvironment(ProcessEnvironment.current)
+        try delivery.apply(to: &configuration)
+        let exporter: OTLPHTTPExporter
+        do {
+            exporter = try OTLPHTTPExporter(configuration: configuration)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let retryPath = fallback ?? Self.undeliveredPath(for: input)
+        let retryFile = JSONLinesExporter(path: retryPath)
+        let reader = try openLines(input)
+        let source = reader.source
+        var tally = Tally()
+        let decoder = OTLPJSONDecoder()
+        try reader.forEachLine { line in
+            guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+            let decoded: OTLPJSONDecodedLine
+            do {
+                decoded = try decoder.decode(line.bytes)
+            } catch {
+                tally.badLines += 1
+                printError("\(source):\(line.number): error: \(error); the line stays in \(source)")
+                return
+            }
+            for warning in decoded.warnings {
+                printError("\(source):\(line.number): warning: \(warning)")
+            }
+            for batch in decoded.batches {
+                tally.spans += batch.spans.count
+                // After an interrupt nothing more is sent: the rest goes to the new file.
+                var result = StopSignal.isSet ? ExportResult(undelivered: [batch]) : exporter.export(batch)
+                for part in result.undelivered {
+                    result.writtenToFallback += retryFile.export(part).delivered
+                }
+                tally.add(result)
+            }
+        }
+        exporter.shutdown()
+        retryFile.shutdown()
+        printError(
+            "atof-bridge: \(tally.spans) spans read: \(tally.delivered) delivered, \(tally.kept) written to \(retryPath), "
+                + "\(tally.rejected) rejected, \(tally.lost) lost; \(tally.badLines) bad lines, \(tally.retries) retries")
+        if tally.badLines > 0 || tally.rejected > 0 || tally.lost > 0 { throw ExitCode(1) }
+        if tally.kept > 0 {
+            printError("atof-bridge: replay \(retryPath) later to send the rest")
+            throw ExitCode(2)
+        }
+    }
+
+    /// `spans.otlp.jsonl` → `spans.otlp.undelivered.jsonl`.
+    static func undeliveredPath(for input: String) -> String {
+        let base = input.hasSuffix(".jsonl") ? String(input.dropLast(".jsonl".count)) : input
+        return base + ".undelivered.jsonl"
+    }
+
+    private struct Tally {
+        var spans = 0
+        var delivered = 0
+        var kept = 0
+        var rejected = 0
+        var lost = 0
+        var retries = 0
+        var badLines = 0
+
+        mutating func add(_ result: ExportResult) {
+            delivered += result.delivered
+            rejected += result.rejected
+            retries += result.retries
+            kept += result.writtenToFallback
+            lost += result.undeliveredCount - result.writtenToFallback
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import COTLP
+import CProtobufC
+import CZlib
+
+/// What a test needs to know about an `ExportTraceServiceRequest` body: the spans it carries, in
+/// wire order (every resource, every scope).
+struct OTLPSpanSummary: Sendable, Hashable {
+    /// Each span's 8-byte id, as sent.
+    var spanIDs: [[UInt8]] = []
+    /// Each span's 16-byte trace id, as sent.
+    var traceIDs: [[UInt8]] = []
+    /// Each span's name.
+    var names: [String] = []
+
+    var count: Int { spanIDs.count }
+}
+
+/// The decoded `ExportTraceServiceResponse.partial_success`, as protobuf-c reads it.
+struct OTLPPartialSuccess: Sendable, Hashable {
+    var rejectedSpans: Int64
+    var errorMessage: String
+}
+
+/// Protobuf and gzip helpers for the test server and the exporter tests: decoding request bodies
+/// with the generated protobuf-c code (COTLP), hand-encoding the small response messages, and
+/// zlib's gzip both ways.
+enum OTLPRequestDecoding {
+    // MARK: - Requests
+
+    /// The spans of an `ExportTraceServiceRequest`, or `nil` when protobuf-c cannot unpack `bytes`.
+    /// An empty body is a valid, empty request.
+    static func spanSummary(_ bytes: [UInt8]) -> OTLPSpanSummary? {
+        if bytes.isEmpty { return OTLPSpanSummary() }
+        let unpacked = bytes.withUnsafeBufferPointer { buffer in
+            opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
+                nil, buffer.count, buffer.baseAddress)
+        }
+        guard let request = unpacked else { return nil }
+        defer { opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(request, nil) }
+
+        var summary = OTLPSpanSummary()
+        for resourceSpans in messageList(request.pointee.resource_spans, request.pointee.n_resource_spans) {
+            for scopeSpans in messageList(resourceSpans.pointee.scope_spans, resourceSpans.pointee.n_scope_spans) {
+                for span in messageList(scopeSpans.pointee.spans, scopeSpans.pointee.n_spans) {
+                    summary.spanIDs.append(binaryBytes(span.pointee.span_id))
+                    summary.traceIDs.append(binaryBytes(span.pointee.trace_id))
+                    summary.names.append(span.pointee.name.map { String(cString: $0) } ?? "")
+                }
+            }
+        }
+        return summary
+    }
+
+    // MARK: - Responses
+
+    /// An `ExportTraceServiceResponse` with `partial_success` set, encoded by hand (field 1 =
+    /// `ExportTracePartialSuccess { 1: int64 rejected_spans, 2: string error_message }`; proto3
+    /// leaves zero and empty fields out).
+    static func partialSuccessResponse(rejected: Int64, message: String) -> [UInt8] {
+        var inner: [UInt8] = []
+        if rejected != 0 {
+            inner.append(0x08)
+            appendVarint(UInt64(bitPattern: rejected), to: &inner)
+        }
+        appendLengthDelimited(field: 2, Array(message.utf8), to: &inner)
+        var outer: [UInt8] = [0x0A]
+        appendVarint(UInt64(inner.count), to: &outer)
+        return outer + inner
+    }
+
+    /// Reads an `ExportTraceServiceResponse` with protobuf-c: `.some(nil)` when it has no
+    /// `partial_success`, `nil` when it does not unpack.
+    static func partialSuccess(inResponse bytes: [UInt8]) -> OTLPPartialSuccess?? {
+        let unpacked = bytes.withUnsafeBufferPointer { buffer in
+            opentelemetry__proto__collector__trace__v1__export_trace_service_response__unpack(
+                nil, buffer.count, buffer.baseAddress)
+        }
+        guard let response = unpacked else { return nil }
+        defer { opentelemetry__proto__collector__trace__v1__export_trace_service_response__free_unpacked(response, nil) }
+        guard let partial = response.pointee.partial_success else { return .some(nil) }
+        return OTLPPartialSuccess(
+            rejectedSpans: partial.pointee.rejected_spans,
+            errorMessage: partial.pointee.error_message.map { String(cString: $0) } ?? "")
+    }
+
+    /// A `google.rpc.Status { 1: int32 code, 2: string message }`, the body OTLP/HTTP servers send
+    /// with a failure status, encoded by hand (COTLP does not carry google.rpc).
+    static func rpcStatus(code: Int32, message: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        if code != 0 {
+            bytes.append(0x08)
+            appendVarint(UInt64(bitPattern: Int64(code)), to: &bytes)
+        }
+        appendLengthDelimited(field: 2, Array(message.utf8), to: &bytes)
+        return bytes
+    }
+
+    /// The `(code, message)` of a `google.rpc.Status` body, or `nil` when it is not one.
+    static func rpcStatusFields(_ bytes: [UInt8]) -> (code: Int32, message: String)? {
+        var code: Int32 = 0
+        var message = ""
+        var index = 0
+        func varint() -> UInt64? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while index < bytes.count, shift < 64 {
+                let byte = bytes[index]
+                index += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+            }
+            return nil
+        }
+        while index < bytes.count {
+            guard let key = varint() else { return nil }
+            switch (key >> 3, key & 7) {
+            case (1, 0):
+                guard let value = varint() else { return nil }
+                code = Int32(truncatingIfNeeded: value)
+            case (_, 0):
+                guard varint() != nil else { return nil }
+            case (let field, 2):
+                guard let length = varint(), length <= UInt64(bytes.count - index) else { return nil }
+                let slice = bytes[index..<index + Int(length)]
+                index += Int(length)
+                if field == 2 { message = String(decoding: slice, as: UTF8.self) }
+            default:
+                return nil
+            }
+        }
+        return (code, message)
+    }
+
+    // MARK: - gzip
+
+    /// Inflates a gzip (or zlib) stream; `nil` when it is malformed or truncated.
+    static func gunzip(_ compressed: [UInt8]) -> [UInt8]? {
+        var stream = z_stream()
+        guard czlib_inflate_init2(&stream, 15 + 32) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var input = compressed
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        return input.withUnsafeMutableBufferPointer { inputBuffer -> [UInt8]? in
+            stream.next_in = inputBuffer.baseAddress
+            stream.avail_in = uInt(inputBuffer.count)
+            while true {
+                let (status, produced) = chunk.withUnsafeMutableBufferPointer { out -> (Int32, Int) in
+                    stream.next_out = out.baseAddress
+                    stream.avail_out = uInt(out.count)
+                    let status = inflate(&stream, Z_NO_FLUSH)
+                    return (status, out.count - Int(stream.avail_out))
+                }
+                output.append(contentsOf: chunk[0..<produced])
+                switch status {
+                case Z_STREAM_END: return output
+                case Z_OK: continue
+                case Z_BUF_ERROR where produced > 0: continue
+                default: return nil  // data error, or input ended before the stream did
+                }
+            }
+        }
+    }
+
+    /// Compresses `bytes` as one gzip member (what `Content-Encoding: gzip` carries).
+    static func gzip(_ bytes: [UInt8], level: Int32 = Z_DEFAULT_COMPRESSION) -> [UInt8] {
+        var stream = z_stream()
+        guard czlib_deflate_init2(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
+            preconditionFailure("deflateInit2 failed")
+        }
+        defer { deflateEnd(&stream) }
+        var input = bytes
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        input.withUnsafeMutableBufferPointer { inputBuffer in
+            stream.next_in = inputBuffer.baseAddress
+            stream.avail_in = uInt(inputBuffer.count)
+            while true {
+                let (status, produced) = chunk.withUnsafeMutableBufferPointer { out -> (Int32, Int) in
+                    stream.next_out = out.baseAddress
+                    stream.avail_out = uInt(out.count)
+                    let status = deflate(&stream, Z_FINISH)
+                    return (status, out.count - Int(stream.avail_out))
+                }
+                output.append(contentsOf: chunk[0..<produced])
+                if status == Z_STREAM_END { return }
+                precondition(status == Z_OK || status == Z_BUF_ERROR, "deflate failed: \(status)")
+            }
+        }
+        return output
+    }
+
+    // MARK: - Internals
+
+    private static func messageList<Message>(
+        _ list: UnsafeMutablePointer<UnsafeMutablePointer<Message>?>?, _ count: Int
+    ) -> [UnsafeMutablePointer<Message>] {
+        guard let list, count > 0 else { return [] }
+        return (0..<count).compactMap { list[$0] }
+    }
+
+    private static func binaryBytes(_ data: ProtobufCBinaryData) -> [UInt8] {
+        guard let bytes = data.data, data.len > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: bytes, count: data.len))
+    }
+
+    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    private static func appendLengthDelimited(field: UInt64, _ payload: [UInt8], to bytes: inout [UInt8]) {
+        guard !payload.isEmpty else { return }
+        appendVarint(field << 3 | 2, to: &bytes)
+        appendVarint(UInt64(payload.count), to: &bytes)
+        bytes.append(contentsOf: payload)
+    }
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# End-to-end test against a real OTLP receiver: exports the NeMo Relay fixtures and a generated
+# agent run (~300 spans) with `atof-bridge export` to a local Arize Phoenix, each file into its own
+# Phoenix project, then reads the spans back through Phoenix's HTTP API and checks them against
+# expectations derived from the raw ATOF files (scripts/e2e_phoenix.py).
+# Usage: scripts/e2e-phoenix.sh PATH-TO-atof-bridge
+# Phoenix is installed into .venv-phoenix on first use (about 2 minutes), started on 127.0.0.1
+# in a temporary directory and always stopped on exit. Exits non-zero on any mismatch.
+set -euo pipefail
+
+die() { echo "e2e-phoenix: $*" >&2; exit 1; }
+
+[ $# -eq 1 ] || { echo "usage: scripts/e2e-phoenix.sh PATH-TO-atof-bridge" >&2; exit 2; }
+[ -f "$1" ] && [ -x "$1" ] || die "$1 is not an executable; build the CLI first (swift build) and pass its path"
+bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# The export must see only the settings this test gives it: no endpoint, headers, resource
+# attributes or OTEL_SDK_DISABLED from the caller's environment.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(OTEL_|OPENINFERENCE_)' || true)
+
+# About 300 spans: generate_atof.py writes 9 events per agent turn, which give 5 spans (agent,
+# LLM, two tools, and the llm.chunk mark, which lies after its LLM call's end and so becomes a
+# mark: span); 540 events = 60 whole turns = 300 spans.
+GENERATED_EVENTS=540
+
+ms() { date +%s%3N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
+
+t0=$(ms)
+py="$(bash scripts/phoenix.sh install)" || die "could not install Phoenix (see above); run 'bash scripts/phoenix.sh install' to retry"
+t_install=$(ms)
+
+work="$(mktemp -d)"
+keep=0
+cleanup() {
+  bash scripts/phoenix.sh stop "$work" >/dev/null 2>&1 || echo "e2e-phoenix: could not stop Phoenix (pid file $work/phoenix.pid)" >&2
+  if [ "$keep" = 1 ]; then
+    echo "e2e-phoenix: inputs, export logs and phoenix.log kept in $work" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+url="$(bash scripts/phoenix.sh start "$work")" || { keep=1; die "Phoenix did not start (see above)"; }
+t_start=$(ms)
+
+python3 benchmarks/generate_atof.py "$GENERATED_EVENTS" "$work/generated-agent-run.jsonl" \
+  || { keep=1; die "benchmarks/generate_atof.py failed"; }
+
+checks=()
+for file in Tests/Fixtures/nemo-relay-*.jsonl "$work/generated-agent-run.jsonl"; do
+  name="$(basename "$file" .jsonl)"
+  project="e2e-$name"
+  status=0
+  OTEL_RESOURCE_ATTRIBUTES="openinference.project.name=$project" \
+    timeout 120 "$bin" export "$file" --endpoint "$url/v1/traces" >"$work/$name.export.log" 2>&1 || status=$?
+  if [ $status -ne 0 ]; then
+    keep=1
+    echo "e2e-phoenix: '$bin export $file --endpoint $url/v1/traces' exited $status:" >&2
+    tail -n 20 "$work/$name.export.log" >&2
+    [ $status -ne 124 ] || die "export ran over 120 s and was stopped"
+    die "export failed"
+  fi
+  checks+=("$project=$file")
+done
+t_export=$(ms)
+
+status=0
+"$py" scripts/e2e_phoenix.py --url "$url" "${checks[@]}" >"$work/check.out" 2>&1 || status=$?
+t_check=$(ms)
+[ $status -eq 0 ] || keep=1
+
+# The checker's lines, then the timings, then its closing 'N passed, N failed' line.
+head -n -1 "$work/check.out"
+echo "e2e-phoenix: install $(secs "$t0" "$t_install")s, Phoenix start $(secs "$t_install" "$t_start")s," \
+  "export $(secs "$t_start" "$t_export")s, read back and check $(secs "$t_export" "$t_check")s," \
+  "total $(secs "$t0" "$t_check")s"
+tail -n 1 "$work/check.out"
+exit $status
