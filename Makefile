@@ -4,7 +4,7 @@ SWIFT_FLAGS ?=
 BIN := .build/debug/atof-bridge
 OUT := out
 
-.PHONY: deps build demo test proto-check swift-test cli-test clean
+.PHONY: deps build demo test proto-check swift-test cli-test export-test e2e-phoenix clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -31,7 +31,16 @@ swift-test: deps
 cli-test: build
 	bash scripts/cli-test.sh $(BIN)
 
-test: proto-check swift-test cli-test
+# export/replay against a local OTLP receiver with fault modes (decodes with opentelemetry-proto).
+export-test: build
+	ATOF_BRIDGE=$(BIN) bash scripts/otlp_sink_selftest.sh
+	bash scripts/export-test.sh $(BIN)
+
+# End to end against a real receiver: Arize Phoenix from PyPI, on 127.0.0.1.
+e2e-phoenix: build
+	bash scripts/e2e-phoenix.sh $(BIN)
+
+test: proto-check swift-test cli-test export-test e2e-phoenix
 
 clean:
 	rm -rf .build $(OUT)

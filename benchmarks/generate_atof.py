@@ -46,10 +46,16 @@ def main(total, path):
             response = {"id": f"chatcmpl-{turn}", "model": "gpt-4o-2024", "choices": [{"index": 0, "finish_reason": "stop",
                         "message": {"role": "assistant", "content": f"answer {turn}"}}],
                         "usage": {"prompt_tokens": 42, "completion_tokens": 7, "total_tokens": 49}}
+            def chunk_mark():
+                # Between the LLM start (the current time) and its end (150 µs later).
+                return {"atof_version": "0.1", "category": None, "category_profile": None, "data": {"chunk_index": 0, "provider": "openai"},
+                        "data_schema": None, "kind": "mark", "metadata": None, "name": "llm.chunk", "parent_uuid": llm,
+                        "timestamp": stamp(t + 50_000), "uuid": chunk}
+
             events = [
                 scope("start", agent, root, "planner", "agent", {"question": turn}, {"session_id": "bench"}),
                 scope("start", llm, agent, "openai.chat", "llm", request, None, {"model_name": "gpt-4o"}, ["streaming"]),
-                None,
+                chunk_mark(),
                 scope("end", llm, agent, "openai.chat", "llm", response, {"otel.status_code": "OK"}, {"model_name": "gpt-4o"}, ["streaming"]),
                 scope("start", tool1, agent, "search", "tool", {"q": f"term {turn}"}, None, {"tool_call_id": f"call_{turn}a"}),
                 scope("end", tool1, agent, "search", "tool", {"hits": 3}, {"otel.status_code": "OK"}, {"tool_call_id": f"call_{turn}a"}),
@@ -57,9 +63,6 @@ def main(total, path):
                 scope("end", tool2, agent, "calculator", "tool", 42, {"otel.status_code": "OK"}, {}),
                 scope("end", agent, root, "planner", "agent", {"answer": turn}, {"otel.status_code": "OK"}),
             ]
-            events[2] = {"atof_version": "0.1", "category": None, "category_profile": None, "data": {"chunk_index": 0, "provider": "openai"},
-                         "data_schema": None, "kind": "mark", "metadata": None, "name": "llm.chunk", "parent_uuid": llm,
-                         "timestamp": stamp(t - 100_000), "uuid": chunk}
             for event in events:
                 if written == total:
                     break

@@ -57,7 +57,9 @@ for file in Tests/Fixtures/nemo-relay-*.jsonl "$work/generated-agent-run.jsonl";
   name="$(basename "$file" .jsonl)"
   project="e2e-$name"
   status=0
+  # Undeliverable spans (if any) go to the temporary directory, not to a file in the repository.
   OTEL_RESOURCE_ATTRIBUTES="openinference.project.name=$project" \
+  ATOF_BRIDGE_FALLBACK_PATH="$work/$name.fallback.otlp.jsonl" \
     timeout 120 "$bin" export "$file" --endpoint "$url/v1/traces" >"$work/$name.export.log" 2>&1 || status=$?
   if [ $status -ne 0 ]; then
     keep=1

@@ -3,7 +3,7 @@
 # protobuf-c compiler used by scripts/generate-proto.sh. Idempotent: installs only what is missing.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config)
+packages=(libcurl4-openssl-dev libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config curl)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -172,6 +172,24 @@ import Testing
         #expect(request.spanCount == 20)
     }
 
+    @Test("receives a 3 MiB body intact and keeps the connection for the next request")
+    func largeBodyArrivesIntact() throws {
+        let server = try TestOTLPServer(script: [.ok])
+        let big = [UInt8](unsafeUninitializedCapacity: 3 << 20) { buffer, count in
+            for index in 0..<buffer.count { buffer[index] = UInt8(truncatingIfNeeded: index &* 31 &+ index >> 9) }
+            count = buffer.count
+        }
+        let client = try RawClient(port: server.port)
+
+        try client.send(body: big)
+        #expect(try client.response().status == 200)
+        try client.send(body: [])
+        #expect(try client.response().status == 200)
+
+        #expect(server.requests.first?.body == big)
+        #expect(server.connectionCount == 1)
+    }
+
     @Test("records a malformed gzip body with no decoded body")
     func malformedGzipHasNoDecodedBody() throws {
         let server = try TestOTLPServer(script: [.ok])

@@ -252,7 +252,10 @@ extension TestOTLPServer {
             condition.lock()
             if !stopping {
                 stopping = true
-                // Wake every blocked recv/send; each thread closes its own descriptor.
+                // Wake the accept loop and every blocked recv/send; each thread closes its own
+                // descriptor (after taking it out of these sets under the lock, so no descriptor
+                // number is shut down after it was closed and reused).
+                if listenFD >= 0 { _ = shutdown(listenFD, Int32(SHUT_RDWR)) }
                 for fd in openConnections { _ = shutdown(fd, Int32(SHUT_RDWR)) }
                 condition.broadcast()
             }

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# End-to-end checks of `atof-bridge export` and `replay` against scripts/otlp_sink.py, a local
+# OTLP/HTTP receiver with fault modes that decodes every request with the official
+# opentelemetry-proto package and counts span ids (so "exactly once" is checked by id).
+# Usage: scripts/export-test.sh PATH-TO-atof-bridge
+set -euo pipefail
+bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+py="$(bash scripts/python-env.sh)"
+work="$(mktemp -d)"
+sinks=()
+cleanup() {
+  for pid in "${sinks[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${sinks[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# Short waits so fault paths take seconds, not minutes.
+export OTEL_BSP_EXPORT_TIMEOUT=3000 OTEL_EXPORTER_OTLP_TIMEOUT=2000
+unset OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_TRACES_ENDPOINT OTEL_EXPORTER_OTLP_HEADERS OTEL_EXPORTER_OTLP_TRACES_HEADERS
+
+# start_sink NAME MODE: starts a sink, sets $url; its pid is stopped at exit.
+start_sink() {
+  rm -f "$work/$1.port"
+  "$py" scripts/otlp_sink.py --port 0 --port-file "$work/$1.port" --mode "$2" >"$work/$1.sink.log" 2>&1 &
+  sinks+=($!)
+  for _ in $(seq 1 100); do [ -s "$work/$1.port" ] && break; sleep 0.1; done
+  [ -s "$work/$1.port" ] || { echo "sink $1 did not start:" >&2; cat "$work/$1.sink.log" >&2; exit 1; }
+  url="http://127.0.0.1:$(cat "$work/$1.port")"
+}
+# stat_of URL EXPRESSION: evaluates a Python expression on the sink's /stats document `s`.
+stat_of() {
+  "$py" -c 'import json,sys,urllib.request; s=json.load(urllib.request.urlopen(sys.argv[1]+"/stats",timeout=5)); print(eval(sys.argv[2]))' "$1" "$2"
+}
+# spans_in FILE: the number of spans in an OTLP/JSON-lines file, counted by opentelemetry-proto.
+spans_in() {
+  "$py" - "$1" <<'PY'
+import sys
+sys.path.insert(0, "scripts")
+from verify_otlp import parse_json_line
+total = 0
+with open(sys.argv[1], "rb") as handle:
+    for line in handle:
+        if line.strip():
+            request = parse_json_line(line)
+            total += sum(len(s.spans) for r in request.resource_spans for s in r.scope_spans)
+print(total)
+PY
+}
+# expected span count of an ATOF file, from the offline converter.
+expected_spans() {
+  "$bin" convert "$1" --to otlp-json -o "$work/expected.jsonl" 2>/dev/null
+  spans_in "$work/expected.jsonl"
+}
+
+fixture=Tests/Fixtures/nemo-relay-scopes-tools-marks.jsonl
+python3 benchmarks/generate_atof.py 1800 "$work/run.jsonl" >/dev/null
+run_spans="$(expected_spans "$work/run.jsonl")"
+fixture_spans="$(expected_spans "$fixture")"
+
+# 1. A healthy collector: everything delivered exactly once, no fallback file, exit 0.
+start_sink ok ok
+if (cd "$work" && "$bin" export "$work/run.jsonl" --endpoint "$url" 2>"$work/ok.err"); then
+  got="$(stat_of "$url" 's["unique_spans"], s["duplicate_spans"]')"
+  [ "$got" = "($run_spans, 0)" ] && [ ! -e "$work/atof-bridge-fallback.otlp.jsonl" ] \
+    && pass "export delivers all $run_spans spans of a generated run exactly once" || fail "healthy export: sink saw $got of $run_spans"
+else
+  fail "healthy export exited $?"; cat "$work/ok.err" >&2
+fi
+
+# 2. 503, 503, then 200: retried, delivered exactly once.
+start_sink flaky '503,503,ok'
+if OTEL_BSP_EXPORT_TIMEOUT=10000 "$bin" export "$fixture" --endpoint "$url/v1/traces" --fallback "$work/flaky.jsonl" 2>"$work/flaky.err"; then
+  got="$(stat_of "$url" 's["unique_spans"], s["duplicate_spans"], s["status_counts"].get("503", 0)')"
+  [ "$got" = "($fixture_spans, 0, 2)" ] && [ ! -e "$work/flaky.jsonl" ] \
+    && pass "503 twice then 200: every span arrives exactly once" || fail "flaky collector: $got, expected ($fixture_spans, 0, 2)"
+else
+  fail "flaky export exited $?"; cat "$work/flaky.err" >&2
+fi
+
+# 3. Nothing listening: every span in the fallback file (owner-only), exit 2; replay delivers all.
+refused="http://127.0.0.1:$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+set +e
+"$bin" export "$work/run.jsonl" --endpoint "$refused" --fallback "$work/down.jsonl" 2>"$work/down.err"
+status=$?
+set -e
+in_file="$(spans_in "$work/down.jsonl" 2>/dev/null || echo 0)"
+if [ $status -eq 2 ] && [ "$in_file" = "$run_spans" ] && [ "$(stat -c %a "$work/down.jsonl")" = 600 ] \
+  && grep -q "atof-bridge replay $work/down.jsonl" "$work/down.err"; then
+  pass "collector down: exit 2, all $run_spans spans in the owner-only fallback file, replay hint printed"
+else
+  fail "collector down: exit $status, $in_file of $run_spans spans in the file"; cat "$work/down.err" >&2
+fi
+start_sink replay ok
+if "$bin" replay "$work/down.jsonl" --endpoint "$url" 2>"$work/replay.err"; then
+  got="$(stat_of "$url" 's["unique_spans"], s["duplicate_spans"]')"
+  [ "$got" = "($run_spans, 0)" ] && [ -e "$work/down.jsonl" ] && [ ! -e "$work/down.undelivered.jsonl" ] \
+    && pass "replay delivers every span of the fallback file and leaves it in place" || fail "replay: sink saw $got of $run_spans"
+else
+  fail "replay exited $?"; cat "$work/replay.err" >&2
+fi
+"$bin" replay "$work/down.jsonl" --endpoint "$url" 2>/dev/null \
+  && [ "$(stat_of "$url" 's["unique_spans"]')" = "$run_spans" ] && pass "replaying twice sends the same span ids again (idempotent)" || fail "second replay"
+
+# 4. A collector that answers 400: not retried, spans kept in the fallback, message shown once;
+#    replaying to it keeps them in a new file (exit 2), replaying that to a healthy one delivers.
+start_sink rejecting 400
+set +e
+"$bin" export "$fixture" --endpoint "$url" --fallback "$work/rejected.jsonl" 2>"$work/rejected.err"
+status=$?
+"$bin" replay "$work/rejected.jsonl" --endpoint "$url" 2>"$work/rejected-replay.err"
+replay_status=$?
+set -e
+if [ $status -eq 2 ] && [ "$(spans_in "$work/rejected.jsonl")" = "$fixture_spans" ] \
+  && [ "$(grep -c "warning: the receiver answered HTTP 400" "$work/rejected.err")" = 1 ] && [ "$(stat_of "$url" 's["status_counts"].get("400", 0)')" -ge 1 ] \
+  && [ $replay_status -eq 2 ] && [ "$(spans_in "$work/rejected.undelivered.jsonl")" = "$fixture_spans" ]; then
+  pass "HTTP 400: no retry, spans kept in the fallback, message logged once; a failed replay writes them to a new file"
+else
+  fail "HTTP 400 path: export exit $status, replay exit $replay_status"; cat "$work/rejected.err" "$work/rejected-replay.err" >&2
+fi
+
+# 5. gzip and headers arrive; the header's value never appears in our output.
+start_sink headers ok
+if OTEL_EXPORTER_OTLP_HEADERS="x-tenant=blue%20team" "$bin" export "$fixture" --endpoint "$url" --gzip \
+  --header "Authorization=Bearer SECRET-123" --verbose 2>"$work/headers.err"; then
+  got="$(stat_of "$url" 's["gzip_requests"] > 0 and {k.lower(): v for k, v in s["headers_seen"].items()}.get("authorization") == "Bearer SECRET-123" and {k.lower(): v for k, v in s["headers_seen"].items()}.get("x-tenant") == "blue team" and s["unique_spans"]')"
+  if [ "$got" = "$fixture_spans" ] && ! grep -q "SECRET-123" "$work/headers.err"; then
+    pass "gzip bodies decode, headers (percent-decoded from the environment) arrive, secrets stay out of the output"
+  else
+    fail "gzip/headers: $got"; cat "$work/headers.err" >&2
+  fi
+else
+  fail "gzip export exited $?"
+fi
+
+# 6. --follow exports lines as they are appended and stops cleanly on SIGINT.
+start_sink follow ok
+: >"$work/growing.jsonl"
+OTEL_BSP_SCHEDULE_DELAY=200 "$bin" export "$work/growing.jsonl" --endpoint "$url" --follow --fallback "$work/follow-fallback.jsonl" 2>"$work/follow.err" &
+follower=$!
+head -n 900 "$work/run.jsonl" >>"$work/growing.jsonl"
+sleep 1
+tail -n +901 "$work/run.jsonl" >>"$work/growing.jsonl"
+for _ in $(seq 1 100); do
+  # Every scope of the file is complete: all of them arrive before the interrupt.
+  [ "$(stat_of "$url" 's["unique_spans"]')" -ge "$run_spans" ] && break
+  sleep 0.2
+done
+kill -INT $follower
+set +e
+wait $follower
+status=$?
+set -e
+got="$(stat_of "$url" 's["unique_spans"], s["duplicate_spans"]')"
+[ $status -eq 0 ] && [ "$got" = "($run_spans, 0)" ] && pass "--follow exports a growing file live and shuts down cleanly on SIGINT" \
+  || { fail "--follow: exit $status, sink saw $got of $run_spans"; cat "$work/follow.err" >&2; }
+
+# 7. Bad input lines: reported with file:line, the rest exported, exit 1.
+start_sink badlines ok
+set +e
+"$bin" export Tests/Fixtures/planted-problems.jsonl --endpoint "$url" 2>"$work/bad.err"
+status=$?
+set -e
+[ $status -eq 1 ] && grep -q "planted-problems.jsonl:3: error: not JSON" "$work/bad.err" && [ "$(stat_of "$url" 's["unique_spans"]')" -gt 0 ] \
+  && pass "bad lines: reported by line, good ones exported, exit 1" || { fail "bad lines: exit $status"; cat "$work/bad.err" >&2; }
+
+# 8. grpc is refused with a clear message.
+set +e
+OTEL_EXPORTER_OTLP_PROTOCOL=grpc "$bin" export "$fixture" 2>"$work/grpc.err"
+status=$?
+set -e
+[ $status -ne 0 ] && grep -q "http/protobuf" "$work/grpc.err" && pass "grpc protocol: clear 'not supported' error" || { fail "grpc: exit $status"; cat "$work/grpc.err" >&2; }
+
+echo "export-test: $passed passed, $failed failed"
+[ $failed -eq 0 ]
