@@ -84,6 +84,16 @@ else
   fail "flaky export exited $?"; cat "$work/flaky.err" >&2
 fi
 
+# 2b. A file is judged as a whole (span-mapping.md §2): export sends exactly the spans convert writes,
+#     late mark included.
+start_sink same ok
+"$bin" export "$fixture" --endpoint "$url" 2>/dev/null || true
+"$bin" convert "$fixture" --to otlp-json -o "$work/same.jsonl" 2>/dev/null
+delivered_ids="$("$py" -c 'import json,sys,urllib.request; s=json.load(urllib.request.urlopen(sys.argv[1]+"/stats?ids=1",timeout=5)); print(" ".join(sorted(s["span_ids"])))' "$url")"
+converted_ids="$("$py" -c 'import json,sys; print(" ".join(sorted(sp["spanId"] for l in open(sys.argv[1]) for r in json.loads(l)["resourceSpans"] for sc in r["scopeSpans"] for sp in sc["spans"])))' "$work/same.jsonl")"
+[ -n "$delivered_ids" ] && [ "$delivered_ids" = "$converted_ids" ] && pass "export of a file sends the same span ids as convert (judged as a whole)" \
+  || fail "export vs convert ids differ: [$delivered_ids] vs [$converted_ids]"
+
 # 3. Nothing listening: every span in the fallback file (owner-only), exit 2; replay delivers all.
 refused="http://127.0.0.1:$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 set +e

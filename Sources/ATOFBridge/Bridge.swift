@@ -19,7 +19,7 @@ public final class Bridge: Sendable {
     /// Counts of everything the bridge has seen and done. Every span produced is exported,
     /// rejected, written to the fallback file, dropped, failed or still queued.
     public struct Statistics: Sendable, Hashable, CustomStringConvertible {
-        /// Events received (parsed lines and ``Bridge/receive(_:)`` calls).
+        /// Events received (parsed lines and ``Bridge/receive(_:)-(Event)`` calls).
         public var eventsReceived = 0
         /// JSON lines that were not valid ATOF events (skipped and logged).
         public var badLines = 0
@@ -157,6 +157,14 @@ public final class Bridge: Sendable {
         }
         log(diagnostics)
         enqueue(items)
+    }
+
+    /// Takes spans that are already made (for example by ``OfflineConversion``, which judges a
+    /// whole file at once, or by an instrumentation layer) and queues them for export.
+    public func receive(spans: some Collection<Span>) {
+        guard let processor, !spans.isEmpty else { return }
+        intake.withLock { $0.spansProduced += spans.count }
+        processor.enqueue(spans)
     }
 
     /// Takes one ATOF JSON line. Returns `false` (and counts and logs it with its line number)

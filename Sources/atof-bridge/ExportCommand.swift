@@ -7,7 +7,9 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Send an ATOF JSON-lines file to an OTLP/HTTP collector.",
         discussion: """
-            Events are paired into spans as they are read (bounded memory) and sent in batches. \
+            A file (or standard input) is read to its end and judged as a whole, exactly as \
+            `convert` does; with --follow, events are paired as they arrive (bounded memory). \
+            Spans are sent in batches. \
             What cannot be delivered (collector down, retries used up, rejected requests) is \
             written to the fallback file as OTLP/JSON lines; send it later with \
             `atof-bridge replay`. The configuration comes from the OTEL_* environment variables, \
@@ -47,13 +49,32 @@ struct ExportCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let reader = try openLines(input)
         var progress = Progress()
-        let source = reader.source
-        try reader.forEachLine(follow: follow ? { !StopSignal.isSet } : nil) { line in
-            guard !StopSignal.isSet else { return }
-            bridge.receive(jsonLine: line.bytes, line: line.number, source: source)
-            progress.update(bridge.statistics)
+        var badLines = 0
+        if follow {
+            // Live input: judged by what has arrived (span-mapping.md §2).
+            let reader = try openLines(input)
+            let source = reader.source
+            try reader.forEachLine(follow: { !StopSignal.isSet }) { line in
+                guard !StopSignal.isSet else { return }
+                bridge.receive(jsonLine: line.bytes, line: line.number, source: source)
+                progress.update(bridge.statistics)
+            }
+        } else {
+            // A file or stdin read to its end is judged as a whole, exactly as `convert` does.
+            let conversion = try runConversion(input: input, mapping: mapping)
+            for diagnostic in conversion.diagnostics where diagnostic.severity == .error {
+                printError(diagnostic.description)
+            }
+            badLines = conversion.badLineCount
+            var offset = 0
+            while offset < conversion.spans.count, !StopSignal.isSet {
+                let end = min(offset + 1024, conversion.spans.count)
+                bridge.receive(spans: conversion.spans[offset..<end])
+                offset = end
+                progress.update(bridge.statistics)
+            }
+            printError("atof-bridge: read \(conversion.eventCount) events, \(badLines) bad lines, \(conversion.warningCount) warnings")
         }
         let statistics = bridge.shutdown()
         Progress.clearLine()
@@ -62,7 +83,7 @@ struct ExportCommand: ParsableCommand {
             printError("atof-bridge: \(statistics.spansInFallback) spans are in \(path); send them later with: atof-bridge replay \(path)")
         }
         let lost = statistics.spansRejected + statistics.spansDropped + statistics.spansFailed + statistics.spansQueued
-        if statistics.badLines > 0 || lost > 0 { throw ExitCode(1) }
+        if statistics.badLines + badLines > 0 || lost > 0 { throw ExitCode(1) }
         if statistics.spansInFallback > 0 { throw ExitCode(2) }
     }
 }

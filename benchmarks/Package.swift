@@ -1,0 +1,39 @@
+// swift-tools-version:6.2
+// The benchmark package: kept apart so the main package stays light (swift-otel is a large
+// dependency). Build it in release: `swift build -c release` here, then `./run-delivery.sh`.
+import PackageDescription
+
+let package = Package(
+    name: "atof-bridge-benchmarks",
+    platforms: [.macOS("15.0")],
+    dependencies: [
+        .package(name: "atof-bridge", path: ".."),
+        // Only the OTLP/HTTP exporter: the gRPC trait would add grpc-swift to the build.
+        .package(url: "https://github.com/swift-otel/swift-otel", exact: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // Shared measuring helpers: arguments, rusage, clocks, the sink's /stats, reports.
+        .target(name: "BenchSupport"),
+        .executableTarget(name: "otlp-sink", dependencies: ["BenchSupport"]),
+        .executableTarget(
+            name: "bridge-bench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "ATOF", package: "atof-bridge"),
+                .product(name: "ATOFBridge", package: "atof-bridge"),
+            ]
+        ),
+        .executableTarget(
+            name: "otel-bench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
