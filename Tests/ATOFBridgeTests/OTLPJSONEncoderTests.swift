@@ -313,7 +313,7 @@ import Testing
         odd.status = SpanStatus(code: .ok)
         odd.attributes += [
             SpanAttribute("nan", .double(.nan)), SpanAttribute("inf", .double(.infinity)),
-            SpanAttribute("-inf", .double(-.infinity)), SpanAttribute("tiny", .double(5e-324)),
+            SpanAttribute("-inf", .double(-.infinity)), SpanAttribute("tiny", .double(.leastNonzeroMagnitude)),
         ]
         let batches = [Self.batch([Self.root, Self.child]), Self.batch([odd])]
         var lines: [UInt8] = []

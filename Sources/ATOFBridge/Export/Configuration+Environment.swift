@@ -237,10 +237,9 @@ struct EnvironmentReader {
 }
 
 /// The process environment, read from `environ` (Foundation is not used in this module).
-@usableFromInline
-enum ProcessEnvironment {
-    @usableFromInline
-    static var current: [String: String] {
+public enum ProcessEnvironment {
+    /// Every variable of the process environment now.
+    public static var current: [String: String] {
         var result: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {

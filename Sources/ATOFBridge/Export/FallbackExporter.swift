@@ -23,8 +23,9 @@ public final class FallbackExporter: SpanExporter {
         var result = primary.export(batch)
         guard !result.undelivered.isEmpty else { return result }
         var remaining: [SpanBatch] = []
+        announce(result.failure)
         for part in result.undelivered {
-            let written = keep(part, reason: result.failure)
+            let written = fallback.export(part)
             result.writtenToFallback += written.delivered
             remaining += written.undelivered
             if let failure = written.failure { result.failure = failure }
@@ -33,14 +34,11 @@ public final class FallbackExporter: SpanExporter {
         return result
     }
 
-    /// Writes `batch` straight to the fallback file (a full queue spills here); `reason` is
-    /// logged the first time anything is written.
-    func keep(_ batch: SpanBatch, reason: ExportError?) -> ExportResult {
-        if !announced.exchange(true, ordering: .acquiringAndReleasing) {
-            let why = reason.map { "\($0)" } ?? "the export queue is full"
-            logger.warning("writing spans that were not delivered to \(fallback.path) (\(why)); send them later with: atof-bridge replay \(fallback.path)")
-        }
-        return fallback.export(batch)
+    /// Logs, the first time spans go to the file, where they go, why, and how to send them later.
+    private func announce(_ reason: ExportError?) {
+        guard !announced.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let why = reason.map { " (\($0))" } ?? ""
+        logger.warning("writing spans that were not delivered to \(fallback.path)\(why); send them later with: atof-bridge replay \(fallback.path)")
     }
 
     public func forceFlush() {

@@ -1,3 +1,5 @@
+import ATOF
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -27,30 +29,15 @@ enum RetryAfter {
 
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    /// Parses an IMF-fixdate into Unix seconds.
+    /// Parses an IMF-fixdate into Unix seconds (through the RFC 3339 parser: same calendar).
     static func httpDate(_ text: String) -> Int64? {
-        // "Sun, 06 Nov 1994 08:49:37 GMT"
+        // "Sun, 06 Nov 1994 08:49:37 GMT" -> "1994-11-06T08:49:37Z"
         let parts = text.split(separator: " ")
-        guard parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT",
-            let day = Int64(parts[1]), (1...31).contains(day),
-            let monthIndex = months.firstIndex(of: String(parts[2])),
-            let year = Int64(parts[3]), parts[3].count == 4
+        guard parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT", parts[1].count == 2, parts[3].count == 4,
+            parts[4].count == 8, let month = months.firstIndex(of: String(parts[2]))
         else { return nil }
-        let clock = parts[4].split(separator: ":")
-        guard clock.count == 3, let hour = Int64(clock[0]), let minute = Int64(clock[1]), let second = Int64(clock[2]),
-            (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
-        else { return nil }
-        let days = daysFromCivil(year: year, month: Int64(monthIndex + 1), day: day)
-        return days * 86_400 + hour * 3_600 + minute * 60 + second
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        let monthText = month < 9 ? "0\(month + 1)" : "\(month + 1)"
+        guard let timestamp = try? Timestamp(rfc3339: "\(parts[3])-\(monthText)-\(parts[1])T\(parts[4])Z") else { return nil }
+        return timestamp.nanosecondsSinceEpoch / 1_000_000_000
     }
 }
