@@ -4,9 +4,10 @@ import Synchronization
 
 /// The subscriber apps and the command line install: ATOF events in, OTLP spans out.
 ///
-/// Events are paired live (``LiveSpanAssembler``, bounded memory), mapped (``SpanMapper``) and
-/// queued on a ``BatchSpanProcessor`` whose exporter posts OTLP/HTTP and writes what it cannot
-/// deliver to the fallback file. ``receive(_:)`` never waits for the network.
+/// Events are paired live (``LiveSpanAssembler``, bounded memory) and queued on a
+/// ``BatchSpanProcessor``, which maps them (``SpanMapper``) on its export thread and posts
+/// OTLP/HTTP, writing what it cannot deliver to the fallback file. ``receive(_:)`` never waits
+/// for the network and does not map.
 ///
 /// ```swift
 /// let bridge = try Bridge(configuration: .fromEnvironment(serviceName: "my-agent"))
@@ -109,9 +110,11 @@ public final class Bridge: Sendable {
         processor = BatchSpanProcessor(
             exporter: exporter,
             resource: detection.resource,
+            scope: .atofBridge,
             configuration: configuration.batch,
             overflowPolicy: configuration.overflowPolicy,
             spillFile: spillFile,
+            mapper: mapper,
             logger: logger)
     }
 
@@ -220,20 +223,11 @@ public final class Bridge: Sendable {
 
     // MARK: - Internals
 
+    /// Hands paired scopes to the processor, which maps them on its export thread: the
+    /// producer's call stays short.
     private func enqueue(_ items: [AssembledItem]) {
         guard let processor, !items.isEmpty else { return }
-        if items.count == 1, let item = items.first {
-            processor.enqueue(span(for: item))
-        } else {
-            processor.enqueue(items.map(span(for:)))
-        }
-    }
-
-    private func span(for item: AssembledItem) -> Span {
-        switch item {
-        case .scope(let scope): mapper.span(for: scope)
-        case .orphanMark(let orphan): mapper.span(for: orphan)
-        }
+        processor.enqueue(assembled: items)
     }
 
     private func takeDiagnostics(_ intake: inout Intake) -> [Diagnostic] {

@@ -90,8 +90,10 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// place or appends a new one; setting `nil` removes every member with that key.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members.reversed() where member.key == key {
-                return member.value
+            var index = members.endIndex
+            while index > members.startIndex {
+                index -= 1
+                if members[index].key == key { return members[index].value }
             }
             return nil
         }

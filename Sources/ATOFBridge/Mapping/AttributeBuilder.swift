@@ -4,19 +4,23 @@ import ATOF
 /// replaces its value in place (the key keeps its first position). Setting `nil` does nothing.
 struct AttributeBuilder: Sendable {
     private(set) var attributes: [SpanAttribute] = []
-    private var positions: [String: Int] = [:]
 
-    init() {}
+    init() {
+        attributes.reserveCapacity(32)
+    }
 
     /// Sets `key` to `value`, replacing an earlier value; `nil` leaves the builder unchanged.
+    ///
+    /// A span has a few dozen attributes at most, so a scan that compares lengths first is
+    /// cheaper than hashing every key.
     mutating func set(_ key: String, _ value: AttributeValue?) {
         guard let value else { return }
-        if let position = positions[key] {
-            attributes[position].value = value
-        } else {
-            positions[key] = attributes.count
-            attributes.append(SpanAttribute(key, value))
+        let length = key.utf8.count
+        for index in attributes.indices where attributes[index].key.utf8.count == length && attributes[index].key == key {
+            attributes[index].value = value
+            return
         }
+        attributes.append(SpanAttribute(key, value))
     }
 
     /// Sets a string attribute.

@@ -69,23 +69,24 @@ struct StatusOutcome: Sendable {
 
     private mutating func read01(_ metadata: JSONObject?) {
         guard let metadata else { return }
-        func lookup(_ dotted: String) -> String? {
-            JSONRead.string(metadata[dotted]) ?? JSONRead.string(metadata[dotted.replacingDots()])
+        // Each key also in the spelling a `replace_dots` relay writes (`otel.status_code` → `otel_status_code`).
+        func lookup(_ dotted: String, _ underscored: String) -> String? {
+            JSONRead.string(metadata[dotted]) ?? JSONRead.string(metadata[underscored])
         }
-        let description = lookup("otel.status_description")
-        switch lookup("otel.status_code")?.uppercased() {
+        let description = lookup("otel.status_description", "otel_status_description")
+        switch lookup("otel.status_code", "otel_status_code")?.uppercased() {
         case "OK": status = .ok
         case "ERROR": status = .error(description ?? "")
         default: status = .unset
         }
-        let declaredErrorType = lookup("error.type")
-        let declaredExceptionType = lookup("exception.type")
+        let declaredErrorType = lookup("error.type", "error_type")
+        let declaredExceptionType = lookup("exception.type", "exception_type")
         if declaredErrorType != nil || declaredExceptionType != nil {
             errorType = declaredErrorType ?? declaredExceptionType
             hasException = true
             exceptionType = declaredExceptionType ?? declaredErrorType
-            exceptionMessage = description ?? lookup("exception.message")
-            exceptionStacktrace = lookup("exception.stacktrace")
+            exceptionMessage = description ?? lookup("exception.message", "exception_message")
+            exceptionStacktrace = lookup("exception.stacktrace", "exception_stacktrace")
         }
     }
 
@@ -101,12 +102,5 @@ struct StatusOutcome: Sendable {
 
     private static func join(_ parts: [String?]) -> String {
         parts.compactMap { part in part.flatMap { $0.isEmpty ? nil : $0 } }.joined(separator: ": ")
-    }
-}
-
-extension String {
-    /// The key as a `replace_dots` relay writes it (`otel.status_code` → `otel_status_code`).
-    fileprivate func replacingDots() -> String {
-        String(map { $0 == "." ? "_" : $0 })
     }
 }

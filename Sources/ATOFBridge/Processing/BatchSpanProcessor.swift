@@ -44,7 +44,7 @@ public final class BatchSpanProcessor: Sendable {
 
     private struct State: Sendable {
         var queue = SpanQueue()
-        var overflow: [Span] = []
+        var overflow: [PendingSpan] = []
         var counters = Counters()
         var flushRequested: UInt64 = 0
         var flushCompleted: UInt64 = 0
@@ -55,8 +55,8 @@ public final class BatchSpanProcessor: Sendable {
     }
 
     private struct Work {
-        var batch: [Span]
-        var overflow: [Span]
+        var batch: [PendingSpan]
+        var overflow: [PendingSpan]
         var flushTarget: UInt64?
         var shutdown: Bool
         var abandonNetwork: Bool
@@ -70,6 +70,7 @@ public final class BatchSpanProcessor: Sendable {
     private let configuration: BatchConfiguration
     private let overflowPolicy: OverflowPolicy
     private let logger: Logger
+    private let mapper: SpanMapper
 
     /// Starts the export thread.
     ///
@@ -79,7 +80,7 @@ public final class BatchSpanProcessor: Sendable {
     ///   - configuration: queue size, batch size, schedule delay (`OTEL_BSP_*`).
     ///   - overflowPolicy: what a full queue does.
     ///   - spillFile: the file `spill` writes to; without one, `spill` drops and counts.
-    public init(
+    public convenience init(
         exporter: any SpanExporter,
         resource: Resource,
         scope: InstrumentationScope = .atofBridge,
@@ -88,6 +89,22 @@ public final class BatchSpanProcessor: Sendable {
         spillFile: JSONLinesExporter? = nil,
         logger: Logger = Logger(label: "atof-bridge.processor")
     ) {
+        self.init(exporter: exporter, resource: resource, scope: scope, configuration: configuration, overflowPolicy: overflowPolicy, spillFile: spillFile, mapper: SpanMapper(), logger: logger)
+    }
+
+    /// Starts the export thread; paired scopes given to ``enqueue(assembled:)`` are mapped with
+    /// `mapper` on that thread.
+    init(
+        exporter: any SpanExporter,
+        resource: Resource,
+        scope: InstrumentationScope,
+        configuration: BatchConfiguration,
+        overflowPolicy: OverflowPolicy,
+        spillFile: JSONLinesExporter?,
+        mapper: SpanMapper,
+        logger: Logger
+    ) {
+        self.mapper = mapper
         self.exporter = exporter
         self.resource = resource
         self.scope = scope
@@ -111,15 +128,24 @@ public final class BatchSpanProcessor: Sendable {
 
     /// Queues one finished span.
     public func enqueue(_ span: Span) {
-        enqueue(CollectionOfOne(span))
+        enqueue(pending: CollectionOfOne(.span(span)))
     }
 
     /// Queues finished spans, applying the overflow policy to those that do not fit.
     public func enqueue(_ spans: some Collection<Span>) {
+        enqueue(pending: spans.lazy.map(PendingSpan.span))
+    }
+
+    /// Queues paired scopes; they are mapped on the export thread.
+    func enqueue(assembled items: [AssembledItem]) {
+        enqueue(pending: items.lazy.map(PendingSpan.assembled))
+    }
+
+    private func enqueue(pending spans: some Collection<PendingSpan>) {
         guard !spans.isEmpty else { return }
         let capacity = configuration.maximumQueueSize
         let batchSize = configuration.maximumExportBatchSize
-        var toSpill: [Span] = []
+        var toSpill: [PendingSpan] = []
         var wakeWorker = false
         var announceOverflow = false
         for span in spans {
@@ -204,7 +230,7 @@ public final class BatchSpanProcessor: Sendable {
                 when: { $0.queue.count >= batchSize || $0.flushRequested > $0.flushCompleted || $0.shutdownRequested },
                 before: nextScheduled
             ) { state, _ in
-                var overflow: [Span] = []
+                var overflow: [PendingSpan] = []
                 swap(&overflow, &state.overflow)
                 return Work(
                     batch: state.queue.removeFirst(upTo: batchSize),
@@ -237,8 +263,8 @@ public final class BatchSpanProcessor: Sendable {
         }
     }
 
-    private func export(_ spans: [Span], network: Bool) {
-        let batch = SpanBatch(resource: resource, scope: scope, spans: spans)
+    private func export(_ pending: [PendingSpan], network: Bool) {
+        let batch = SpanBatch(resource: resource, scope: scope, spans: pending.map { $0.span(mapper) })
         let result: ExportResult
         if network {
             result = exporter.export(batch)
@@ -251,9 +277,9 @@ public final class BatchSpanProcessor: Sendable {
         state.withLock { $0.counters.add(result) }
     }
 
-    private func spill(_ spans: [Span]) {
+    private func spill(_ pending: [PendingSpan]) {
         guard let spillFile else { return }
-        let written = spillFile.export(SpanBatch(resource: resource, scope: scope, spans: spans))
+        let written = spillFile.export(SpanBatch(resource: resource, scope: scope, spans: pending.map { $0.span(mapper) }))
         state.withLock { state in
             state.counters.writtenToFallback += written.delivered
             state.counters.spilled += written.delivered
