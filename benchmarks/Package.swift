@@ -12,11 +12,14 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-otel", exact: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Shared measuring helpers: arguments, rusage, clocks, the sink's /stats, reports.
         .target(name: "BenchSupport"),
-        .executableTarget(name: "otlp-sink", dependencies: ["BenchSupport"]),
+        // zlib for gzip request bodies in the sink (Debian: zlib1g-dev, already a main-package need).
+        .systemLibrary(name: "CSinkZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .executableTarget(name: "otlp-sink", dependencies: ["BenchSupport", "CSinkZlib"]),
         .executableTarget(
             name: "bridge-bench",
             dependencies: [
@@ -32,6 +35,7 @@ let package = Package(
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

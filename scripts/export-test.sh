@@ -74,6 +74,15 @@ else
   fail "healthy export exited $?"; cat "$work/ok.err" >&2
 fi
 
+# 1b. --live pairs as it reads (bounded memory) and delivers the same spans.
+start_sink live ok
+if "$bin" export "$work/run.jsonl" --endpoint "$url" --live --fallback "$work/live-fallback.jsonl" 2>"$work/live.err"; then
+  got="$(stat_of "$url" 's["unique_spans"], s["duplicate_spans"]')"
+  [ "$got" = "($run_spans, 0)" ] && pass "export --live delivers all $run_spans spans exactly once" || fail "--live: sink saw $got of $run_spans"
+else
+  fail "--live export exited $?"; cat "$work/live.err" >&2
+fi
+
 # 2. 503, 503, then 200: retried, delivered exactly once.
 start_sink flaky '503,503,ok'
 if OTEL_BSP_EXPORT_TIMEOUT=10000 "$bin" export "$fixture" --endpoint "$url/v1/traces" --fallback "$work/flaky.jsonl" 2>"$work/flaky.err"; then

@@ -8,7 +8,8 @@ struct ExportCommand: ParsableCommand {
         abstract: "Send an ATOF JSON-lines file to an OTLP/HTTP collector.",
         discussion: """
             A file (or standard input) is read to its end and judged as a whole, exactly as \
-            `convert` does; with --follow, events are paired as they arrive (bounded memory). \
+            `convert` does; with --follow or --live, events are paired as they arrive (bounded \
+            memory; a mark is then judged when it arrives). \
             Spans are sent in batches. \
             What cannot be delivered (collector down, retries used up, rejected requests) is \
             written to the fallback file as OTLP/JSON lines; send it later with \
@@ -29,6 +30,9 @@ struct ExportCommand: ParsableCommand {
 
     @Flag(help: "Keep reading as the file grows (like tail -f) until interrupted (Ctrl-C), exporting live.")
     var follow = false
+
+    @Flag(help: "Pair events as they are read, in bounded memory, instead of judging the whole file at once (for inputs too large to hold).")
+    var live = false
 
     @Flag(name: .shortAndLong, help: "Also log informational messages.")
     var verbose = false
@@ -51,11 +55,11 @@ struct ExportCommand: ParsableCommand {
         }
         var progress = Progress()
         var badLines = 0
-        if follow {
+        if follow || live {
             // Live input: judged by what has arrived (span-mapping.md §2).
             let reader = try openLines(input)
             let source = reader.source
-            try reader.forEachLine(follow: { !StopSignal.isSet }) { line in
+            try reader.forEachLine(follow: follow ? { !StopSignal.isSet } : nil) { line in
                 guard !StopSignal.isSet else { return }
                 bridge.receive(jsonLine: line.bytes, line: line.number, source: source)
                 progress.update(bridge.statistics)

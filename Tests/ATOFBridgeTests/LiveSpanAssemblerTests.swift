@@ -32,6 +32,20 @@ import Testing
         #expect(late[0].identity.traceID == parent[0].identity.traceID)
     }
 
+    @Test("bookkeeping stays bounded when scopes keep ending below the open-scope bound")
+    func bookkeepingStaysFlatUnderTheBound() {
+        var assembler = LiveSpanAssembler(limits: .init(maximumOpenScopes: 10_000, recentlyEndedCapacity: 1_000))
+        var largest = 0
+        for index in 0..<50_000 {
+            let time = Double(index)
+            _ = feed(&assembler, [E.start("p\(index)", at: time), E.start("c\(index)", parent: "p\(index)", at: time + 0.1)])
+            _ = feed(&assembler, [E.end("c\(index)", parent: "p\(index)", at: time + 0.2), E.end("p\(index)", at: time + 0.3)])
+            largest = max(largest, assembler.bookkeepingCount)
+        }
+        #expect(assembler.openScopeCount == 0)
+        #expect(largest < 4_000, "start-order and ended lists must not grow with every scope ever seen (largest \(largest))")
+    }
+
     @Test func theOldestOpenScopeIsExportedAsUnendedPastTheBound() {
         var assembler = LiveSpanAssembler(limits: .init(maximumOpenScopes: 100))
         var exported: [AssembledScope] = []

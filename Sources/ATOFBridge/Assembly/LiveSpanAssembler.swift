@@ -71,6 +71,12 @@ public struct LiveSpanAssembler: Sendable {
     /// The number of scopes open now.
     public var openScopeCount: Int { open.count }
 
+    /// Entries of the internal bookkeeping lists (start order, ended order, held ends): what
+    /// memory flatness depends on (for tests).
+    var bookkeepingCount: Int {
+        (openOrder.count - openOrderHead) + (endedOrder.count - endedOrderHead) + heldOrder.count + pairings.count
+    }
+
     /// Takes the diagnostics gathered since the last call.
     public mutating func takeDiagnostics() -> [Diagnostic] {
         defer { report.diagnostics.removeAll() }
@@ -128,6 +134,7 @@ public struct LiveSpanAssembler: Sendable {
                 start: sourced, occurrence: occurrence, sequence: sequence, traceID: traceID, traceContext: context,
                 latest: sourced.event.timestamp.nanosecondsSinceEpoch)
             openOrder.append((uuid, sequence))
+            compactOpenOrder()
         case .paired(let start, let end, let occurrence, let clockSkew):
             let opened = open.removeValue(forKey: uuid)
             let startTime = start.event.timestamp.nanosecondsSinceEpoch
@@ -285,6 +292,14 @@ public struct LiveSpanAssembler: Sendable {
             }
         }
         return nil
+    }
+
+    /// Drops the entries of scopes that have ended from the start-order list, once they outnumber
+    /// the open scopes (amortized O(1); without it the list would grow with every scope ever seen).
+    private mutating func compactOpenOrder() {
+        guard openOrder.count - openOrderHead > 2 * open.count + 1_024 else { return }
+        openOrder = openOrder[openOrderHead...].filter { open[$0.uuid]?.sequence == $0.sequence }
+        openOrderHead = 0
     }
 
     /// Raises the subtree end time of every open ancestor (for unended scopes).

@@ -3,6 +3,10 @@
 public struct Arguments: Sendable {
     public struct Problem: Error, CustomStringConvertible, Sendable {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     private var values: [String: String] = [:]

@@ -1,3 +1,5 @@
+import Glibc
+
 /// One benchmark's results: printed as aligned `name: value` lines for people, and as one
 /// `RESULT {json}` line that `run-delivery.sh` reads.
 public struct Report {
@@ -46,14 +48,13 @@ public struct Report {
 public func printError(_ line: String) {
     var line = line + "\n"
     line.withUTF8 { bytes in
-        _ = bytes.withMemoryRebound(to: UInt8.self) { fwriteStderr($0) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(2, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            if written <= 0 { return }
+            offset += written
+        }
     }
-}
-
-import Glibc
-
-private func fwriteStderr(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-    fwrite(bytes.baseAddress, 1, bytes.count, stderr)
 }
 
 extension String {

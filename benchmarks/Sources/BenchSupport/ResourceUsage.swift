@@ -15,7 +15,7 @@ public struct ResourceUsage: Sendable {
     /// The usage now.
     public static func now() -> ResourceUsage {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         let user = Int(usage.ru_utime.tv_sec) * 1_000_000 + Int(usage.ru_utime.tv_usec)
         let system = Int(usage.ru_stime.tv_sec) * 1_000_000 + Int(usage.ru_stime.tv_usec)
         let residentKiB = Int(usage.ru_maxrss)  // KiB on Linux

@@ -1,7 +1,7 @@
 import Glibc
 
 /// A connected TCP socket (blocking I/O), closed on deinit.
-public final class Socket {
+public final class Socket: @unchecked Sendable {  // one owner at a time; syscalls only
     public let descriptor: Int32
 
     public init(adopting descriptor: Int32) {

@@ -6,7 +6,7 @@ private final class ThreadBody {
 }
 
 /// A POSIX thread running `body`; ``join()`` waits for it.
-public struct JoinableThread: ~Copyable {
+public struct JoinableThread {
     private let thread: pthread_t
 
     /// Starts `body` on a new thread, or returns `nil` when the system refuses.
@@ -15,8 +15,8 @@ public struct JoinableThread: ~Copyable {
         self.thread = thread
     }
 
-    /// Waits for the thread to return.
-    public consuming func join() {
+    /// Waits for the thread to return (call once).
+    public func join() {
         pthread_join(thread, nil)
     }
 }

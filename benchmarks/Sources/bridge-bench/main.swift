@@ -1,1 +1,158 @@
-print("stub")
+import ATOF
+import ATOFBridge
+import BenchSupport
+import Glibc
+
+// bridge-bench: the agent workload fed to Bridge in process, delivered to otlp-sink.
+//
+//   bridge-bench --endpoint http://127.0.0.1:PORT/v1/traces [--spans 400000]
+//                [--queue N] [--batch N] [--policy spill|block|drop] [--fallback PATH]
+//   bridge-bench --burst --endpoint URL        1,000,000 spans, default settings
+//   bridge-bench --dump-events TURNS           print the events as ATOF JSON lines (shape check)
+
+let usage = """
+    usage: bridge-bench --endpoint http://127.0.0.1:PORT/v1/traces [--spans N] [--burst]
+                        [--queue N] [--batch N] [--policy spill|block|drop] [--fallback PATH]
+                        [--shutdown-timeout SECONDS] [--scenario NAME]
+           bridge-bench --dump-events TURNS
+    """
+
+func main() -> Int32 {
+    let arguments: Arguments
+    do {
+        arguments = try Arguments(
+            Array(CommandLine.arguments.dropFirst()),
+            options: ["endpoint", "spans", "queue", "batch", "policy", "fallback", "shutdown-timeout", "scenario", "dump-events"],
+            flags: ["burst", "help"])
+    } catch {
+        printError("bridge-bench: \(error)\n\(usage)")
+        return 64
+    }
+    if arguments.flag("help") {
+        printError(usage)
+        return 0
+    }
+    do {
+        if arguments.string("dump-events") != nil {
+            let factory = TurnEvents()
+            var events: [Event] = []
+            for turn in 0..<(try arguments.integer("dump-events", default: 1)) {
+                factory.make(turn: turn, into: &events)
+                for event in events { print(event.jsonLine) }
+            }
+            return 0
+        }
+        return try benchmark(arguments)
+    } catch {
+        printError("bridge-bench: \(error)\n\(usage)")
+        return 64
+    }
+}
+
+func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
+    let burst = arguments.flag("burst")
+    guard let endpointText = arguments.string("endpoint"), let endpoint = HTTPEndpoint(endpointText) else {
+        throw Arguments.Problem(description: "--endpoint http://127.0.0.1:PORT/v1/traces is required")
+    }
+    let requestedSpans = try arguments.integer("spans", default: burst ? 1_000_000 : 400_000)
+    var configuration = Configuration()  // the defaults; the environment is not read
+    configuration.endpoint = endpoint.description
+    configuration.serviceName = "bridge-bench"
+    let defaults = configuration.batch
+    configuration.batch = BatchConfiguration(
+        maximumQueueSize: try arguments.integer("queue", default: defaults.maximumQueueSize),
+        maximumExportBatchSize: try arguments.integer("batch", default: defaults.maximumExportBatchSize),
+        scheduleDelay: defaults.scheduleDelay,
+        exportTimeout: defaults.exportTimeout)
+    if let policyText = arguments.string("policy") {
+        guard let policy = OverflowPolicy(rawValue: policyText.lowercased()) else {
+            throw Arguments.Problem(description: "--policy must be spill, block or drop")
+        }
+        configuration.overflowPolicy = policy
+    }
+    let fallbackPath = arguments.string("fallback") ?? "/tmp/bridge-bench-\(getpid()).otlp.jsonl"
+    let keepFallback = arguments.string("fallback") != nil
+    FallbackFile.remove(fallbackPath)
+    configuration.fallbackPath = fallbackPath
+    let shutdownTimeout = try arguments.seconds("shutdown-timeout", default: 120)
+
+    let factory = TurnEvents()
+    let turns = AgentWorkload.turns(forSpans: requestedSpans)
+    // Calibration: the cost of making the events alone, before anything is measured.
+    let generationMicros = BridgeRun.generationCost(factory: factory, turns: min(turns, 50_000))
+    let generationPerSpan = generationMicros / Double(min(turns, 50_000) * AgentWorkload.spansPerTurn)
+
+    guard let sinkBefore = SinkStats.fetch(from: endpoint) else {
+        printError("bridge-bench: no otlp-sink answering GET /stats at \(endpoint)")
+        return 1
+    }
+    let bridge: Bridge
+    do {
+        bridge = try Bridge(configuration: configuration)
+    } catch {
+        printError("bridge-bench: cannot create the bridge: \(error)")
+        return 1
+    }
+    let usageBefore = ResourceUsage.now()
+    let outcome = BridgeRun(bridge: bridge, factory: factory, turns: turns, shutdownTimeout: .milliseconds(Int(shutdownTimeout * 1000))).run()
+    guard let sinkAfter = SinkStats.fetch(from: endpoint) else {
+        printError("bridge-bench: the sink stopped answering")
+        return 1
+    }
+    let sink = sinkAfter.since(sinkBefore)
+    let fallbackSpans = FallbackFile.countSpans(at: fallbackPath)
+    if !keepFallback { FallbackFile.remove(fallbackPath) }
+
+    let statistics = outcome.statistics
+    let produced = statistics.spansProduced
+    let wall = outcome.produceSeconds + outcome.drainSeconds
+    let cpu = Double(outcome.usage.cpuMicroseconds - usageBefore.cpuMicroseconds)
+    let inFile = fallbackSpans ?? -1
+    let unaccounted = produced - sink.spans - max(0, inFile) - statistics.spansDropped
+
+    var report = Report()
+    report.add("scenario", arguments.string("scenario") ?? (burst ? "bridge burst" : "bridge steady"))
+    report.add("implementation", "atof-bridge")
+    report.add("queue", configuration.batch.maximumQueueSize)
+    report.add("batch", configuration.batch.maximumExportBatchSize)
+    report.add("policy", configuration.overflowPolicy.rawValue)
+    report.add("turns", outcome.turns)
+    report.add("events", statistics.eventsReceived)
+    report.add("spans_produced", produced)
+    report.add("spans_delivered", sink.spans)
+    report.add("delivered_fraction", produced > 0 ? Double(sink.spans) / Double(produced) : 0)
+    report.add("fallback_file_spans", inFile)
+    report.add("unaccounted_spans", unaccounted)
+    report.add("produce_seconds", outcome.produceSeconds)
+    report.add("drain_seconds", outcome.drainSeconds)
+    report.add("wall_seconds", wall)
+    report.add("produced_spans_per_second", Double(produced) / outcome.produceSeconds)
+    report.add("delivered_spans_per_second", Double(sink.spans) / wall)
+    report.add("cpu_seconds", cpu / 1e6)
+    report.add("cpu_us_per_span", produced > 0 ? cpu / Double(produced) : 0)
+    report.add("generation_cpu_us_per_span", generationPerSpan)
+    report.add("peak_rss_mib", Double(outcome.usage.maximumResidentKiB) / 1024)
+    report.add("call_p50_ns", outcome.receive.value(atQuantile: 0.50))
+    report.add("call_p99_ns", outcome.receive.value(atQuantile: 0.99))
+    report.add("call_max_ns", outcome.receive.maximum)
+    report.add("call_kind", "Bridge.receive(event)")
+    report.add("turn_p50_ns", outcome.turn.value(atQuantile: 0.50))
+    report.add("turn_p99_ns", outcome.turn.value(atQuantile: 0.99))
+    report.add("sink_requests", sink.requests)
+    report.add("sink_bytes", sink.bytes)
+    report.add("sink_malformed", sink.malformed)
+    report.add("bridge_exported", statistics.spansExported)
+    report.add("bridge_in_fallback", statistics.spansInFallback)
+    report.add("bridge_dropped", statistics.spansDropped)
+    report.add("bridge_failed", statistics.spansFailed)
+    report.add("bridge_rejected", statistics.spansRejected)
+    report.add("bridge_queued", statistics.spansQueued)
+    report.add("bridge_retries", statistics.retries)
+    report.add("bridge_unended", statistics.unendedScopes)
+    report.emit()
+    if fallbackSpans == nil { printError("bridge-bench: cannot read the fallback file \(fallbackPath)") }
+    if unaccounted != 0 { printError("bridge-bench: \(unaccounted) spans are neither at the sink, in the fallback file nor counted dropped") }
+    return unaccounted == 0 && fallbackSpans != nil ? 0 : 3
+}
+
+exit(main())

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Turns one measured `atof-bridge export` run into a RESULT object like the benchmarks print.
+
+  export_result.py stats URL
+      prints the sink's GET /stats JSON (URL: the sink's http://127.0.0.1:PORT/... address)
+  export_result.py result --time TIME_V_OUTPUT --log CLI_STDERR --before JSON --after JSON
+                          --exit-code N --fallback PATH --scenario TEXT
+      prints one JSON object: spans produced (the CLI's own summary), delivered (the sink's
+      count delta), wall and CPU from `/usr/bin/time -v`, peak RSS, fallback-file spans."""
+import json
+import re
+import sys
+import urllib.request
+
+
+def stats(url):
+    base = re.match(r"(http://[^/]+)", url).group(1)
+    with urllib.request.urlopen(base + "/stats", timeout=10) as response:
+        return json.loads(response.read())
+
+
+def time_v(path):
+    fields = {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            key, _, value = line.strip().rpartition(": ")
+            fields[key] = value
+    elapsed = fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")
+    wall = sum(float(part) * 60 ** i for i, part in enumerate(reversed(elapsed)))
+    return {
+        "wall": wall,
+        "user": float(fields["User time (seconds)"]),
+        "system": float(fields["System time (seconds)"]),
+        "max_rss_kib": int(fields["Maximum resident set size (kbytes)"]),
+    }
+
+
+def summary(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    m = re.search(r"atof-bridge: (\d+) events, (\d+) bad lines, (\d+) spans: (\d+) exported, (\d+) in the fallback file, "
+                  r"(\d+) rejected, (\d+) dropped, (\d+) failed, (\d+) queued", text)
+    if not m:
+        return None
+    keys = ["events", "bad_lines", "spans", "exported", "in_fallback", "rejected", "dropped", "failed", "queued"]
+    return dict(zip(keys, map(int, m.groups())))
+
+
+def count_fallback(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().count(b'"spanId":')
+    except FileNotFoundError:
+        return 0
+
+
+def main(argv):
+    if argv[:1] == ["stats"]:
+        print(json.dumps(stats(argv[1])))
+        return
+    options = dict(zip(argv[1::2], argv[2::2]))
+    t = time_v(options["--time"])
+    s = summary(options["--log"]) or {}
+    before, after = json.loads(options["--before"]), json.loads(options["--after"])
+    delivered = after["spans"] - before["spans"]
+    produced = s.get("spans", 0)
+    fallback = count_fallback(options["--fallback"])
+    cpu = t["user"] + t["system"]
+    print(json.dumps({
+        "scenario": options["--scenario"],
+        "implementation": "atof-bridge export (CLI)",
+        "events": s.get("events"),
+        "spans_produced": produced,
+        "spans_delivered": delivered,
+        "delivered_fraction": delivered / produced if produced else 0,
+        "fallback_file_spans": fallback,
+        "unaccounted_spans": produced - delivered - fallback - s.get("dropped", 0),
+        "bridge_exported": s.get("exported"),
+        "bridge_in_fallback": s.get("in_fallback"),
+        "bridge_dropped": s.get("dropped"),
+        "wall_seconds": t["wall"],
+        "delivered_spans_per_second": delivered / t["wall"] if t["wall"] else 0,
+        "cpu_seconds": cpu,
+        "cpu_us_per_span": cpu * 1e6 / produced if produced else 0,
+        "peak_rss_mib": t["max_rss_kib"] / 1024,
+        "sink_requests": after["requests"] - before["requests"],
+        "sink_bytes": after["bytes"] - before["bytes"],
+        "sink_malformed": after.get("malformed", 0) - before.get("malformed", 0),
+    }))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
