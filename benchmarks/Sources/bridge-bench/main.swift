@@ -105,7 +105,6 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
 
     let statistics = outcome.statistics
     let produced = statistics.spansProduced
-    let wall = outcome.produceSeconds + outcome.drainSeconds
     let cpu = Double(outcome.usage.cpuMicroseconds - usageBefore.cpuMicroseconds)
     let inFile = fallbackSpans ?? -1
     let unaccounted = produced - sink.spans - max(0, inFile) - statistics.spansDropped
@@ -123,24 +122,11 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
     report.add("delivered_fraction", produced > 0 ? Double(sink.spans) / Double(produced) : 0)
     report.add("fallback_file_spans", inFile)
     report.add("unaccounted_spans", unaccounted)
-    report.add("produce_seconds", outcome.produceSeconds)
-    report.add("drain_seconds", outcome.drainSeconds)
-    report.add("wall_seconds", wall)
-    report.add("produced_spans_per_second", Double(produced) / outcome.produceSeconds)
-    report.add("delivered_spans_per_second", Double(sink.spans) / wall)
-    report.add("cpu_seconds", cpu / 1e6)
-    report.add("cpu_us_per_span", produced > 0 ? cpu / Double(produced) : 0)
-    report.add("generation_cpu_us_per_span", generationPerSpan)
-    report.add("peak_rss_mib", Double(outcome.usage.maximumResidentKiB) / 1024)
-    report.add("call_p50_ns", outcome.receive.value(atQuantile: 0.50))
-    report.add("call_p99_ns", outcome.receive.value(atQuantile: 0.99))
-    report.add("call_max_ns", outcome.receive.maximum)
-    report.add("call_kind", "Bridge.receive(event)")
-    report.add("turn_p50_ns", outcome.turn.value(atQuantile: 0.50))
-    report.add("turn_p99_ns", outcome.turn.value(atQuantile: 0.99))
-    report.add("sink_requests", sink.requests)
-    report.add("sink_bytes", sink.bytes)
-    report.add("sink_malformed", sink.malformed)
+    RunMeasures(
+        produced: produced, sink: sink, produceSeconds: outcome.produceSeconds, drainSeconds: outcome.drainSeconds,
+        cpuMicroseconds: cpu, generationMicrosecondsPerSpan: generationPerSpan,
+        maximumResidentKiB: outcome.usage.maximumResidentKiB, call: outcome.receive, callKind: "Bridge.receive(event)", turn: outcome.turn
+    ).add(to: &report)
     report.add("bridge_exported", statistics.spansExported)
     report.add("bridge_in_fallback", statistics.spansInFallback)
     report.add("bridge_dropped", statistics.spansDropped)

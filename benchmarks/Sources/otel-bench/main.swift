@@ -92,7 +92,6 @@ func benchmark(_ arguments: Arguments) async throws(Arguments.Problem) -> Int32 
     }
     let sink = sinkAfter.since(sinkBefore)
     let produced = outcome.turns * AgentWorkload.spansPerTurn
-    let wall = outcome.produceSeconds + outcome.drainSeconds
     let cpu = Double(outcome.usage.cpuMicroseconds - usageBefore.cpuMicroseconds)
     let lost = produced - sink.spans
     let loggedDropped = counter.loggedDropped.load(ordering: .relaxed)
@@ -111,24 +110,11 @@ func benchmark(_ arguments: Arguments) async throws(Arguments.Problem) -> Int32 
     report.add("otel_logged_dropped", loggedDropped)
     report.add("otel_failed_exports", counter.failedExports.load(ordering: .relaxed))
     report.add("drain_timed_out", outcome.drainTimedOut ? 1 : 0)
-    report.add("produce_seconds", outcome.produceSeconds)
-    report.add("drain_seconds", outcome.drainSeconds)
-    report.add("wall_seconds", wall)
-    report.add("produced_spans_per_second", Double(produced) / outcome.produceSeconds)
-    report.add("delivered_spans_per_second", Double(sink.spans) / wall)
-    report.add("cpu_seconds", cpu / 1e6)
-    report.add("cpu_us_per_span", produced > 0 ? cpu / Double(produced) : 0)
-    report.add("generation_cpu_us_per_span", generationPerSpan)
-    report.add("peak_rss_mib", Double(outcome.usage.maximumResidentKiB) / 1024)
-    report.add("call_p50_ns", outcome.leaf.value(atQuantile: 0.50))
-    report.add("call_p99_ns", outcome.leaf.value(atQuantile: 0.99))
-    report.add("call_max_ns", outcome.leaf.maximum)
-    report.add("call_kind", "leaf withSpan (start, 8 attributes, status, end)")
-    report.add("turn_p50_ns", outcome.turn.value(atQuantile: 0.50))
-    report.add("turn_p99_ns", outcome.turn.value(atQuantile: 0.99))
-    report.add("sink_requests", sink.requests)
-    report.add("sink_bytes", sink.bytes)
-    report.add("sink_malformed", sink.malformed)
+    RunMeasures(
+        produced: produced, sink: sink, produceSeconds: outcome.produceSeconds, drainSeconds: outcome.drainSeconds,
+        cpuMicroseconds: cpu, generationMicrosecondsPerSpan: generationPerSpan,
+        maximumResidentKiB: outcome.usage.maximumResidentKiB, call: outcome.leaf, callKind: "leaf withSpan (start, 8 attributes, status, end)", turn: outcome.turn
+    ).add(to: &report)
     report.emit()
     return outcome.drainTimedOut ? 4 : 0
 }
