@@ -113,7 +113,7 @@ public final class BatchSpanProcessor: Sendable {
         self.spillFile = spillFile
         self.logger = logger
         if !WorkerThread.start({ [self] in run() }) {
-            logger.critical("could not start the export thread; spans will only be written at shutdown")
+            logger.critical("could not start the export thread (the system refused a new thread); spans will not be exported")
         }
     }
 
