@@ -12,12 +12,13 @@ deps:
 build: deps
 	swift build $(SWIFT_FLAGS)
 
-# The main job on an embedded default: convert and validate a real NeMo Relay log.
+# The main job on an embedded default: an instrumented agent app (AgentDemo) exports its spans to
+# OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318), or to out/spans.otlp.jsonl when
+# nothing listens, keeps its raw ATOF in out/run.atof.jsonl, and `stats` shows the run.
 demo: build
 	@mkdir -p $(OUT)
-	$(BIN) validate Tests/Fixtures/nemo-relay-scopes-tools-marks.jsonl
-	$(BIN) convert Tests/Fixtures/nemo-relay-llm-calls.jsonl --to otlp-json -o $(OUT)/demo.otlp.jsonl
-	@echo "demo: OTLP/JSON spans written to $(OUT)/demo.otlp.jsonl"
+	.build/debug/AgentDemo
+	$(BIN) stats $(OUT)/run.atof.jsonl
 
 proto-check: deps
 	bash scripts/generate-proto.sh --check
@@ -30,6 +31,7 @@ swift-test: deps
 
 cli-test: build
 	bash scripts/cli-test.sh $(BIN)
+	bash scripts/stats-test.sh $(BIN)
 
 # export/replay against a local OTLP receiver with fault modes (decodes with opentelemetry-proto).
 export-test: build
@@ -40,7 +42,7 @@ export-test: build
 e2e-phoenix: build
 	bash scripts/e2e-phoenix.sh $(BIN)
 
-test: proto-check swift-test cli-test export-test e2e-phoenix
+test: proto-check swift-test cli-test export-test e2e-phoenix demo
 
 clean:
 	rm -rf .build $(OUT)

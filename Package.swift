@@ -6,11 +6,13 @@ let package = Package(
     products: [
         .library(name: "ATOF", targets: ["ATOF"]),
         .library(name: "ATOFBridge", targets: ["ATOFBridge"]),
+        .library(name: "ATOFInstrumentation", targets: ["ATOFInstrumentation"]),
         .executable(name: "atof-bridge", targets: ["atof-bridge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     ],
     targets: [
         // The event format alone: no C, no OpenTelemetry.
@@ -36,6 +38,17 @@ let package = Package(
             ]
         ),
 
+        // The Swift producer side: scopes, LLM and tool calls, marks; a swift-distributed-tracing Tracer.
+        .target(
+            name: "ATOFInstrumentation",
+            dependencies: [
+                "ATOF", "ATOFBridge",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         .executableTarget(
             name: "atof-bridge",
             dependencies: [
@@ -45,10 +58,24 @@ let package = Package(
             ]
         ),
 
+        // examples/: an instrumented agent app (`make demo` runs it).
+        .executableTarget(
+            name: "AgentDemo",
+            dependencies: ["ATOF", "ATOFBridge", "ATOFInstrumentation"],
+            path: "examples/AgentDemo"
+        ),
+
         .testTarget(name: "ATOFTests", dependencies: ["ATOF"]),
         .testTarget(
             name: "ATOFBridgeTests",
             dependencies: ["ATOF", "ATOFBridge", "COTLP", "CProtobufC", "CZlib"]
+        ),
+        .testTarget(
+            name: "ATOFInstrumentationTests",
+            dependencies: [
+                "ATOF", "ATOFBridge", "ATOFInstrumentation",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,106 @@
+import ATOF
+import ATOFBridge
+import Logging
+
+/// Where the events of instrumented code go. Install one or more with
+/// `ATOFInstrumentation.bootstrap(_:)`.
+///
+/// - ``bridge(_:)``: a ``Bridge`` (spans to an OTLP collector, lossless fallback file);
+/// - ``jsonLines(path:queueCapacity:)``: the raw ATOF JSON-lines stream, the app's canonical record,
+///   which `atof-bridge convert`/`export` read later;
+/// - ``closure(_:)``: your own function, called on the emitting task for every event.
+public struct ATOFSubscriber: Sendable {
+    enum Kind: Sendable {
+        case bridge(Bridge)
+        case jsonLines(path: String, queueCapacity: Int)
+        case closure(@Sendable (Event) -> Void)
+    }
+
+    let kind: Kind
+
+    /// Sends every event to `bridge` (`Bridge.receive(_:)`, which pairs and queues and never waits
+    /// for the network; with the `block` overflow policy a full queue does make it wait, the
+    /// apps' default `spill` never does). Flush and shutdown pass through to the bridge.
+    public static func bridge(_ bridge: Bridge) -> ATOFSubscriber {
+        ATOFSubscriber(kind: .bridge(bridge))
+    }
+
+    /// Appends every event as one ATOF 0.1 JSON line to the file at `path`.
+    ///
+    /// The file is created readable and writable by the owner only (mode 0600; an existing file
+    /// keeps its mode) and opened for appending, so runs accumulate. Emitting never waits for the
+    /// disk: events go to a queue of at most `queueCapacity` events that one background thread
+    /// encodes and writes, each drained batch written whole (so the file only ever ends in a
+    /// complete line). When the queue is full the event is **dropped and counted**, never
+    /// waited for; ``ATOFInstrumentation/forceFlush(timeout:)`` logs a warning with the count and
+    /// ``ATOFInstrumentation/Statistics/eventsDropped`` reports it. Flush and shutdown write
+    /// everything queued and `fsync` the file.
+    public static func jsonLines(path: String, queueCapacity: Int = 16_384) -> ATOFSubscriber {
+        ATOFSubscriber(kind: .jsonLines(path: path, queueCapacity: max(1, queueCapacity)))
+    }
+
+    /// Calls `receive` with every event, synchronously on the task that emits it. Keep it short
+    /// and non-blocking; it must not start scopes itself.
+    public static func closure(_ receive: @escaping @Sendable (Event) -> Void) -> ATOFSubscriber {
+        ATOFSubscriber(kind: .closure(receive))
+    }
+
+    /// Opens what the subscriber needs (the file and its thread).
+    func makeSink(logger: Logger) throws(ATOFInstrumentationError) -> any EventSink {
+        switch kind {
+        case .bridge(let bridge): return BridgeSink(bridge: bridge)
+        case .jsonLines(let path, let capacity): return try JSONLinesSink(path: path, queueCapacity: capacity, logger: logger)
+        case .closure(let receive): return ClosureSink(receive: receive)
+        }
+    }
+}
+
+/// What a subscriber does with events, and its share of flush and shutdown.
+protocol EventSink: Sendable {
+    /// Takes one event; must not block on I/O.
+    func receive(_ event: Event)
+    /// Makes everything received so far durable or delivered, within `deadline` (monotonic ns).
+    func forceFlush(deadline: UInt64)
+    /// Flushes and stops, within `deadline`. Events received later are dropped.
+    func shutdown(deadline: UInt64)
+    /// Counts for ``ATOFInstrumentation/Statistics`` (zero for sinks that do not count).
+    var counts: ATOFInstrumentation.Statistics { get }
+}
+
+extension EventSink {
+    var counts: ATOFInstrumentation.Statistics { ATOFInstrumentation.Statistics() }
+}
+
+struct BridgeSink: EventSink {
+    let bridge: Bridge
+
+    func receive(_ event: Event) { bridge.receive(event) }
+    func forceFlush(deadline: UInt64) { bridge.forceFlush(timeout: Self.remaining(until: deadline)) }
+    func shutdown(deadline: UInt64) { bridge.shutdown(timeout: Self.remaining(until: deadline)) }
+
+    static func remaining(until deadline: UInt64) -> Duration {
+        let now = MonotonicClock.nanoseconds()
+        return deadline > now ? .nanoseconds(Int64(clamping: deadline - now)) : .zero
+    }
+}
+
+struct ClosureSink: EventSink {
+    let receive: @Sendable (Event) -> Void
+
+    func receive(_ event: Event) { receive(event) }
+    func forceFlush(deadline: UInt64) {}
+    func shutdown(deadline: UInt64) {}
+}
+
+/// The installed subscribers, fixed at bootstrap.
+final class SubscriberSet: Sendable {
+    let sinks: [any EventSink]
+
+    init(sinks: [any EventSink]) {
+        self.sinks = sinks
+    }
+
+    func emit(_ event: Event) {
+        for sink in sinks { sink.receive(event) }
+    }
+}

@@ -1,0 +1,57 @@
+/// A pairing anomaly a span is marked with (span-mapping.md §4.1, §6, §7).
+enum SpanAnomaly: CaseIterable {
+    case unended
+    case unmatchedEnd
+    case orphanMark
+    case duplicateStart
+    case clockSkew
+
+    /// The boolean attribute that marks it.
+    var attributeKey: String {
+        switch self {
+        case .unended: "atof.unended"
+        case .unmatchedEnd: "atof.unmatched_end"
+        case .orphanMark: "atof.mark.orphan"
+        case .duplicateStart: "atof.duplicate_start"
+        case .clockSkew: "atof.clock_skew"
+        }
+    }
+
+    /// Its name in a span's `anomalies` list in the JSON report.
+    var jsonKey: String {
+        switch self {
+        case .unended: "unended"
+        case .unmatchedEnd: "unmatchedEnd"
+        case .orphanMark: "orphanMark"
+        case .duplicateStart: "duplicateStart"
+        case .clockSkew: "clockSkew"
+        }
+    }
+
+    /// The key of its count in the JSON report's `anomalies`.
+    var jsonCountKey: String {
+        switch self {
+        case .unended: "unended"
+        case .unmatchedEnd: "unmatchedEnds"
+        case .orphanMark: "orphanMarks"
+        case .duplicateStart: "duplicateStarts"
+        case .clockSkew: "clockSkews"
+        }
+    }
+
+    /// Its name in the text report, next to a span.
+    var label: String {
+        switch self {
+        case .unended: "unended"
+        case .unmatchedEnd: "unmatched end"
+        case .orphanMark: "orphan mark"
+        case .duplicateStart: "duplicate start"
+        case .clockSkew: "clock skew"
+        }
+    }
+
+    /// `0 unended`, `2 unmatched ends`, `1 orphan mark`.
+    func counted(_ count: Int) -> String {
+        self == .unended ? "\(count) unended" : plural(count, label)
+    }
+}

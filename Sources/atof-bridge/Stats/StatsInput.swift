@@ -1,0 +1,128 @@
+import ATOF
+import ATOFBridge
+
+/// The spans `stats` summarizes, read from ATOF JSON lines or OTLP/JSON lines, and an account of
+/// the lines that could not be used.
+///
+/// The format is decided by the first non-blank line: a JSON object with `resourceSpans` (or
+/// `resource_spans`) makes the whole input OTLP/JSON; anything else is read as ATOF. ATOF input is
+/// paired and mapped exactly as `convert` does (``OfflineConversion``), so the figures match the
+/// spans `convert` writes.
+struct StatsInput {
+    /// What the input held.
+    enum Format: String {
+        case atof = "atof"
+        case otlpJSON = "otlp-json"
+    }
+
+    /// The input's name in messages: the path, or `<stdin>`.
+    var source: String
+    /// How the input was read.
+    var format: Format
+    /// Every span, in input order (ATOF: start-time order).
+    var spans: [Span]
+    /// Lines that held something (events for ATOF, requests for OTLP/JSON).
+    var recordCount: Int
+    /// Lines skipped as errors.
+    var badLineCount: Int
+    /// One `file:line: error: ...` message per skipped line, in line order.
+    var badLineMessages: [String]
+
+    /// Reads the whole input (`-` = standard input).
+    ///
+    /// - Throws: ``InputError`` when the input cannot be read at all.
+    static func read(path: String) throws -> StatsInput {
+        let reader = try JSONLReader(path: path)
+        let source = reader.source
+        var collector = Collector(source: source)
+        try reader.forEachLine { line in
+            collector.take(line)
+        }
+        return collector.finish()
+    }
+
+    /// Reads line by line; the first non-blank line decides the format.
+    private struct Collector {
+        let source: String
+        var format: Format?
+        var events: [SourcedEvent] = []
+        var lineDiagnostics: [Diagnostic] = []
+        var spans: [Span] = []
+        var requests = 0
+        var otlpErrors: [String] = []
+        let decoder = OTLPJSONDecoder()
+
+        init(source: String) {
+            self.source = source
+        }
+
+        mutating func take(_ line: JSONLReader.Line) {
+            guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+            let format = self.format ?? Self.detect(line.bytes)
+            self.format = format
+            switch format {
+            case .atof: takeATOF(line)
+            case .otlpJSON: takeOTLP(line)
+            }
+        }
+
+        /// `.otlpJSON` when the line is an object with `resourceSpans`; else `.atof`.
+        static func detect(_ bytes: UnsafeBufferPointer<UInt8>) -> Format {
+            guard case .object(let object)? = try? JSONParser.parse(bytes) else { return .atof }
+            return Self.hasResourceSpans(object) ? .otlpJSON : .atof
+        }
+
+        static func hasResourceSpans(_ object: JSONObject) -> Bool {
+            object.contains { $0.key == "resourceSpans" || $0.key == "resource_spans" }
+        }
+
+        mutating func takeATOF(_ line: JSONLReader.Line) {
+            let decoded = EventReader.decode(
+                line: line.bytes, number: line.number, isTerminated: line.isTerminated, source: source)
+            lineDiagnostics += decoded.diagnostics
+            if let event = decoded.event { events.append(SourcedEvent(event, line: line.number)) }
+        }
+
+        mutating func takeOTLP(_ line: JSONLReader.Line) {
+            let prefix = "\(source):\(line.number): error:"
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(line.bytes)
+            } catch {
+                otlpErrors.append("\(prefix) not JSON (\(error)); line skipped")
+                return
+            }
+            guard case .object(let object) = value, Self.hasResourceSpans(object) else {
+                otlpErrors.append(
+                    "\(prefix) not an OTLP/JSON traces line (no resourceSpans); the input is read as OTLP/JSON "
+                        + "because its first line is; line skipped")
+                return
+            }
+            do {
+                let decoded = try decoder.decode(value)
+                requests += 1
+                for batch in decoded.batches { spans += batch.spans }
+            } catch {
+                otlpErrors.append("\(prefix) \(error); line skipped")
+            }
+        }
+
+        func finish() -> StatsInput {
+            switch format ?? .atof {
+            case .atof:
+                // Captured content plays no part in the figures; leaving it out saves memory.
+                let mapper = SpanMapper(options: MappingOptions(captureContent: false))
+                let conversion = OfflineConversion(
+                    events: events, source: source, lineDiagnostics: lineDiagnostics, mapper: mapper)
+                let errors = conversion.diagnostics.filter { $0.severity == .error }.map(\.description)
+                return StatsInput(
+                    source: source, format: .atof, spans: conversion.spans, recordCount: conversion.eventCount,
+                    badLineCount: conversion.badLineCount, badLineMessages: errors)
+            case .otlpJSON:
+                return StatsInput(
+                    source: source, format: .otlpJSON, spans: spans, recordCount: requests,
+                    badLineCount: otlpErrors.count, badLineMessages: otlpErrors)
+            }
+        }
+    }
+}

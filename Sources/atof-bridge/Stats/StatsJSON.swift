@@ -1,0 +1,139 @@
+import ATOFBridge
+
+/// The `--json` form of a ``StatsReport``: the same figures as the text, for scripts. Keys are
+/// always present and always in the same order; durations are milliseconds with every digit
+/// kept (`durationMs`), instants nanosecond strings as in OTLP/JSON (`startTimeUnixNano`).
+///
+/// ```
+/// { "input": {source, format, goodLines, badLines}, "selectedTrace",
+///   "totals": {spans, traces, errors, durationMs: {p50, p95, max}, inputTokens, outputTokens},
+///   "categories": [{category, spans, errors, durationMs, inputTokens, outputTokens}],
+///   "anomalies": {unended, unmatchedEnds, orphanMarks, duplicateStarts, clockSkews},
+///   "traces": [{traceId, startTimeUnixNano, endTimeUnixNano, durationMs, spanCount, errors,
+///               spans: [{spanId, parentSpanId, name, category, kind, startTimeUnixNano,
+///                        startOffsetMs, durationMs, status, statusMessage, inputTokens,
+///                        outputTokens, anomalies, children: [...]}]}],
+///   "tracesShown", "tracesOmitted" }
+/// ```
+struct StatsJSON {
+    let report: StatsReport
+
+    /// The whole report as one JSON value.
+    func value() -> ReportJSON {
+        let statistics = report.statistics
+        let input = ReportJSON.members([
+            "source": .string(report.input.source),
+            "format": .string(report.input.format.rawValue),
+            "goodLines": .count(report.input.recordCount),
+            "badLines": .count(report.input.badLineCount),
+        ])
+        let anomalies = statistics.anomalies.map { ReportJSONMember($0.anomaly.jsonCountKey, .count($0.count)) }
+        let selected: ReportJSON = report.selectedTrace.map { .string($0.traceID.hex) } ?? .null
+        let categories = statistics.categories.map { figures($0, category: $0.name) }
+        let traces = report.shownTraces.map { trace($0.summary, $0.tree) }
+        return .members([
+            "input": input,
+            "selectedTrace": selected,
+            "totals": figures(statistics.total, traceCount: statistics.traceCount),
+            "categories": .array(categories),
+            "anomalies": .object(anomalies),
+            "traces": .array(traces),
+            "tracesShown": .count(report.shownTraces.count),
+            "tracesOmitted": .count(report.omittedTraceCount),
+        ])
+    }
+
+    /// A category's figures (with its name) or the totals (with the trace count).
+    private func figures(_ figures: CategoryFigures, category: String? = nil, traceCount: Int? = nil) -> ReportJSON {
+        var members: [ReportJSONMember] = []
+        if let category { members.append(ReportJSONMember("category", .string(category))) }
+        members.append(ReportJSONMember("spans", .count(figures.spanCount)))
+        if let traceCount { members.append(ReportJSONMember("traces", .count(traceCount))) }
+        let durations = ReportJSON.members([
+            "p50": .milliseconds(figures.durations.p50),
+            "p95": .milliseconds(figures.durations.p95),
+            "max": .milliseconds(figures.durations.max),
+        ])
+        members += [
+            ReportJSONMember("errors", .count(figures.errorCount)),
+            ReportJSONMember("durationMs", durations),
+            ReportJSONMember("inputTokens", .integer(figures.inputTokens)),
+            ReportJSONMember("outputTokens", .integer(figures.outputTokens)),
+        ]
+        return .object(members)
+    }
+
+    private func trace(_ summary: TraceSummary, _ tree: TraceTree) -> ReportJSON {
+        .members([
+            "traceId": .string(summary.traceID.hex),
+            "startTimeUnixNano": .string(String(summary.start)),
+            "endTimeUnixNano": .string(String(summary.end)),
+            "durationMs": .milliseconds(summary.windowNanos),
+            "spanCount": .count(summary.spanIndices.count),
+            "errors": .count(summary.errorCount),
+            "spans": .array(nested(tree, traceStart: summary.start)),
+        ])
+    }
+
+    /// The rows nested by depth, each span's children under `children`, built without
+    /// recursion (the depth is bounded by ``TraceTree/maximumDepth``).
+    private func nested(_ tree: TraceTree, traceStart: UInt64) -> [ReportJSON] {
+        var stack: [(members: [ReportJSONMember], children: [ReportJSON])] = [([], [])]
+        func closeTop() {
+            guard let top = stack.popLast() else { return }
+            let span = ReportJSON.object(top.members + [ReportJSONMember("children", .array(top.children))])
+            stack[stack.count - 1].children.append(span)
+        }
+        for row in tree.rows {
+            while stack.count > row.depth { closeTop() }
+            stack.append((span(row.spanIndex, traceStart: traceStart), []))
+        }
+        while stack.count > 1 { closeTop() }
+        return stack[0].children
+    }
+
+    /// One span's members, without its children.
+    private func span(_ index: Int, traceStart: UInt64) -> [ReportJSONMember] {
+        let span = report.input.spans[index]
+        let facts = report.facts[index]
+        let offset = span.startTimeUnixNano >= traceStart ? span.startTimeUnixNano - traceStart : 0
+        let parent: ReportJSON = span.parentSpanID.map { .string($0.hex) } ?? .null
+        let inputTokens: ReportJSON = facts.inputTokens.map { .integer($0) } ?? .null
+        let outputTokens: ReportJSON = facts.outputTokens.map { .integer($0) } ?? .null
+        let anomalies = facts.anomalies.map { ReportJSON.string($0.jsonKey) }
+        return [
+            ReportJSONMember("spanId", .string(span.spanID.hex)),
+            ReportJSONMember("parentSpanId", parent),
+            ReportJSONMember("name", .string(span.name)),
+            ReportJSONMember("category", .string(facts.category)),
+            ReportJSONMember("kind", .string(Self.name(of: span.kind))),
+            ReportJSONMember("startTimeUnixNano", .string(String(span.startTimeUnixNano))),
+            ReportJSONMember("startOffsetMs", .milliseconds(offset)),
+            ReportJSONMember("durationMs", .milliseconds(facts.durationNanos)),
+            ReportJSONMember("status", .string(Self.name(of: span.status.code))),
+            ReportJSONMember("statusMessage", .string(span.status.message)),
+            ReportJSONMember("inputTokens", inputTokens),
+            ReportJSONMember("outputTokens", outputTokens),
+            ReportJSONMember("anomalies", .array(anomalies)),
+        ]
+    }
+
+    private static func name(of kind: SpanKind) -> String {
+        switch kind {
+        case .unspecified: "UNSPECIFIED"
+        case .internal: "INTERNAL"
+        case .server: "SERVER"
+        case .client: "CLIENT"
+        case .producer: "PRODUCER"
+        case .consumer: "CONSUMER"
+        }
+    }
+
+    private static func name(of code: SpanStatus.Code) -> String {
+        switch code {
+        case .unset: "UNSET"
+        case .ok: "OK"
+        case .error: "ERROR"
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import ATOF
+import Testing
+
+@testable import ATOFInstrumentation
+
+@Suite("UUIDv7")
+struct UUIDv7Tests {
+    /// `true` for a lowercase canonical `8-4-4-4-12` UUID with version 7 and variant `10`.
+    static func isCanonicalV7(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return false }
+        for (index, byte) in bytes.enumerated() {
+            if [8, 13, 18, 23].contains(index) {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else if !((UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)) {
+                return false
+            }
+        }
+        return bytes[14] == UInt8(ascii: "7") && [UInt8(ascii: "8"), UInt8(ascii: "9"), UInt8(ascii: "a"), UInt8(ascii: "b")].contains(bytes[19])
+    }
+
+    @Test("ids are lowercase canonical text with version 7, the RFC 9562 variant and the millisecond time")
+    func layout() {
+        let nanoseconds: Int64 = 1_798_000_000_123_456_789
+        let id = UUIDv7(nanosecondsSinceEpoch: nanoseconds, random: .max)
+        #expect(id.version == 7)
+        #expect(id.milliseconds == 1_798_000_000_123)
+        #expect(id.low >> 62 == 0b10)
+        #expect(Self.isCanonicalV7(id.string))
+        #expect(id.string.hasPrefix("01a2b3"[...].isEmpty ? "" : String(id.string.prefix(8))))
+        let fixed = UUIDv7(high: 0x0123_4567_89ab_7def, low: 0x8123_4567_89ab_cdef)
+        #expect(fixed.string == "01234567-89ab-7def-8123-456789abcdef")
+    }
+
+    @Test("ids made later sort later, within a millisecond too")
+    func timeOrdered() {
+        let earlier = UUIDv7(nanosecondsSinceEpoch: 1_798_000_000_123_100_000, random: .max)
+        let later = UUIDv7(nanosecondsSinceEpoch: 1_798_000_000_123_900_000, random: 0)
+        let nextMillisecond = UUIDv7(nanosecondsSinceEpoch: 1_798_000_000_124_000_000, random: 0)
+        #expect(earlier.string < later.string && later.string < nextMillisecond.string)
+    }
+
+    @Test("random bits make ids unique")
+    func unique() {
+        let ids = (0..<10_000).map { _ in UUIDv7(nanosecondsSinceEpoch: 1_798_000_000_000_000_000).string }
+        #expect(Set(ids).count == ids.count)
+    }
+}
+
+@Suite("W3C traceparent")
+struct TraceParentTests {
+    @Test("a valid header parses and formats back in lowercase")
+    func roundTrip() throws {
+        let parent = try #require(TraceParent(header: "00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01"))
+        #expect(parent.header == "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        #expect(parent.spanID == 0x00f0_67aa_0ba9_02b7 && parent.flags == 1)
+    }
+
+    @Test("malformed headers are rejected", arguments: [
+        "", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7", "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+        "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+        "00-4bf92f3577b34da6a3ce929d0e0e47zz-00f067aa0ba902b7-01",
+    ])
+    func rejected(header: String) {
+        #expect(TraceParent(header: header) == nil)
+    }
+
+    @Test("a later version may carry more fields")
+    func futureVersion() {
+        #expect(TraceParent(header: "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-future") != nil)
+    }
+}
+
+@Suite("Scope values")
+struct ScopeValueTests {
+    @Test("an end is at least one microsecond after its start")
+    func endStrictlyLater() {
+        #expect(ScopeRecorder.endTime(start: 1_000_500, now: 1_000_700) == 1_001_000)
+        #expect(ScopeRecorder.endTime(start: 1_000_500, now: 5_000_000) == 5_000_000)
+    }
+
+    @Test("end metadata keeps the caller's keys and lets the status keys win")
+    func statusMetadataMerge() {
+        let caller: JSONValue = ["otel.status_code": "mine", "user_id": "u1"]
+        #expect(ScopeOutcome.ok.metadata(merging: caller) == ["user_id": "u1", "otel.status_code": "OK"])
+        #expect(ScopeOutcome.ok.metadata(merging: nil) == ["otel.status_code": "OK"])
+        #expect(ScopeOutcome.unset.metadata(merging: caller) == caller)
+    }
+
+    @Test("flags are written lowercase, sorted and without duplicates")
+    func flagsCanonical() {
+        #expect(ScopeFlag.wireList(["Remote", "remote", .parallel, "acme.fast"]) == ["acme.fast", "parallel", "remote"])
+    }
+}
+
+@Suite("Event timestamps")
+struct EventTimeTests {
+    @Test("the fast formatter writes exactly what ATOF's Timestamp writes", arguments: [
+        0, 1, 999_999_999, 1_000_000_000, 951_782_400_123_456_789, 1_798_000_000_123_456_789, 4_102_444_799_999_999_999,
+        -1, -86_400_000_000_001, .max,
+    ] as [Int64])
+    func sameAsTimestamp(nanoseconds: Int64) {
+        #expect(EventTime.timestamp(nanoseconds) == Timestamp(nanosecondsSinceEpoch: nanoseconds))
+    }
+
+    @Test("every day of four years formats as ATOF's Timestamp does")
+    func everyDay() {
+        for day in Int64(20_000)..<Int64(21_461) {
+            let nanoseconds = day * 86_400_000_000_000 + 45_296_000_000_007
+            #expect(EventTime.timestamp(nanoseconds) == Timestamp(nanosecondsSinceEpoch: nanoseconds))
+        }
+    }
+}
