@@ -38,6 +38,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "scope-bench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "ATOF", package: "atof-bridge"),
+                .product(name: "ATOFBridge", package: "atof-bridge"),
+                .product(name: "ATOFInstrumentation", package: "atof-bridge"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
