@@ -97,7 +97,7 @@ public enum ATOFInstrumentation {
     /// logs a warning when events were dropped since the last flush.
     @discardableResult
     public static func forceFlush(timeout: Duration = .seconds(30)) -> Statistics {
-        let deadline = MonotonicClock.deadline(after: timeout)
+        let deadline = MonotonicInstant.after(timeout)
         let sinks = Registry.active?.sinks ?? []
         for sink in sinks { sink.forceFlush(deadline: deadline) }
         return sinks.reduce(Statistics()) { $0 + $1.counts }
@@ -108,7 +108,7 @@ public enum ATOFInstrumentation {
     /// stops its thread; a `.jsonLines` file is written, synced and closed. Safe to call twice.
     @discardableResult
     public static func shutdown(timeout: Duration = .seconds(30)) -> Statistics {
-        let deadline = MonotonicClock.deadline(after: timeout)
+        let deadline = MonotonicInstant.after(timeout)
         let sinks = Registry.shutDown()
         for sink in sinks { sink.shutdown(deadline: deadline) }
         return sinks.reduce(Statistics()) { $0 + $1.counts }
@@ -130,7 +130,7 @@ public enum ATOFInstrumentation {
     /// Forgets the installation (shutting down what was installed), for tests only.
     static func _resetForTesting() {
         let sinks = Registry.reset()
-        let deadline = MonotonicClock.deadline(after: .seconds(10))
+        let deadline = MonotonicInstant.after(.seconds(10))
         for sink in sinks { sink.shutdown(deadline: deadline) }
     }
 }
@@ -163,7 +163,7 @@ enum Registry {
         do {
             for subscriber in subscribers { sinks.append(try subscriber.makeSink(logger: logger)) }
         } catch {
-            let deadline = MonotonicClock.deadline(after: .seconds(5))
+            let deadline = MonotonicInstant.after(.seconds(5))
             for sink in sinks { sink.shutdown(deadline: deadline) }
             throw error
         }
@@ -174,7 +174,7 @@ enum Registry {
             return true
         }
         guard installed else {
-            let deadline = MonotonicClock.deadline(after: .seconds(5))
+            let deadline = MonotonicInstant.after(.seconds(5))
             for sink in sinks { sink.shutdown(deadline: deadline) }
             throw .alreadyBootstrapped
         }

@@ -60,9 +60,9 @@ protocol EventSink: Sendable {
     /// Takes one event; must not block on I/O.
     func receive(_ event: Event)
     /// Makes everything received so far durable or delivered, within `deadline` (monotonic ns).
-    func forceFlush(deadline: UInt64)
+    func forceFlush(deadline: MonotonicInstant)
     /// Flushes and stops, within `deadline`. Events received later are dropped.
-    func shutdown(deadline: UInt64)
+    func shutdown(deadline: MonotonicInstant)
     /// Counts for ``ATOFInstrumentation/Statistics`` (zero for sinks that do not count).
     var counts: ATOFInstrumentation.Statistics { get }
 }
@@ -75,21 +75,16 @@ struct BridgeSink: EventSink {
     let bridge: Bridge
 
     func receive(_ event: Event) { bridge.receive(event) }
-    func forceFlush(deadline: UInt64) { bridge.forceFlush(timeout: Self.remaining(until: deadline)) }
-    func shutdown(deadline: UInt64) { bridge.shutdown(timeout: Self.remaining(until: deadline)) }
-
-    static func remaining(until deadline: UInt64) -> Duration {
-        let now = MonotonicClock.nanoseconds()
-        return deadline > now ? .nanoseconds(Int64(clamping: deadline - now)) : .zero
-    }
+    func forceFlush(deadline: MonotonicInstant) { bridge.forceFlush(timeout: deadline.remaining) }
+    func shutdown(deadline: MonotonicInstant) { bridge.shutdown(timeout: deadline.remaining) }
 }
 
 struct ClosureSink: EventSink {
     let receive: @Sendable (Event) -> Void
 
     func receive(_ event: Event) { receive(event) }
-    func forceFlush(deadline: UInt64) {}
-    func shutdown(deadline: UInt64) {}
+    func forceFlush(deadline: MonotonicInstant) {}
+    func shutdown(deadline: MonotonicInstant) {}
 }
 
 /// The installed subscribers, fixed at bootstrap.

@@ -1,4 +1,5 @@
 import ATOF
+import ATOFBridge
 import Logging
 
 /// The `.jsonLines` subscriber: a bounded queue of events in front of one background thread that
@@ -64,20 +65,20 @@ final class JSONLinesSink: EventSink, @unchecked Sendable {
         if wake { state.broadcast() }
     }
 
-    func forceFlush(deadline: UInt64) {
+    func forceFlush(deadline: MonotonicInstant) {
         let target = state.withLock { state -> Int in
             state.flushRequested += 1
             return state.flushRequested
         }
         state.broadcast()
-        state.withLock(when: { $0.flushCompleted >= target || $0.stopped }, deadline: deadline) { _, _ in }
+        state.withLock(when: { $0.flushCompleted >= target || $0.stopped }, before: deadline) { _, _ in }
         reportDrops()
     }
 
-    func shutdown(deadline: UInt64) {
+    func shutdown(deadline: MonotonicInstant) {
         state.withLock { $0.stopping = true }
         state.broadcast()
-        let finished = state.withLock(when: { $0.stopped }, deadline: deadline) { _, stopped in stopped }
+        let finished = state.withLock(when: { $0.stopped }, before: deadline) { _, stopped in stopped }
         if !finished {
             logger.warning("ATOF event log \(path): shutdown timed out before the queue was written")
         }
@@ -112,7 +113,7 @@ final class JSONLinesSink: EventSink, @unchecked Sendable {
         while true {
             let (batch, flushTarget, flushWanted, stopping) = state.withLock(
                 when: { !$0.held && (!$0.queue.isEmpty || $0.flushRequested > $0.flushCompleted || $0.stopping) },
-                deadline: nil
+                before: nil
             ) { state, _ -> ([Event], Int, Bool, Bool) in
                 var batch: [Event] = []
                 swap(&batch, &state.queue)

@@ -7,41 +7,45 @@ import Darwin
 #endif
 
 /// A point on the monotonic clock, in nanoseconds: deadlines that wall-clock changes cannot move.
-struct MonotonicInstant: Sendable, Hashable, Comparable {
-    var nanoseconds: UInt64
+package struct MonotonicInstant: Sendable, Hashable, Comparable {
+    package var nanoseconds: UInt64
+
+    package init(nanoseconds: UInt64) {
+        self.nanoseconds = nanoseconds
+    }
 
     /// Now.
-    static func now() -> MonotonicInstant {
+    package static func now() -> MonotonicInstant {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return MonotonicInstant(nanoseconds: UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec))
     }
 
     /// `duration` from now (negative durations count as zero).
-    static func after(_ duration: Duration) -> MonotonicInstant {
+    package static func after(_ duration: Duration) -> MonotonicInstant {
         now().advanced(by: duration)
     }
 
     /// This instant moved forward by `duration` (saturating).
-    func advanced(by duration: Duration) -> MonotonicInstant {
+    package func advanced(by duration: Duration) -> MonotonicInstant {
         let (added, overflow) = nanoseconds.addingReportingOverflow(duration.wholeNanoseconds)
         return MonotonicInstant(nanoseconds: overflow ? .max : added)
     }
 
     /// The time left until this instant, zero once it has passed.
-    var remaining: Duration {
+    package var remaining: Duration {
         let now = MonotonicInstant.now().nanoseconds
         return nanoseconds > now ? .nanoseconds(Int64(clamping: nanoseconds - now)) : .zero
     }
 
-    var hasPassed: Bool { MonotonicInstant.now() >= self }
+    package var hasPassed: Bool { MonotonicInstant.now() >= self }
 
-    static func < (lhs: MonotonicInstant, rhs: MonotonicInstant) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+    package static func < (lhs: MonotonicInstant, rhs: MonotonicInstant) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 }
 
 extension Duration {
     /// The duration in whole nanoseconds, zero when negative, saturating when huge.
-    var wholeNanoseconds: UInt64 {
+    package var wholeNanoseconds: UInt64 {
         let (seconds, attoseconds) = components
         guard seconds > 0 || (seconds == 0 && attoseconds > 0) else { return 0 }
         let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
@@ -58,12 +62,12 @@ extension Duration {
 /// A mutex with one condition variable guarding a value: the one blocking primitive of the
 /// export pipeline (producers waiting for room, the export thread waiting for work, callers of
 /// flush and shutdown waiting for the export thread). Waits use the monotonic clock.
-final class ConditionLock<State>: @unchecked Sendable {
+package final class ConditionLock<State>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
     private var state: State
 
-    init(_ state: State) {
+    package init(_ state: State) {
         self.state = state
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
@@ -85,7 +89,7 @@ final class ConditionLock<State>: @unchecked Sendable {
     }
 
     /// Runs `body` with the lock held.
-    func withLock<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
+    package func withLock<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&state)
@@ -93,7 +97,7 @@ final class ConditionLock<State>: @unchecked Sendable {
 
     /// Waits (lock released while waiting) until `ready` holds or `deadline` passes, then runs
     /// `body` with the lock held; `body` learns whether `ready` held.
-    func withLock<Result>(
+    package func withLock<Result>(
         when ready: (State) -> Bool,
         before deadline: MonotonicInstant?,
         _ body: (inout State, _ ready: Bool) throws -> Result
@@ -115,7 +119,7 @@ final class ConditionLock<State>: @unchecked Sendable {
     }
 
     /// Wakes every waiter so it checks its condition again.
-    func broadcast() {
+    package func broadcast() {
         pthread_cond_broadcast(condition)
     }
 }

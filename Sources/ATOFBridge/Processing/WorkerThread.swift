@@ -8,7 +8,7 @@ import Darwin
 
 /// Starts a dedicated operating-system thread. Blocking network I/O runs here instead of on the
 /// cooperative pool, which has as many threads as cores.
-enum WorkerThread {
+package enum WorkerThread {
     private final class Box {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -16,7 +16,7 @@ enum WorkerThread {
 
     /// Runs `body` on a new detached thread; returns `false` when the system refuses one.
     @discardableResult
-    static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
+    package static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
         var thread = pthread_t()
         let status = pthread_create(&thread, nil, { argument in
