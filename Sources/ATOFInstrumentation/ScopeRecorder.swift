@@ -98,7 +98,7 @@ enum ScopeRecorder {
         let (scope, parentUUID, joined) = ScopeContext.make(uuid: UUIDv7(nanosecondsSinceEpoch: now), in: parentContext)
         let start = Event(
             family: .v0_1, kind: .scopeStart, uuid: scope.uuid, parentUUID: parentUUID,
-            timestamp: EventTime.timestamp(now), name: name, category: category, flags: flags,
+            timestamp: Timestamp(nanosecondsSinceEpoch: now), name: name, category: category, flags: flags,
             profile: profile, data: data, metadata: joined.map { joining($0, into: metadata) } ?? metadata)
         sinks.emit(start)
         return StartedScope(sinks: sinks, start: start, scope: scope, context: ScopeContext.binding(scope, in: parentContext))
@@ -109,7 +109,7 @@ enum ScopeRecorder {
         let start = started.start
         var end = start
         end.kind = .scopeEnd
-        end.timestamp = EventTime.timestamp(endTime(start: start.timestamp.nanosecondsSinceEpoch, now: time ?? WallClock.nanosecondsSinceEpoch()))
+        end.timestamp = Timestamp(nanosecondsSinceEpoch: endTime(start: start.timestamp.nanosecondsSinceEpoch, now: time ?? WallClock.nanosecondsSinceEpoch()))
         end.data = data
         end.metadata = outcome.metadata(merging: metadata)
         started.sinks.emit(end)
@@ -123,7 +123,7 @@ enum ScopeRecorder {
         let now = WallClock.nanosecondsSinceEpoch()
         sinks.emit(Event(
             family: .v0_1, kind: .mark, uuid: UUIDv7(nanosecondsSinceEpoch: now).string, parentUUID: parent?.uuid,
-            timestamp: EventTime.timestamp(now), name: name, category: category, data: data, metadata: metadata))
+            timestamp: Timestamp(nanosecondsSinceEpoch: now), name: name, category: category, data: data, metadata: metadata))
     }
 
     /// The end time: `now`, but at least one microsecond after the start (ATOF 0.1 requires the end

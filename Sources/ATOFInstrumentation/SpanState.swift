@@ -93,7 +93,7 @@ final class SpanState: Sendable {
             let time = Int64(clamping: event.nanosecondsSinceEpoch)
             sinks.emit(Event(
                 family: .v0_1, kind: .mark, uuid: UUIDv7(nanosecondsSinceEpoch: time).string, parentUUID: state.uuid,
-                timestamp: EventTime.timestamp(time), name: event.name,
+                timestamp: Timestamp(nanosecondsSinceEpoch: time), name: event.name,
                 metadata: metadata.isEmpty ? nil : .object(JSONObject(metadata))))
         }
     }
@@ -109,7 +109,7 @@ final class SpanState: Sendable {
             _ = reading.startData(category: category)
             var end = start
             end.kind = .scopeEnd
-            end.timestamp = EventTime.timestamp(ScopeRecorder.endTime(start: startTime, now: time))
+            end.timestamp = Timestamp(nanosecondsSinceEpoch: ScopeRecorder.endTime(start: startTime, now: time))
             end.data = reading.endData(category: category)
             end.metadata = outcome(state).metadata(merging: reading.metadata())
             sinks.emit(end)
@@ -124,7 +124,7 @@ final class SpanState: Sendable {
         let metadata = reading.metadata()
         let start = Event(
             family: .v0_1, kind: .scopeStart, uuid: state.uuid, parentUUID: state.parentUUID,
-            timestamp: EventTime.timestamp(startTime), name: state.name, category: category,
+            timestamp: Timestamp(nanosecondsSinceEpoch: startTime), name: state.name, category: category,
             flags: reading.flags(kind: kind), profile: profile, data: data,
             metadata: state.joined.map { ScopeRecorder.joining($0, into: metadata) } ?? metadata)
         state.start = start

@@ -93,22 +93,3 @@ struct ScopeValueTests {
         #expect(ScopeFlag.wireList(["Remote", "remote", .parallel, "acme.fast"]) == ["acme.fast", "parallel", "remote"])
     }
 }
-
-@Suite("Event timestamps")
-struct EventTimeTests {
-    @Test("the fast formatter writes exactly what ATOF's Timestamp writes", arguments: [
-        0, 1, 999_999_999, 1_000_000_000, 951_782_400_123_456_789, 1_798_000_000_123_456_789, 4_102_444_799_999_999_999,
-        -1, -86_400_000_000_001, .max,
-    ] as [Int64])
-    func sameAsTimestamp(nanoseconds: Int64) {
-        #expect(EventTime.timestamp(nanoseconds) == Timestamp(nanosecondsSinceEpoch: nanoseconds))
-    }
-
-    @Test("every day of four years formats as ATOF's Timestamp does")
-    func everyDay() {
-        for day in Int64(20_000)..<Int64(21_461) {
-            let nanoseconds = day * 86_400_000_000_000 + 45_296_000_000_007
-            #expect(EventTime.timestamp(nanoseconds) == Timestamp(nanosecondsSinceEpoch: nanoseconds))
-        }
-    }
-}

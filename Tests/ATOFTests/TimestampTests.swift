@@ -53,4 +53,17 @@ import Testing
         #expect(Timestamp(nanosecondsSinceEpoch: 1_795_262_405_172_288_002).description == "2026-11-21T12:00:05.172288002Z")
         #expect(Timestamp(nanosecondsSinceEpoch: -1).description == "1969-12-31T23:59:59.999999999Z")
     }
+
+    @Test("formatted nanoseconds parse back to the same instant, for every day of four years and the edges", arguments: [
+        0, 1, 999_999_999, 1_000_000_000, 951_782_400_123_456_789, 1_798_000_000_123_456_789, 4_102_444_799_999_999_999, -1,
+        -86_400_000_000_001,
+    ] as [Int64])
+    func formatRoundTrips(nanoseconds: Int64) throws {
+        for day in Int64(0)..<Int64(1_461) {
+            let instant = nanoseconds &+ day &* 86_400_000_000_000
+            let text = Timestamp.format(nanosecondsSinceEpoch: instant)
+            #expect(text.utf8.count == 30)
+            #expect(try Timestamp(rfc3339: text).nanosecondsSinceEpoch == instant)
+        }
+    }
 }
