@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "ATOFTests", dependencies: ["ATOF"]),
         .testTarget(
             name: "ATOFBridgeTests",
-            dependencies: ["ATOF", "ATOFBridge", "COTLP", "CProtobufC", "CZlib"]
+            dependencies: ["ATOF", "ATOFBridge", "COTLP", "CProtobufC"]
         ),
         .testTarget(
             name: "ATOFInstrumentationTests",

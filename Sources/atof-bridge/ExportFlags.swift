@@ -32,22 +32,13 @@ struct ExportFlags: ParsableArguments {
             guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
                 throw ValidationError("--header needs NAME=VALUE; one --header value has no name or no '=' (not shown: it may hold a secret)")
             }
-            let name = String(text[..<equals]).trimmingSpaces()
-            let value = String(text[text.index(after: equals)...]).trimmingSpaces()
+            let name = EnvironmentValue.trimmed(text[..<equals])
+            let value = EnvironmentValue.trimmed(text[text.index(after: equals)...])
             configuration.headers.removeAll { $0.name.lowercased() == name.lowercased() }
             configuration.headers.append(HTTPHeader(name: name, value: value))
         }
         if gzip { configuration.compression = .gzip }
         if let caFile { configuration.tls.caFile = caFile }
         if insecureSkipVerify { configuration.tls.insecureSkipVerify = true }
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        guard let first = firstIndex(where: { $0 != " " && $0 != "\t" }),
-            let last = lastIndex(where: { $0 != " " && $0 != "\t" })
-        else { return "" }
-        return String(self[first...last])
     }
 }

@@ -159,7 +159,7 @@ import Testing
     func gzipBodyIsInflated() throws {
         let server = try TestOTLPServer(script: [.ok])
         let plain = ProtobufEncoder().encode(Self.batch(ids: 1...20))
-        let compressed = OTLPRequestDecoding.gzip(plain)
+        let compressed = Gzip.compress(plain, level: 6) ?? []
         let client = try RawClient(port: server.port)
 
         try client.send(headers: [("Content-Encoding", "gzip")], body: compressed)
@@ -193,7 +193,7 @@ import Testing
     @Test("records a malformed gzip body with no decoded body")
     func malformedGzipHasNoDecodedBody() throws {
         let server = try TestOTLPServer(script: [.ok])
-        let truncated = Array(OTLPRequestDecoding.gzip(Array(repeating: 7, count: 1000)).dropLast(6))
+        let truncated = Array((Gzip.compress(Array(repeating: 7, count: 1000), level: 6) ?? []).dropLast(6))
         let client = try RawClient(port: server.port)
 
         try client.send(headers: [("Content-Encoding", "gzip")], body: truncated)

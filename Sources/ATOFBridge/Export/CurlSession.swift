@@ -235,7 +235,7 @@ enum CurlGlobal {
     static func initializeOnce() { _ = initialized }
 }
 
-extension Substring {
+extension StringProtocol {
     func trimmingWhitespace() -> String {
         // `\r\n` is one Character, so test with isWhitespace rather than comparing with "\r".
         guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }

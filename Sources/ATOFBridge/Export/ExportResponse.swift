@@ -28,7 +28,7 @@ enum ExportResponse {
         } else {
             text = String(decoding: response.body.prefix(2048), as: UTF8.self)
         }
-        text = String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 }).trimmingCharacters()
+        text = String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 }).trimmingWhitespace()
         return text.count > 512 ? String(text.prefix(512)) + "…" : text
     }
 
@@ -66,11 +66,5 @@ enum ExportResponse {
             }
         }
         return nil
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters() -> String {
-        Substring(self).trimmingWhitespace()
     }
 }

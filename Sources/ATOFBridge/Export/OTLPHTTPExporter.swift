@@ -174,13 +174,9 @@ public final class OTLPHTTPExporter: SpanExporter {
 
     /// `scheme://user:password@host/...` without the `user:password@` part.
     static func redactingCredentials(_ url: String) -> String {
-        let characters = Array(url)
-        guard let schemeEnd = (0..<max(0, characters.count - 2)).first(where: { characters[$0] == ":" && characters[$0 + 1] == "/" && characters[$0 + 2] == "/" })
+        guard let parsed = HTTPURL(url), let at = parsed.origin.lastIndex(of: "@"),
+            let scheme = parsed.origin.firstRange(of: "://")
         else { return url }
-        let authorityStart = schemeEnd + 3
-        let delimiters: Set<Character> = ["/", "?", "#"]
-        let authorityEnd = characters[authorityStart...].firstIndex(where: { delimiters.contains($0) }) ?? characters.count
-        guard let at = characters[authorityStart..<authorityEnd].lastIndex(of: "@") else { return url }
-        return String(characters[..<authorityStart]) + "<redacted>@" + String(characters[(at + 1)...])
+        return parsed.origin[..<scheme.upperBound] + "<redacted>@" + parsed.origin[parsed.origin.index(after: at)...] + parsed.path + parsed.suffix
     }
 }

@@ -115,7 +115,7 @@ public struct MappingOptions: Sendable, Hashable {
 }
 
 /// Parsing of environment variable values.
-enum EnvironmentValue {
+package enum EnvironmentValue {
     /// A boolean, or `nil` when unset or not recognised.
     static func bool(_ text: String?) -> Bool? {
         guard let text else { return nil }
@@ -133,7 +133,7 @@ enum EnvironmentValue {
     }
 
     /// The text without leading and trailing spaces and tabs.
-    static func trimmed(_ text: some StringProtocol) -> String {
+    package static func trimmed(_ text: some StringProtocol) -> String {
         var slice = Substring(text)
         while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
         while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }

@@ -1,3 +1,5 @@
+import ATOFBridge
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -22,7 +24,7 @@ struct TerminalOutput {
     static func detect(width requested: Int?, environment: [String: String]) -> TerminalOutput {
         let isTerminal = isatty(1) == 1
         let width = requested
-            ?? environment["COLUMNS"].flatMap { Int($0.trimmingSpaces()) }.flatMap { $0 > 0 ? $0 : nil }
+            ?? environment["COLUMNS"].flatMap { Int(EnvironmentValue.trimmed($0)) }.flatMap { $0 > 0 ? $0 : nil }
             ?? (isTerminal ? terminalColumns() : nil)
             ?? defaultWidth
         return TerminalOutput(width: max(width, minimumWidth), colour: isTerminal && environment["NO_COLOR"] == nil)

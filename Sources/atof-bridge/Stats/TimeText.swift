@@ -1,3 +1,5 @@
+import ATOF
+
 /// Durations and instants as text, computed with integers only so that reports are exact and the
 /// same on every machine.
 enum TimeText {
@@ -57,23 +59,8 @@ enum TimeText {
 
     /// The instant in UTC to the millisecond: `2026-11-21T12:00:05.172Z`.
     static func utc(_ nanos: UInt64) -> String {
-        let seconds = nanos / 1_000_000_000
-        let millis = (nanos / 1_000_000) % 1000
-        let days = Int64(seconds / 86_400)
-        let secondOfDay = seconds % 86_400
-        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-        let shifted = days + 719_468
-        let era = shifted / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        let milliText = String(millis)
-        return "\(year)-\(twoDigits(UInt64(month)))-\(twoDigits(UInt64(day)))T\(twoDigits(secondOfDay / 3600)):"
-            + "\(twoDigits(secondOfDay / 60 % 60)):\(twoDigits(secondOfDay % 60))."
-            + String(repeating: "0", count: 3 - milliText.count) + milliText + "Z"
+        // ATOF's RFC 3339 form ends in nine fraction digits and `Z`: keep three of them.
+        let text = Timestamp(nanosecondsSinceEpoch: Int64(clamping: nanos)).description
+        return text.dropLast(7) + "Z"
     }
 }

@@ -1,6 +1,5 @@
 import COTLP
 import CProtobufC
-import CZlib
 
 /// What a test needs to know about an `ExportTraceServiceRequest` body: the spans it carries, in
 /// wire order (every resource, every scope).
@@ -21,9 +20,9 @@ struct OTLPPartialSuccess: Sendable, Hashable {
     var errorMessage: String
 }
 
-/// Protobuf and gzip helpers for the test server and the exporter tests: decoding request bodies
-/// with the generated protobuf-c code (COTLP), hand-encoding the small response messages, and
-/// zlib's gzip both ways.
+/// Protobuf helpers for the test server and the exporter tests: decoding request bodies with the
+/// generated protobuf-c code (COTLP) and hand-encoding the small response messages. gzip goes
+/// through the library's own `Gzip`.
 enum OTLPRequestDecoding {
     // MARK: - Requests
 
@@ -130,65 +129,6 @@ enum OTLPRequestDecoding {
             }
         }
         return (code, message)
-    }
-
-    // MARK: - gzip
-
-    /// Inflates a gzip (or zlib) stream; `nil` when it is malformed or truncated.
-    static func gunzip(_ compressed: [UInt8]) -> [UInt8]? {
-        var stream = z_stream()
-        guard czlib_inflate_init2(&stream, 15 + 32) == Z_OK else { return nil }
-        defer { inflateEnd(&stream) }
-        var input = compressed
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        return input.withUnsafeMutableBufferPointer { inputBuffer -> [UInt8]? in
-            stream.next_in = inputBuffer.baseAddress
-            stream.avail_in = uInt(inputBuffer.count)
-            while true {
-                let (status, produced) = chunk.withUnsafeMutableBufferPointer { out -> (Int32, Int) in
-                    stream.next_out = out.baseAddress
-                    stream.avail_out = uInt(out.count)
-                    let status = inflate(&stream, Z_NO_FLUSH)
-                    return (status, out.count - Int(stream.avail_out))
-                }
-                output.append(contentsOf: chunk[0..<produced])
-                switch status {
-                case Z_STREAM_END: return output
-                case Z_OK: continue
-                case Z_BUF_ERROR where produced > 0: continue
-                default: return nil  // data error, or input ended before the stream did
-                }
-            }
-        }
-    }
-
-    /// Compresses `bytes` as one gzip member (what `Content-Encoding: gzip` carries).
-    static func gzip(_ bytes: [UInt8], level: Int32 = Z_DEFAULT_COMPRESSION) -> [UInt8] {
-        var stream = z_stream()
-        guard czlib_deflate_init2(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
-            preconditionFailure("deflateInit2 failed")
-        }
-        defer { deflateEnd(&stream) }
-        var input = bytes
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        input.withUnsafeMutableBufferPointer { inputBuffer in
-            stream.next_in = inputBuffer.baseAddress
-            stream.avail_in = uInt(inputBuffer.count)
-            while true {
-                let (status, produced) = chunk.withUnsafeMutableBufferPointer { out -> (Int32, Int) in
-                    stream.next_out = out.baseAddress
-                    stream.avail_out = uInt(out.count)
-                    let status = deflate(&stream, Z_FINISH)
-                    return (status, out.count - Int(stream.avail_out))
-                }
-                output.append(contentsOf: chunk[0..<produced])
-                if status == Z_STREAM_END { return }
-                precondition(status == Z_OK || status == Z_BUF_ERROR, "deflate failed: \(status)")
-            }
-        }
-        return output
     }
 
     // MARK: - Internals

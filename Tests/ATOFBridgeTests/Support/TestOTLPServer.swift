@@ -2,6 +2,8 @@ import Foundation
 
 import Glibc
 
+@testable import ATOFBridge
+
 /// A scripted OTLP/HTTP receiver on 127.0.0.1 for the exporter's fault tests.
 ///
 /// Plain POSIX sockets: one accept thread, one thread per connection, HTTP/1.1 with keep-alive
@@ -340,7 +342,7 @@ extension TestOTLPServer {
                 }
 
                 let gzipped = parsed.header("content-encoding")?.lowercased() == "gzip"
-                let decoded = gzipped ? OTLPRequestDecoding.gunzip(body) : body
+                let decoded = gzipped ? Gzip.decompress(body) : body
                 indexOnConnection += 1
                 let request = Request(
                     method: parsed.method, path: parsed.path, version: parsed.version, headers: parsed.headers,
