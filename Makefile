@@ -4,7 +4,7 @@ SWIFT_FLAGS ?=
 BIN := .build/debug/atof-bridge
 OUT := out
 
-.PHONY: deps build demo test proto-check swift-test cli-test export-test e2e-phoenix clean
+.PHONY: deps build demo test proto-check swift-test cli-test export-test e2e-phoenix bench-smoke bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -42,7 +42,16 @@ export-test: build
 e2e-phoenix: build
 	bash scripts/e2e-phoenix.sh $(BIN)
 
-test: proto-check swift-test cli-test export-test e2e-phoenix demo
+# The benchmark harness (benchmarks/run.sh) with tiny counts and one round, so that it cannot rot;
+# swift-otel's peer runs only in the full benchmark (its first release build takes ~8 minutes).
+bench-smoke: deps
+	bash benchmarks/run.sh --smoke
+
+# The full benchmark: release builds, 5 rounds, rewrites BENCHMARKS.md (about half an hour).
+bench: deps
+	bash benchmarks/run.sh
+
+test: proto-check swift-test cli-test export-test e2e-phoenix bench-smoke demo
 
 clean:
 	rm -rf .build $(OUT)

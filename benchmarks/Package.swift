@@ -28,6 +28,23 @@ let package = Package(
                 .product(name: "ATOFBridge", package: "atof-bridge"),
             ]
         ),
+        // Parse-only cost of one ATOF file: our JSONParser and event decoder next to Foundation's.
+        .executableTarget(
+            name: "decode-bench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "ATOF", package: "atof-bridge"),
+            ]
+        ),
+        // ns per span and MB/s of span -> OTLP protobuf (8 and 32 attributes) and -> OTLP/JSON.
+        .executableTarget(
+            name: "encode-bench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "ATOF", package: "atof-bridge"),
+                .product(name: "ATOFBridge", package: "atof-bridge"),
+            ]
+        ),
         .executableTarget(
             name: "otel-bench",
             dependencies: [

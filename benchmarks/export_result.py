@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Turns one measured `atof-bridge export` run into a RESULT object like the benchmarks print.
+"""Turns one measured `atof-bridge export` or `convert` run into a RESULT object like the
+benchmarks print.
 
   export_result.py stats URL
       prints the sink's GET /stats JSON (URL: the sink's http://127.0.0.1:PORT/... address)
@@ -43,7 +44,33 @@ def summary(path):
     if not m:
         return None
     keys = ["events", "bad_lines", "spans", "exported", "in_fallback", "rejected", "dropped", "failed", "queued"]
-    return dict(zip(keys, map(int, m.groups())))
+    result = dict(zip(keys, map(int, m.groups())))
+    # A whole file is read first ("read N events") and handed over as spans.
+    read = re.search(r"atof-bridge: read (\d+) events", text)
+    if read:
+        result["events"] = int(read.group(1))
+    return result
+
+
+def convert_summary(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    m = re.search(r"atof-bridge: (\d+) events, (\d+) spans, (\d+) bad lines", text)
+    return dict(zip(["events", "spans", "bad_lines"], map(int, m.groups()))) if m else {}
+
+
+def timing(t, events, spans):
+    cpu = t["user"] + t["system"]
+    return {
+        "wall_seconds": t["wall"],
+        "events_per_second": events / t["wall"] if t["wall"] else 0,
+        "cpu_seconds": cpu,
+        "user_seconds": t["user"],
+        "system_seconds": t["system"],
+        "cpu_us_per_event": cpu * 1e6 / events if events else 0,
+        "cpu_us_per_span": cpu * 1e6 / spans if spans else 0,
+        "peak_rss_mib": t["max_rss_kib"] / 1024,
+    }
 
 
 def count_fallback(path):
@@ -60,12 +87,17 @@ def main(argv):
         return
     options = dict(zip(argv[1::2], argv[2::2]))
     t = time_v(options["--time"])
+    if argv[:1] == ["convert"]:
+        c = convert_summary(options["--log"])
+        print(json.dumps({"scenario": options["--scenario"], "implementation": "atof-bridge convert (CLI)",
+                          "events": c.get("events", 0), "spans_produced": c.get("spans", 0),
+                          "bad_lines": c.get("bad_lines"), **timing(t, c.get("events", 0), c.get("spans", 0))}))
+        return
     s = summary(options["--log"]) or {}
     before, after = json.loads(options["--before"]), json.loads(options["--after"])
     delivered = after["spans"] - before["spans"]
     produced = s.get("spans", 0)
     fallback = count_fallback(options["--fallback"])
-    cpu = t["user"] + t["system"]
     print(json.dumps({
         "scenario": options["--scenario"],
         "implementation": "atof-bridge export (CLI)",
@@ -78,11 +110,8 @@ def main(argv):
         "bridge_exported": s.get("exported"),
         "bridge_in_fallback": s.get("in_fallback"),
         "bridge_dropped": s.get("dropped"),
-        "wall_seconds": t["wall"],
         "delivered_spans_per_second": delivered / t["wall"] if t["wall"] else 0,
-        "cpu_seconds": cpu,
-        "cpu_us_per_span": cpu * 1e6 / produced if produced else 0,
-        "peak_rss_mib": t["max_rss_kib"] / 1024,
+        **timing(t, s.get("events") or 0, produced),
         "sink_requests": after["requests"] - before["requests"],
         "sink_bytes": after["bytes"] - before["bytes"],
         "sink_malformed": after.get("malformed", 0) - before.get("malformed", 0),

@@ -24,3 +24,19 @@ public struct ResourceUsage: Sendable {
             maximumResidentKiB: residentKiB)
     }
 }
+
+extension ResourceUsage {
+    /// The resident set size now (not the peak), KiB, from `/proc/self/statm`; 0 when unreadable.
+    public static func currentResidentKiB() -> Int {
+        let descriptor = open("/proc/self/statm", O_RDONLY)
+        guard descriptor >= 0 else { return 0 }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { return 0 }
+        // "size resident shared ...", in pages.
+        let fields = buffer[..<count].split(separator: UInt8(ascii: " "))
+        guard fields.count > 1, let resident = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
+        return resident * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+    }
+}

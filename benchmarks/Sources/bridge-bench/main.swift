@@ -8,12 +8,15 @@ import Glibc
 //   bridge-bench --endpoint http://127.0.0.1:PORT/v1/traces [--spans 400000]
 //                [--queue N] [--batch N] [--policy spill|block|drop] [--fallback PATH]
 //   bridge-bench --burst --endpoint URL        1,000,000 spans, default settings
+//   bridge-bench --open-scopes N --endpoint URL [--max-open M]
+//                                              memory: N scopes started and never ended
 //   bridge-bench --dump-events TURNS           print the events as ATOF JSON lines (shape check)
 
 let usage = """
     usage: bridge-bench --endpoint http://127.0.0.1:PORT/v1/traces [--spans N] [--burst]
                         [--queue N] [--batch N] [--policy spill|block|drop] [--fallback PATH]
                         [--shutdown-timeout SECONDS] [--scenario NAME]
+           bridge-bench --open-scopes N --endpoint URL [--max-open M] [--fallback PATH]
            bridge-bench --dump-events TURNS
     """
 
@@ -22,7 +25,7 @@ func main() -> Int32 {
     do {
         arguments = try Arguments(
             Array(CommandLine.arguments.dropFirst()),
-            options: ["endpoint", "spans", "queue", "batch", "policy", "fallback", "shutdown-timeout", "scenario", "dump-events"],
+            options: ["endpoint", "spans", "queue", "batch", "policy", "fallback", "shutdown-timeout", "scenario", "dump-events", "open-scopes", "max-open"],
             flags: ["burst", "help"])
     } catch {
         printError("bridge-bench: \(error)\n\(usage)")
@@ -75,6 +78,16 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
     FallbackFile.remove(fallbackPath)
     configuration.fallbackPath = fallbackPath
     let shutdownTimeout = try arguments.seconds("shutdown-timeout", default: 120)
+    if arguments.string("open-scopes") != nil {
+        let count = try arguments.integer("open-scopes", default: 0)
+        let bound = try arguments.integer("max-open", default: count + 16)
+        configuration.assemblyLimits = LiveSpanAssembler.Limits(maximumOpenScopes: bound, recentlyEndedCapacity: bound)
+        if arguments.string("policy") == nil { configuration.overflowPolicy = .block }
+        return openScopesBenchmark(
+            configuration: configuration, endpoint: endpoint, count: count, shutdownTimeout: shutdownTimeout,
+            fallbackPath: fallbackPath, keepFallback: keepFallback,
+            scenario: arguments.string("scenario") ?? "open scopes \(count), bound \(bound)")
+    }
 
     let factory = TurnEvents()
     let turns = AgentWorkload.turns(forSpans: requestedSpans)
