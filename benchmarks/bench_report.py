@@ -189,6 +189,7 @@ def main():
     p.add_argument("--command", default="benchmarks/run.sh")
     p.add_argument("--runs", default="?")
     p.add_argument("--swift", default="?")
+    p.add_argument("--revision", default="?")
     p.add_argument("--profiles")
     a = p.parse_args()
     rows = load(a.results)
@@ -206,6 +207,7 @@ def main():
       f"so slow phases of the machine spread over all of them.")
     w("")
     w(f"- Machine: {machine()}; load average {a.load} (start → end).")
+    w(f"- Code: atof-bridge at git revision {a.revision}.")
     w(f"- Toolchain: {a.swift}; {'debug builds (smoke)' if a.smoke else 'release builds (`swift build -c release`)'}.")
     ceiling = [r for r in rows if r["name"].startswith("ceiling-")]
     if ceiling:

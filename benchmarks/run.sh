@@ -90,6 +90,8 @@ done
 CLI="$(cd "$ROOT" && swift build -c "$CONFIG" --show-bin-path 2> /dev/null)/atof-bridge"
 BIN="$(cd "$HERE" && swift build -c "$CONFIG" --show-bin-path 2> /dev/null)"
 SWIFT_VERSION=$(swift --version 2>/dev/null | head -1)
+REVISION=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git -C "$ROOT" status --porcelain -- Sources Package.swift benchmarks/Sources 2>/dev/null) ]] && REVISION="$REVISION + local changes"
 
 NEMO_PY=""
 if [[ $NEMO == 1 ]]; then
@@ -243,5 +245,5 @@ COMMAND="benchmarks/run.sh"
 [[ $RUNS != 5 && $SMOKE == 0 ]] && COMMAND="$COMMAND --runs $RUNS"
 python3 "$HERE/bench_report.py" "$RESULTS" --check --output "$REPORT" \
     --started "$START_DATE" --load "$LOAD_START -> $LOAD_END" --command "$COMMAND" --runs "$RUNS" \
-    --swift "$SWIFT_VERSION" --profiles "$WORK" $([[ $SMOKE == 1 ]] && echo --smoke)
+    --swift "$SWIFT_VERSION" --revision "$REVISION" --profiles "$WORK" $([[ $SMOKE == 1 ]] && echo --smoke)
 echo "== wrote $REPORT"

@@ -27,6 +27,18 @@ for fixture in Tests/Fixtures/nemo-relay-*.jsonl; do
   [ "$(stat -c %a "$work/$name.otlp.jsonl")" = 600 ] && pass "$name: output file is owner-only" || fail "$name: output file mode"
 done
 
+# A generated input large enough to be decoded in several parallel blocks and mapped and encoded
+# in several rounds of batches (40,005 events, 16 MB, 17,780 spans): both formats must decode to
+# exactly the spans derived independently from the ATOF.
+python3 benchmarks/generate_atof.py 40005 "$work/large.jsonl"
+python3 scripts/expected_spans.py "$work/large.jsonl" >"$work/large.expect.json"
+"$bin" convert "$work/large.jsonl" --to otlp-json -o "$work/large.otlp.jsonl" 2>/dev/null \
+  && "$py" scripts/verify_otlp.py json --expect "$work/large.expect.json" "$work/large.otlp.jsonl" >/dev/null \
+  && pass "large generated input: OTLP/JSON holds exactly the expected spans" || fail "large generated input: OTLP/JSON"
+"$bin" convert "$work/large.jsonl" --to otlp-proto -o "$work/large.pb" 2>/dev/null \
+  && "$py" scripts/verify_otlp.py proto --expect "$work/large.expect.json" "$work/large.pb" >/dev/null \
+  && pass "large generated input: protobuf holds exactly the expected spans" || fail "large generated input: protobuf"
+
 # stdin, empty input, and a 0.2 stream.
 cat Tests/Fixtures/nemo-relay-llm-calls.jsonl | "$bin" convert - --to otlp-json >"$work/stdin.jsonl" 2>/dev/null \
   && cmp -s "$work/stdin.jsonl" Tests/Fixtures/golden/nemo-relay-llm-calls.otlp.jsonl && pass "reads standard input" || fail "stdin"

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why a line is not an ATOF event the bridge can use. The line is skipped and reported.
 public struct EventDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong and what to do about it.
@@ -39,6 +47,16 @@ extension Event {
 
     /// Decodes one JSON-lines line (without its line break).
     public static func decode(line: some Collection<UInt8>) throws(EventDecodingError) -> DecodedLine {
+        if let result = line.withContiguousStorageIfAvailable({ buffer in
+            Result { () throws(EventDecodingError) -> DecodedLine in try decode(line: buffer) }
+        }) {
+            return try result.get()
+        }
+        return try decode(line: Array(line))
+    }
+
+    /// Decodes one line held in contiguous memory: the concrete entry point (no generic code per line).
+    public static func decode(line: UnsafeBufferPointer<UInt8>) throws(EventDecodingError) -> DecodedLine {
         let value: JSONValue
         do {
             value = try JSONParser.parse(line)
@@ -53,9 +71,10 @@ extension Event {
         guard case .object(let object) = value else {
             throw EventDecodingError("not a JSON object; each line must be one ATOF event object")
         }
-        let hasAtofVersion = object["atof_version"] != nil
-        let hasSchemaVersion = object["schema_version"] != nil
-        let kindValue = object["kind"]
+        let slots = FieldSlots(object)
+        let hasAtofVersion = slots[.atofVersion] != nil
+        let hasSchemaVersion = slots[.schemaVersion] != nil
+        let kindValue = slots[.kind]
         guard let kindValue else {
             if hasAtofVersion || hasSchemaVersion {
                 throw EventDecodingError("missing required field \"kind\"")
@@ -72,13 +91,13 @@ extension Event {
             if hasSchemaVersion {
                 throw EventDecodingError("kind \"\(kind)\" is ATOF 0.1 but the line has \"schema_version\"; 0.1 uses \"atof_version\"")
             }
-            return try decode01(object, kind: kind01)
+            return try decode01(object, slots: slots, kind: kind01)
         }
         if let kind02 = kinds02[kind] {
             if hasAtofVersion {
                 throw EventDecodingError("kind \"\(kind)\" is ATOF 0.2 but the line has \"atof_version\"; 0.2 uses \"schema_version\"")
             }
-            return try decode02(object, kind: kind02, spelling: kind)
+            return try decode02(object, slots: slots, kind: kind02, spelling: kind)
         }
         if hasAtofVersion || hasSchemaVersion {
             let version = hasAtofVersion ? "atof_version" : "schema_version"
@@ -87,17 +106,17 @@ extension Event {
         throw EventDecodingError("unknown kind \"\(kind)\" and no version field; not an ATOF event")
     }
 
-    private static func decode01(_ object: JSONObject, kind: Kind) throws(EventDecodingError) -> DecodedLine {
-        let fields = FieldReader(object: object)
-        let version = try fields.version("atof_version")
+    private static func decode01(_ object: JSONObject, slots: FieldSlots, kind: Kind) throws(EventDecodingError) -> DecodedLine {
+        let fields = FieldReader(slots: slots)
+        let version = try fields.version(.atofVersion)
         var event = Event(
             family: .v0_1, kind: kind, version: version,
-            uuid: try fields.uuid(), parentUUID: try fields.optionalString("parent_uuid"),
-            timestamp: try fields.timestamp(), name: try fields.requiredString("name")
+            uuid: try fields.uuid(), parentUUID: try fields.optionalString(.parentUUID),
+            timestamp: try fields.timestamp(), name: try fields.requiredString(.name)
         )
-        event.data = fields.optional("data")
-        event.metadata = fields.optional("metadata")
-        if let schema = fields.optional("data_schema") {
+        event.data = fields.optional(.data)
+        event.metadata = fields.optional(.metadata)
+        if let schema = fields.optional(.dataSchema) {
             guard case .object(let schemaObject) = schema,
                 case .string(let name)? = schemaObject["name"], case .string(let schemaVersion)? = schemaObject["version"]
             else {
@@ -107,48 +126,48 @@ extension Event {
         }
         switch kind {
         case .mark:
-            event.category = try fields.optionalString("category")
-            event.profile = try fields.optionalObject("category_profile")
+            event.category = try fields.optionalString(.category)
+            event.profile = try fields.optionalObject(.categoryProfile)
         default:
-            let phase = try fields.requiredString("scope_category")
+            let phase = try fields.requiredString(.scopeCategory)
             switch phase {
             case "start": event.kind = .scopeStart
             case "end": event.kind = .scopeEnd
             default:
                 throw EventDecodingError("field \"scope_category\" is \"\(phase)\"; it must be \"start\" or \"end\"")
             }
-            event.category = try fields.requiredString("category")
-            event.flags = try fields.flags("attributes")
-            event.profile = try fields.optionalObject("category_profile")
+            event.category = try fields.requiredString(.category)
+            event.flags = try fields.flags(.attributes)
+            event.profile = try fields.optionalObject(.categoryProfile)
         }
-        event.unknownFields = object.filtered { !knownKeys01.contains($0) }
+        if slots.hasUnknown01 { event.unknownFields = object.filtered { !knownKeys01.contains($0) } }
         return .event(event, warnings: fields.warnings)
     }
 
-    private static func decode02(_ object: JSONObject, kind: Kind, spelling: String) throws(EventDecodingError) -> DecodedLine {
-        var fields = FieldReader(object: object)
-        let version = try fields.version("schema_version")
+    private static func decode02(_ object: JSONObject, slots: FieldSlots, kind: Kind, spelling: String) throws(EventDecodingError) -> DecodedLine {
+        var fields = FieldReader(slots: slots)
+        let version = try fields.version(.schemaVersion)
         var event = Event(
             family: .v0_2, kind: kind, version: version,
-            uuid: try fields.uuid(), parentUUID: try fields.optionalString("parent_uuid"),
-            timestamp: try fields.timestamp(), name: try fields.requiredString("name")
+            uuid: try fields.uuid(), parentUUID: try fields.optionalString(.parentUUID),
+            timestamp: try fields.timestamp(), name: try fields.requiredString(.name)
         )
         event.headerSpelling = kind == .streamHeader ? spelling : nil
-        event.data = fields.optional("data")
-        event.metadata = fields.optional("metadata")
+        event.data = fields.optional(.data)
+        event.metadata = fields.optional(.metadata)
         if kind == .scopeStart || kind == .scopeEnd {
-            let scopeType = try fields.requiredString("scope_type")
+            let scopeType = try fields.requiredString(.scopeType)
             if scopeType.isEmpty { fields.warnings.append("\"scope_type\" is empty") }
             event.category = scopeType
-            event.flags = try fields.flags("flags")
-            event.profile = try fields.optionalObject("profile")
+            event.flags = try fields.flags(.flags)
+            event.profile = try fields.optionalObject(.profile)
         }
         if kind == .scopeStart {
-            event.input = fields.optional("input")
+            event.input = fields.optional(.input)
         }
         if kind == .scopeEnd {
-            event.output = fields.optional("output")
-            if let statusText = try fields.optionalString("status") {
+            event.output = fields.optional(.output)
+            if let statusText = try fields.optionalString(.status) {
                 event.status = Status(rawValue: statusText)
                 if case .other(let unknown) = event.status {
                     fields.warnings.append("unknown status \"\(unknown)\"; expected ok, error or cancelled")
@@ -156,14 +175,14 @@ extension Event {
             } else {
                 fields.warnings.append("ScopeEnd has no \"status\"; the span status is left unset")
             }
-            if let errorValue = fields.optional("error") {
+            if let errorValue = fields.optional(.error) {
                 event.error = try decodeError(errorValue)
             }
             if event.status == .error && event.error == nil {
                 fields.warnings.append("status \"error\" without an \"error\" object")
             }
         }
-        event.unknownFields = object.filtered { !knownKeys02.contains($0) }
+        if slots.hasUnknown02 { event.unknownFields = object.filtered { !knownKeys02.contains($0) } }
         return .event(event, warnings: fields.warnings)
     }
 
@@ -186,43 +205,177 @@ extension JSONObject {
     }
 }
 
+/// The top-level members an event decoder reads, found in one pass over the object.
+private enum Field: Int, CaseIterable {
+    case kind, atofVersion, schemaVersion, uuid, parentUUID, timestamp, name, data, dataSchema, metadata
+    case scopeCategory, attributes, category, categoryProfile
+    case scopeType, flags, profile, input, output, status, error
+
+    /// The member name on the wire.
+    var key: String {
+        switch self {
+        case .kind: "kind"
+        case .atofVersion: "atof_version"
+        case .schemaVersion: "schema_version"
+        case .uuid: "uuid"
+        case .parentUUID: "parent_uuid"
+        case .timestamp: "timestamp"
+        case .name: "name"
+        case .data: "data"
+        case .dataSchema: "data_schema"
+        case .metadata: "metadata"
+        case .scopeCategory: "scope_category"
+        case .attributes: "attributes"
+        case .category: "category"
+        case .categoryProfile: "category_profile"
+        case .scopeType: "scope_type"
+        case .flags: "flags"
+        case .profile: "profile"
+        case .input: "input"
+        case .output: "output"
+        case .status: "status"
+        case .error: "error"
+        }
+    }
+
+    /// Fields ATOF 0.1 knows (``Event/knownKeys01``) as a bit set.
+    static let known01: UInt32 = [
+        Field.kind, .atofVersion, .uuid, .parentUUID, .timestamp, .name, .data, .dataSchema, .metadata,
+        .scopeCategory, .attributes, .category, .categoryProfile,
+    ].reduce(0) { $0 | 1 << $1.rawValue }
+    /// Fields ATOF 0.2 knows (``Event/knownKeys02``) as a bit set.
+    static let known02: UInt32 = [
+        Field.kind, .schemaVersion, .uuid, .parentUUID, .timestamp, .name, .data, .metadata,
+        .scopeType, .flags, .profile, .input, .output, .status, .error,
+    ].reduce(0) { $0 | 1 << $1.rawValue }
+
+    /// The field a member name is, by length and bytes (no hashing, no allocation).
+    static func named(_ key: String) -> Field? {
+        var key = key
+        return key.withUTF8 { bytes -> Field? in
+            func matches(_ literal: StaticString) -> Bool {
+                guard literal.utf8CodeUnitCount == bytes.count, let base = bytes.baseAddress else { return false }
+                return memcmp(literal.utf8Start, base, bytes.count) == 0
+            }
+            switch bytes.count {
+            case 4:
+                if matches("kind") { return .kind }
+                if matches("uuid") { return .uuid }
+                if matches("name") { return .name }
+                if matches("data") { return .data }
+            case 5:
+                if matches("flags") { return .flags }
+                if matches("input") { return .input }
+                if matches("error") { return .error }
+            case 6:
+                if matches("output") { return .output }
+                if matches("status") { return .status }
+            case 7:
+                if matches("profile") { return .profile }
+            case 8:
+                if matches("metadata") { return .metadata }
+                if matches("category") { return .category }
+            case 9:
+                if matches("timestamp") { return .timestamp }
+            case 10:
+                if matches("scope_type") { return .scopeType }
+                if matches("attributes") { return .attributes }
+            case 11:
+                if matches("parent_uuid") { return .parentUUID }
+                if matches("data_schema") { return .dataSchema }
+            case 12:
+                if matches("atof_version") { return .atofVersion }
+            case 14:
+                if matches("schema_version") { return .schemaVersion }
+                if matches("scope_category") { return .scopeCategory }
+            case 16:
+                if matches("category_profile") { return .categoryProfile }
+            default:
+                break
+            }
+            return nil
+        }
+    }
+}
+
+/// The value of each ``Field`` in an event object: the last member with that name, as
+/// ``JSONObject``'s subscript gives it.
+private struct FieldSlots {
+    private let members: [JSONObject.Member]
+    /// Per field, 1 + the index of its last member (0: absent); inline, no allocation.
+    private var positions = SIMD32<Int32>()
+    /// Which fields are present, as a bit set.
+    private var present: UInt32 = 0
+    /// Whether some member is not a ``Field`` at all.
+    private var hasOther = false
+
+    init(_ object: JSONObject) {
+        members = object.members
+        for (index, member) in members.enumerated() {
+            if let field = Field.named(member.key) {
+                positions[field.rawValue] = Int32(truncatingIfNeeded: index + 1)
+                present |= 1 << field.rawValue
+            } else {
+                hasOther = true
+            }
+        }
+    }
+
+    subscript(field: Field) -> JSONValue? {
+        let position = Int(positions[field.rawValue])
+        // (Not a `?:` with `nil`: JSONValue is ExpressibleByNilLiteral, so that would give `.null`.)
+        guard position > 0 else { return Optional<JSONValue>.none }
+        return members[position - 1].value
+    }
+
+    /// Whether the object has members ATOF 0.1 does not know.
+    var hasUnknown01: Bool { hasOther || present & ~Field.known01 != 0 }
+    /// Whether the object has members ATOF 0.2 does not know.
+    var hasUnknown02: Bool { hasOther || present & ~Field.known02 != 0 }
+}
+
 /// Reads typed fields from an event object, collecting warnings.
 private struct FieldReader {
-    let object: JSONObject
+    let slots: FieldSlots
     var warnings: [String] = []
 
     /// A present, non-null value.
-    func optional(_ key: String) -> JSONValue? {
-        guard let value = object[key], !value.isNull else { return nil }
+    func optional(_ field: Field) -> JSONValue? {
+        guard let value = slots[field], !value.isNull else { return nil }
         return value
     }
 
-    func requiredString(_ key: String) throws(EventDecodingError) -> String {
-        guard let value = optional(key) else { throw EventDecodingError("missing required field \"\(key)\"") }
+    func requiredString(_ field: Field) throws(EventDecodingError) -> String {
+        let key = field.key
+        guard let value = optional(field) else { throw EventDecodingError("missing required field \"\(key)\"") }
         guard case .string(let text) = value else { throw EventDecodingError("field \"\(key)\" must be a string") }
         return text
     }
 
-    func optionalString(_ key: String) throws(EventDecodingError) -> String? {
-        guard let value = optional(key) else { return nil }
+    func optionalString(_ field: Field) throws(EventDecodingError) -> String? {
+        let key = field.key
+        guard let value = optional(field) else { return nil }
         guard case .string(let text) = value else { throw EventDecodingError("field \"\(key)\" must be a string or null") }
         return text
     }
 
-    func optionalObject(_ key: String) throws(EventDecodingError) -> JSONValue? {
-        guard let value = optional(key) else { return nil }
+    func optionalObject(_ field: Field) throws(EventDecodingError) -> JSONValue? {
+        let key = field.key
+        guard let value = optional(field) else { return nil }
         guard case .object = value else { throw EventDecodingError("field \"\(key)\" must be an object or null") }
         return value
     }
 
     func uuid() throws(EventDecodingError) -> String {
-        let uuid = try requiredString("uuid")
+        let uuid = try requiredString(.uuid)
         guard !uuid.isEmpty else { throw EventDecodingError("field \"uuid\" is empty") }
         return uuid
     }
 
-    func version(_ key: String) throws(EventDecodingError) -> String {
-        let version = try requiredString(key)
+    func version(_ field: Field) throws(EventDecodingError) -> String {
+        let key = field.key
+        let version = try requiredString(field)
+        if version == "0.1" || version == "0.2" { return version }  // the common case, checked below too
         let parts = version.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let major = Int(parts[0]), Int(parts[1]) != nil else {
             throw EventDecodingError("field \"\(key)\" is \"\(version)\"; it must be MAJOR.MINOR such as \"0.1\"")
@@ -234,7 +387,7 @@ private struct FieldReader {
     }
 
     func timestamp() throws(EventDecodingError) -> Timestamp {
-        guard let value = optional("timestamp") else { throw EventDecodingError("missing required field \"timestamp\"") }
+        guard let value = optional(.timestamp) else { throw EventDecodingError("missing required field \"timestamp\"") }
         do {
             switch value {
             case .string(let text):
@@ -257,8 +410,9 @@ private struct FieldReader {
         }
     }
 
-    func flags(_ key: String) throws(EventDecodingError) -> [String] {
-        guard let value = optional(key) else { return [] }
+    func flags(_ field: Field) throws(EventDecodingError) -> [String] {
+        let key = field.key
+        guard let value = optional(field) else { return [] }
         guard case .array(let elements) = value else { throw EventDecodingError("field \"\(key)\" must be an array of strings") }
         var flags: [String] = []
         flags.reserveCapacity(elements.count)

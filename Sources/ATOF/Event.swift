@@ -27,45 +27,207 @@ public struct Event: Sendable, Hashable {
         case streamHeader
     }
 
+    /// The stored fields (compared and hashed member by member).
+    @usableFromInline struct Fields: Sendable, Hashable {
+        @usableFromInline var family: Family
+        @usableFromInline var kind: Kind
+        @usableFromInline var headerSpelling: String?
+        @usableFromInline var version: String
+        @usableFromInline var uuid: String
+        @usableFromInline var parentUUID: String?
+        @usableFromInline var timestamp: Timestamp
+        @usableFromInline var name: String
+        @usableFromInline var category: String?
+        @usableFromInline var flags: [String]
+        @usableFromInline var profile: JSONValue?
+        @usableFromInline var data: JSONValue?
+        @usableFromInline var dataSchema: DataSchema?
+        @usableFromInline var input: JSONValue?
+        @usableFromInline var output: JSONValue?
+        @usableFromInline var status: Status?
+        @usableFromInline var error: ErrorInfo?
+        @usableFromInline var metadata: JSONValue?
+        @usableFromInline var unknownFields: JSONObject
+
+        @inlinable init(
+            family: Family,
+            kind: Kind,
+            headerSpelling: String?,
+            version: String,
+            uuid: String,
+            parentUUID: String?,
+            timestamp: Timestamp,
+            name: String,
+            category: String?,
+            flags: [String],
+            profile: JSONValue?,
+            data: JSONValue?,
+            dataSchema: DataSchema?,
+            input: JSONValue?,
+            output: JSONValue?,
+            status: Status?,
+            error: ErrorInfo?,
+            metadata: JSONValue?,
+            unknownFields: JSONObject
+        ) {
+            self.family = family
+            self.kind = kind
+            self.headerSpelling = headerSpelling
+            self.version = version
+            self.uuid = uuid
+            self.parentUUID = parentUUID
+            self.timestamp = timestamp
+            self.name = name
+            self.category = category
+            self.flags = flags
+            self.profile = profile
+            self.data = data
+            self.dataSchema = dataSchema
+            self.input = input
+            self.output = output
+            self.status = status
+            self.error = error
+            self.metadata = metadata
+            self.unknownFields = unknownFields
+        }
+    }
+
+    /// The fields live in one shared, copy-on-write box, so that copying an event (into the
+    /// assembler's tables, the export queue, an assembled scope) costs one retain instead of one
+    /// per string and payload.
+    @usableFromInline final class Storage: @unchecked Sendable {
+        // Mutated only through `makeUnique()` by the sole owner, so sharing across threads is safe.
+        @exclusivity(unchecked) @usableFromInline var fields: Fields
+
+        @inlinable init(_ fields: Fields) {
+            self.fields = fields
+        }
+    }
+
+    @usableFromInline var storage: Storage
+
+    /// Gives this value its own storage before a write.
+    @inlinable mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = Storage(storage.fields)
+        }
+    }
+
     /// The family the event was written in.
-    public var family: Family
+    @inlinable public var family: Family {
+        get { storage.fields.family }
+        set { makeUnique(); storage.fields.family = newValue }
+        _modify { makeUnique(); yield &storage.fields.family }
+    }
     /// The event kind.
-    public var kind: Kind
+    @inlinable public var kind: Kind {
+        get { storage.fields.kind }
+        set { makeUnique(); storage.fields.kind = newValue }
+        _modify { makeUnique(); yield &storage.fields.kind }
+    }
     /// The header literal when the kind is ``Kind/streamHeader`` (`StreamHeader` or the older
     /// `StreamHeaderEvent`), so that re-encoding keeps the spelling.
-    public var headerSpelling: String?
+    @inlinable public var headerSpelling: String? {
+        get { storage.fields.headerSpelling }
+        set { makeUnique(); storage.fields.headerSpelling = newValue }
+        _modify { makeUnique(); yield &storage.fields.headerSpelling }
+    }
     /// The wire version string (`atof_version` or `schema_version`), e.g. `0.1`.
-    public var version: String
+    @inlinable public var version: String {
+        get { storage.fields.version }
+        set { makeUnique(); storage.fields.version = newValue }
+        _modify { makeUnique(); yield &storage.fields.version }
+    }
     /// The handle id a start and its end share.
-    public var uuid: String
+    @inlinable public var uuid: String {
+        get { storage.fields.uuid }
+        set { makeUnique(); storage.fields.uuid = newValue }
+        _modify { makeUnique(); yield &storage.fields.uuid }
+    }
     /// The enclosing scope's uuid, if any.
-    public var parentUUID: String?
+    @inlinable public var parentUUID: String? {
+        get { storage.fields.parentUUID }
+        set { makeUnique(); storage.fields.parentUUID = newValue }
+        _modify { makeUnique(); yield &storage.fields.parentUUID }
+    }
     /// When the event happened.
-    public var timestamp: Timestamp
+    @inlinable public var timestamp: Timestamp {
+        get { storage.fields.timestamp }
+        set { makeUnique(); storage.fields.timestamp = newValue }
+        _modify { makeUnique(); yield &storage.fields.timestamp }
+    }
     /// The label: scope, tool or mark name (for 0.1 LLM scopes the provider route, e.g. `openai.chat`).
-    public var name: String
+    @inlinable public var name: String {
+        get { storage.fields.name }
+        set { makeUnique(); storage.fields.name = newValue }
+        _modify { makeUnique(); yield &storage.fields.name }
+    }
     /// The kind of work: 0.1 `category`, 0.2 `scope_type` (open vocabulary, kept verbatim).
-    public var category: String?
+    @inlinable public var category: String? {
+        get { storage.fields.category }
+        set { makeUnique(); storage.fields.category = newValue }
+        _modify { makeUnique(); yield &storage.fields.category }
+    }
     /// Behavioural flags: 0.1 `attributes`, 0.2 `flags` (kept as written).
-    public var flags: [String]
+    @inlinable public var flags: [String] {
+        get { storage.fields.flags }
+        set { makeUnique(); storage.fields.flags = newValue }
+        _modify { makeUnique(); yield &storage.fields.flags }
+    }
     /// Typed, category-dependent fields: 0.1 `category_profile`, 0.2 `profile`.
-    public var profile: JSONValue?
+    @inlinable public var profile: JSONValue? {
+        get { storage.fields.profile }
+        set { makeUnique(); storage.fields.profile = newValue }
+        _modify { makeUnique(); yield &storage.fields.profile }
+    }
     /// The opaque `data` payload (0.1: input on start, output on end).
-    public var data: JSONValue?
+    @inlinable public var data: JSONValue? {
+        get { storage.fields.data }
+        set { makeUnique(); storage.fields.data = newValue }
+        _modify { makeUnique(); yield &storage.fields.data }
+    }
     /// 0.1 `data_schema`: the name and version of `data`'s shape.
-    public var dataSchema: DataSchema?
+    @inlinable public var dataSchema: DataSchema? {
+        get { storage.fields.dataSchema }
+        set { makeUnique(); storage.fields.dataSchema = newValue }
+        _modify { makeUnique(); yield &storage.fields.dataSchema }
+    }
     /// 0.2 `input` (on a start).
-    public var input: JSONValue?
+    @inlinable public var input: JSONValue? {
+        get { storage.fields.input }
+        set { makeUnique(); storage.fields.input = newValue }
+        _modify { makeUnique(); yield &storage.fields.input }
+    }
     /// 0.2 `output` (on an end).
-    public var output: JSONValue?
+    @inlinable public var output: JSONValue? {
+        get { storage.fields.output }
+        set { makeUnique(); storage.fields.output = newValue }
+        _modify { makeUnique(); yield &storage.fields.output }
+    }
     /// 0.2 `status` on an end.
-    public var status: Status?
+    @inlinable public var status: Status? {
+        get { storage.fields.status }
+        set { makeUnique(); storage.fields.status = newValue }
+        _modify { makeUnique(); yield &storage.fields.status }
+    }
     /// 0.2 `error` on an end.
-    public var error: ErrorInfo?
+    @inlinable public var error: ErrorInfo? {
+        get { storage.fields.error }
+        set { makeUnique(); storage.fields.error = newValue }
+        _modify { makeUnique(); yield &storage.fields.error }
+    }
     /// The tracing and correlation bag (0.1 Relay also stores status keys here).
-    public var metadata: JSONValue?
+    @inlinable public var metadata: JSONValue? {
+        get { storage.fields.metadata }
+        set { makeUnique(); storage.fields.metadata = newValue }
+        _modify { makeUnique(); yield &storage.fields.metadata }
+    }
     /// Every top-level member this model does not know, in source order.
-    public var unknownFields: JSONObject
+    @inlinable public var unknownFields: JSONObject {
+        get { storage.fields.unknownFields }
+        set { makeUnique(); storage.fields.unknownFields = newValue }
+        _modify { makeUnique(); yield &storage.fields.unknownFields }
+    }
 
     /// Creates an event; only the envelope is required.
     public init(
@@ -88,25 +250,26 @@ public struct Event: Sendable, Hashable {
         metadata: JSONValue? = nil,
         unknownFields: JSONObject = JSONObject()
     ) {
-        self.family = family
-        self.kind = kind
-        self.headerSpelling = kind == .streamHeader ? "StreamHeader" : nil
-        self.version = version ?? (family == .v0_1 ? "0.1" : "0.2")
-        self.uuid = uuid
-        self.parentUUID = parentUUID
-        self.timestamp = timestamp
-        self.name = name
-        self.category = category
-        self.flags = flags
-        self.profile = profile
-        self.data = data
-        self.dataSchema = dataSchema
-        self.input = input
-        self.output = output
-        self.status = status
-        self.error = error
-        self.metadata = metadata
-        self.unknownFields = unknownFields
+        storage = Storage(Fields(
+            family: family,
+            kind: kind,
+            headerSpelling: kind == .streamHeader ? "StreamHeader" : nil,
+            version: version ?? (family == .v0_1 ? "0.1" : "0.2"),
+            uuid: uuid,
+            parentUUID: parentUUID,
+            timestamp: timestamp,
+            name: name,
+            category: category,
+            flags: flags,
+            profile: profile,
+            data: data,
+            dataSchema: dataSchema,
+            input: input,
+            output: output,
+            status: status,
+            error: error,
+            metadata: metadata,
+            unknownFields: unknownFields))
     }
 
     /// The work's payload on this event: 0.1 `data`; 0.2 `input` on a start, `output` on an end.
@@ -121,6 +284,14 @@ public struct Event: Sendable, Hashable {
 
     /// `true` for scope starts and ends.
     public var isScope: Bool { kind == .scopeStart || kind == .scopeEnd }
+
+    public static func == (lhs: Event, rhs: Event) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        storage.fields.hash(into: &hasher)
+    }
 }
 
 /// The 0.1 `data_schema` object.

@@ -44,6 +44,24 @@ public struct EventReader: ~Copyable {
         isTerminated: Bool = true,
         source: String
     ) -> (event: Event?, diagnostics: [Diagnostic]) {
+        if let result = bytes.withContiguousStorageIfAvailable({ buffer in
+            decode(line: buffer, number: number, isTerminated: isTerminated, source: source)
+        }) {
+            return result
+        }
+        return Array(bytes).withUnsafeBufferPointer { buffer in
+            decode(line: buffer, number: number, isTerminated: isTerminated, source: source)
+        }
+    }
+
+    /// Decodes one line held in contiguous memory (as the generic overload):
+    /// the concrete entry point, so that callers in other modules run no generic code per line.
+    public static func decode(
+        line bytes: UnsafeBufferPointer<UInt8>,
+        number: Int?,
+        isTerminated: Bool = true,
+        source: String
+    ) -> (event: Event?, diagnostics: [Diagnostic]) {
         guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return (nil, []) }
         do {
             switch try Event.decode(line: bytes) {

@@ -88,74 +88,96 @@ public enum TimestampError: Error, Sendable, Hashable, CustomStringConvertible {
 
 extension Timestamp {
     static func parse(_ text: String) throws(TimestampError) -> Int64 {
-        var utf8 = Array(text.utf8)[...]
+        var copy = text
+        let result = copy.withUTF8 { bytes in parse(utf8: bytes) }
+        switch result {
+        case .success(let nanoseconds): return nanoseconds
+        case .malformed: throw .malformed(text)
+        case .naive: throw .naive(text)
+        case .outOfRange: throw .outOfRange(text)
+        }
+    }
 
-        func number(_ count: Int) throws(TimestampError) -> Int64 {
-            guard utf8.count >= count else { throw .malformed(text) }
+    /// What reading the bytes of an RFC 3339 date-time gave.
+    private enum ParseResult {
+        case success(Int64)
+        case malformed
+        case naive
+        case outOfRange
+    }
+
+    /// The parser proper, over the text's bytes with an index (no allocation).
+    private static func parse(utf8: UnsafeBufferPointer<UInt8>) -> ParseResult {
+        var index = 0
+        let count = utf8.count
+
+        func number(_ digits: Int) -> Int64? {
+            guard count - index >= digits else { return nil }
             var value: Int64 = 0
-            for byte in utf8.prefix(count) {
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { throw .malformed(text) }
+            for offset in index..<(index + digits) {
+                let byte = utf8[offset]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
                 value = value * 10 + Int64(byte - UInt8(ascii: "0"))
             }
-            utf8 = utf8.dropFirst(count)
+            index += digits
             return value
         }
-        func expect(_ allowed: UInt8...) throws(TimestampError) {
-            guard let byte = utf8.first, allowed.contains(byte) else { throw .malformed(text) }
-            utf8 = utf8.dropFirst()
+        func expect(_ allowed: UInt8, _ alternative1: UInt8? = nil, _ alternative2: UInt8? = nil) -> Bool {
+            guard index < count else { return false }
+            let byte = utf8[index]
+            guard byte == allowed || byte == alternative1 || byte == alternative2 else { return false }
+            index += 1
+            return true
         }
 
-        let year = try number(4)
-        try expect(UInt8(ascii: "-"))
-        let month = try number(2)
-        try expect(UInt8(ascii: "-"))
-        let day = try number(2)
-        try expect(UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " "))
-        let hour = try number(2)
-        try expect(UInt8(ascii: ":"))
-        let minute = try number(2)
-        try expect(UInt8(ascii: ":"))
-        let second = try number(2)
+        guard let year = number(4), expect(UInt8(ascii: "-")),
+            let month = number(2), expect(UInt8(ascii: "-")),
+            let day = number(2), expect(UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")),
+            let hour = number(2), expect(UInt8(ascii: ":")),
+            let minute = number(2), expect(UInt8(ascii: ":")),
+            let second = number(2)
+        else { return .malformed }
 
         var fraction: Int64 = 0
-        if utf8.first == UInt8(ascii: ".") {
-            utf8 = utf8.dropFirst()
+        if index < count, utf8[index] == UInt8(ascii: ".") {
+            index += 1
             var digits = 0
-            while let byte = utf8.first, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
-                if digits < 9 { fraction = fraction * 10 + Int64(byte - UInt8(ascii: "0")) }
+            while index < count, utf8[index] >= UInt8(ascii: "0"), utf8[index] <= UInt8(ascii: "9") {
+                if digits < 9 { fraction = fraction * 10 + Int64(utf8[index] - UInt8(ascii: "0")) }
                 digits += 1
-                utf8 = utf8.dropFirst()
+                index += 1
             }
-            guard digits > 0 else { throw .malformed(text) }
+            guard digits > 0 else { return .malformed }
             for _ in min(digits, 9)..<9 { fraction *= 10 }
         }
 
         var offsetSeconds: Int64 = 0
-        guard let designator = utf8.first else { throw .naive(text) }
+        guard index < count else { return .naive }
+        let designator = utf8[index]
         switch designator {
         case UInt8(ascii: "Z"), UInt8(ascii: "z"):
-            utf8 = utf8.dropFirst()
+            index += 1
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            utf8 = utf8.dropFirst()
-            let offsetHours = try number(2)
-            try expect(UInt8(ascii: ":"))
-            let offsetMinutes = try number(2)
-            guard offsetHours < 24, offsetMinutes < 60 else { throw .malformed(text) }
+            index += 1
+            guard let offsetHours = number(2), expect(UInt8(ascii: ":")), let offsetMinutes = number(2) else {
+                return .malformed
+            }
+            guard offsetHours < 24, offsetMinutes < 60 else { return .malformed }
             offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (designator == UInt8(ascii: "-") ? -1 : 1)
         default:
-            throw .malformed(text)
+            return .malformed
         }
-        guard utf8.isEmpty else { throw .malformed(text) }
+        guard index == count else { return .malformed }
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
             hour < 24, minute < 60, second <= 60
-        else { throw .malformed(text) }
+        else { return .malformed }
 
         let days = daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         let (scaled, overflow1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         let (total, overflow2) = scaled.addingReportingOverflow(fraction)
-        guard !overflow1, !overflow2 else { throw .outOfRange(text) }
-        return total
+        guard !overflow1, !overflow2 else { return .outOfRange }
+        return .success(total)
     }
 
     static func daysInMonth(year: Int64, month: Int64) -> Int64 {

@@ -154,7 +154,8 @@ public final class Bridge: Sendable {
         }
         let (items, diagnostics) = intake.withLock { intake in
             intake.eventsReceived += 1
-            let items = intake.assembler.receive(event)
+            var items: [AssembledItem] = []
+            intake.assembler.receive(event, into: &items)
             intake.spansProduced += items.count
             return (items, takeDiagnostics(&intake))
         }

@@ -61,14 +61,36 @@ func runConversion(input: String, mapping: MappingFlags) throws -> OfflineConver
     }
 }
 
+/// What the end-of-run summary reports about a conversion (kept once the conversion is let go).
+struct ConversionSummary {
+    var errors: [Diagnostic]
+    var eventCount: Int
+    var spanCount: Int
+    var badLineCount: Int
+    var warningCount: Int
+
+    init(_ conversion: OfflineConversion) {
+        errors = conversion.diagnostics.filter { $0.severity == .error }
+        eventCount = conversion.eventCount
+        spanCount = conversion.spanCount
+        badLineCount = conversion.badLineCount
+        warningCount = conversion.warningCount
+    }
+}
+
 /// The short summary on stderr; bad lines are listed unless `verbose` already printed them.
 func printSummary(_ conversion: OfflineConversion, verbose: Bool) {
+    printSummary(ConversionSummary(conversion), verbose: verbose)
+}
+
+/// The short summary on stderr; bad lines are listed unless `verbose` already printed them.
+func printSummary(_ summary: ConversionSummary, verbose: Bool) {
     if !verbose {
-        for diagnostic in conversion.diagnostics where diagnostic.severity == .error {
+        for diagnostic in summary.errors {
             printError(diagnostic.description)
         }
     }
     printError(
-        "atof-bridge: \(conversion.eventCount) events, \(conversion.spans.count) spans, "
-            + "\(conversion.badLineCount) bad lines, \(conversion.warningCount) warnings")
+        "atof-bridge: \(summary.eventCount) events, \(summary.spanCount) spans, "
+            + "\(summary.badLineCount) bad lines, \(summary.warningCount) warnings")
 }

@@ -39,25 +39,65 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        let conversion = try runConversion(input: input, mapping: mapping)
-        let batch = mapping.batch(spans: conversion.spans)
-        let writer = try JSONLWriter(path: output)
+        let summary: ConversionSummary
         switch format {
         case .otlpJSON:
+            let conversion = try runConversion(input: input, mapping: mapping)
+            let template = mapping.batch(spans: [])
+            let writer = try JSONLWriter(path: output)
+            // Batches are mapped and encoded on every core, a few at a time, and written in order:
+            // only the batches in flight are in memory.
             let encoder = OTLPJSONEncoder()
-            var offset = 0
-            while offset < batch.spans.count {
-                let end = min(offset + batchSize, batch.spans.count)
-                let part = SpanBatch(resource: batch.resource, scope: batch.scope, spans: Array(batch.spans[offset..<end]))
-                try writer.writeLine { encoder.encode(part, appendingTo: &$0) }
-                offset = end
+            let resource = template.resource
+            let scope = template.scope
+            try conversion.forEachSpanBatch(size: batchSize, transform: { spans in
+                // Agent spans run to about 2 KB of OTLP/JSON each: reserve once instead of
+                // growing a megabyte buffer by doubling.
+                var line: [UInt8] = []
+                line.reserveCapacity(4096 + spans.count * 2560)
+                encoder.encode(SpanBatch(resource: resource, scope: scope, spans: spans), appendingTo: &line)
+                return line
+            }) { line in
+                try writer.writeLine(line)
             }
+            try writer.flush()
+            summary = ConversionSummary(conversion)
         case .otlpProto:
-            let bytes = ProtobufEncoder().encode(batch)
-            try writer.writeRaw(bytes)
+            // One request holds every span. Batches are encoded on every core and their span
+            // fields spliced into that one request, so that only its bytes are held, not every
+            // span (the bytes equal what encoding all spans at once gives).
+            let conversion = try runConversion(input: input, mapping: mapping)
+            let template = mapping.batch(spans: [])
+            let writer = try JSONLWriter(path: output)
+            let resource = template.resource
+            let scope = template.scope
+            var splice = ProtobufSplice()
+            if conversion.spanCount > 0 {
+                let encoder = ProtobufEncoder()
+                conversion.forEachSpanBatch(size: 4096, transform: { spans in
+                    encoder.encode(SpanBatch(resource: resource, scope: scope, spans: spans))
+                }) { splice.add($0) }
+            }
+            if let (head, tail) = splice.envelope() {
+                try writer.writeRaw(head)
+                var offset = 0
+                while offset < splice.spans.count {
+                    let end = min(offset + (1 << 20), splice.spans.count)
+                    try writer.writeRaw(splice.spans[offset..<end])
+                    offset = end
+                }
+                try writer.writeRaw(tail)
+            } else {
+                // No span, or a request of another shape: encode every span at once.
+                var spans: [Span] = []
+                spans.reserveCapacity(conversion.spanCount)
+                conversion.forEachSpanBatch(size: 4096) { spans += $0 }
+                try writer.writeRaw(ProtobufEncoder().encode(SpanBatch(resource: resource, scope: scope, spans: spans)))
+            }
+            try writer.flush()
+            summary = ConversionSummary(conversion)
         }
-        try writer.flush()
-        printSummary(conversion, verbose: false)
-        if conversion.badLineCount > 0 { throw ExitCode(1) }
+        printSummary(summary, verbose: false)
+        if summary.badLineCount > 0 { throw ExitCode(1) }
     }
 }

@@ -71,12 +71,15 @@ struct ExportCommand: ParsableCommand {
                 printError(diagnostic.description)
             }
             badLines = conversion.badLineCount
-            var offset = 0
-            while offset < conversion.spans.count, !StopSignal.isSet {
-                let end = min(offset + 1024, conversion.spans.count)
-                bridge.receive(spans: conversion.spans[offset..<end])
-                offset = end
-                progress.update(bridge.statistics)
+            // Spans are mapped batch by batch (on every core) as the bridge takes them.
+            do {
+                try conversion.forEachSpanBatch(size: 1024) { spans in
+                    guard !StopSignal.isSet else { throw Interrupted() }
+                    bridge.receive(spans: spans)
+                    progress.update(bridge.statistics)
+                }
+            } catch is Interrupted {
+                // Stopped by a signal: what was handed over is still delivered below.
             }
             printError("atof-bridge: read \(conversion.eventCount) events, \(badLines) bad lines, \(conversion.warningCount) warnings")
         }
@@ -91,3 +94,6 @@ struct ExportCommand: ParsableCommand {
         if statistics.spansInFallback > 0 { throw ExitCode(2) }
     }
 }
+
+/// Thrown to stop handing spans to the bridge when a signal asks to stop.
+private struct Interrupted: Error {}

@@ -33,6 +33,11 @@ public enum JSONParser {
         try parse(Array(text.utf8))
     }
 
+    /// Parses bytes in contiguous memory as exactly one JSON value: the concrete entry point.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        try parse(buffer: bytes)
+    }
+
     static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         var cursor = Cursor(buffer: buffer)
         cursor.skipWhitespace()
@@ -48,6 +53,11 @@ public enum JSONParser {
 private struct Cursor {
     let buffer: UnsafeBufferPointer<UInt8>
     var index = 0
+    /// Members of the objects being parsed, innermost last: each object is copied out once, at
+    /// its exact size, instead of growing its own array member by member.
+    var memberStack: [JSONObject.Member] = []
+    /// Elements of the arrays being parsed, innermost last.
+    var elementStack: [JSONValue] = []
 
     init(buffer: UnsafeBufferPointer<UInt8>) {
         self.buffer = buffer
@@ -97,12 +107,13 @@ private struct Cursor {
     mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONObject {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         index += 1
-        var members: [JSONObject.Member] = []
         skipWhitespace()
         if index < buffer.count, buffer[index] == UInt8(ascii: "}") {
             index += 1
-            return JSONObject(members)
+            return JSONObject()
         }
+        if memberStack.capacity == 0 { memberStack.reserveCapacity(32) }  // one allocation per line
+        let base = memberStack.count
         while true {
             skipWhitespace()
             guard index < buffer.count else { throw error("the text ends inside an object") }
@@ -113,12 +124,16 @@ private struct Cursor {
             index += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            members.append(JSONObject.Member(key: key, value: value))
+            memberStack.append(JSONObject.Member(key: key, value: value))
             skipWhitespace()
             guard index < buffer.count else { throw error("the text ends inside an object") }
             switch buffer[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return JSONObject(members)
+            case UInt8(ascii: "}"):
+                index += 1
+                let members = Array(memberStack[base...])
+                memberStack.removeSubrange(base...)
+                return JSONObject(members)
             default: throw error("expected ',' or '}' in an object")
             }
         }
@@ -127,20 +142,26 @@ private struct Cursor {
     mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> [JSONValue] {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if index < buffer.count, buffer[index] == UInt8(ascii: "]") {
             index += 1
-            return elements
+            return []
         }
+        if elementStack.capacity == 0 { elementStack.reserveCapacity(16) }
+        let base = elementStack.count
         while true {
             skipWhitespace()
-            elements.append(try parseValue(depth: depth))
+            let element = try parseValue(depth: depth)
+            elementStack.append(element)
             skipWhitespace()
             guard index < buffer.count else { throw error("the text ends inside an array") }
             switch buffer[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"): index += 1; return elements
+            case UInt8(ascii: "]"):
+                index += 1
+                let elements = Array(elementStack[base...])
+                elementStack.removeSubrange(base...)
+                return elements
             default: throw error("expected ',' or ']' in an array")
             }
         }
@@ -176,19 +197,22 @@ private struct Cursor {
         let quote = index
         index += 1
         let start = index
-        // Fast path: no escapes; validate UTF-8 once.
+        // Fast path: no escapes. ASCII (the common case) needs no further check; other text is
+        // validated once, here, and then built without the generic validating initializer.
+        var highBits: UInt8 = 0
         while index < buffer.count {
             let byte = buffer[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: buffer[start..<index])
                 index += 1
-                guard let string = String(validating: slice, as: UTF8.self) else {
+                guard highBits < 0x80 || UTF8Validation.isValid(slice) else {
                     throw error("a string is not valid UTF-8", at: quote)
                 }
-                return string
+                return String(decoding: slice, as: UTF8.self)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("an unescaped control character in a string") }
+            highBits |= byte
             index += 1
         }
         guard index < buffer.count else { throw error("the text ends inside a string", at: quote) }
@@ -199,10 +223,9 @@ private struct Cursor {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                guard let string = String(validating: bytes, as: UTF8.self) else {
-                    throw error("a string is not valid UTF-8", at: quote)
-                }
-                return string
+                let valid = bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
+                guard valid else { throw error("a string is not valid UTF-8", at: quote) }
+                return String(decoding: bytes, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < buffer.count else { break }
@@ -279,5 +302,42 @@ private struct Cursor {
             bytes.append(UInt8(0x80 | scalar >> 6 & 0x3F))
             bytes.append(UInt8(0x80 | scalar & 0x3F))
         }
+    }
+}
+
+/// UTF-8 validation over bytes (RFC 3629): no overlong forms, no surrogates, nothing above
+/// U+10FFFF. Concrete over `UnsafeBufferPointer<UInt8>`, so it never goes through generic code.
+enum UTF8Validation {
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            let length: Int
+            var low: UInt8 = 0x80
+            var high: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; low = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; high = 0x9F
+            case 0xF0: length = 4; low = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; high = 0x8F
+            default: return false
+            }
+            guard index + length <= count else { return false }
+            let second = bytes[index + 1]
+            guard second >= low, second <= high else { return false }
+            for offset in 2..<max(2, length) where bytes[index + offset] & 0xC0 != 0x80 {
+                return false
+            }
+            index += length
+        }
+        return true
     }
 }

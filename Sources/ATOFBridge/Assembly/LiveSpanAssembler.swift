@@ -31,9 +31,13 @@ public struct LiveSpanAssembler: Sendable {
 
     private struct OpenScope: Sendable {
         var start: SourcedEvent
+        /// The start's parent, parsed once.
+        var parentKey: ScopeKey?
         var occurrence: Int
         var sequence: Int
         var traceID: TraceID
+        /// This occurrence's span id (what children see as their parent).
+        var spanID: SpanID
         var traceContext: TraceContext?
         var marks: [Event] = []
         var latest: Int64
@@ -52,13 +56,13 @@ public struct LiveSpanAssembler: Sendable {
     /// Counts and diagnostics so far. Diagnostics are kept only until ``takeDiagnostics()``.
     public private(set) var report = AssemblyReport()
 
-    private var open: [String: OpenScope] = [:]
-    private var openOrder: [(uuid: String, sequence: Int)] = []
+    private var open: [ScopeKey: OpenScope] = [:]
+    private var openOrder: [(key: ScopeKey, sequence: Int)] = []
     private var openOrderHead = 0
-    private var pairings: [String: ScopePairing<SourcedEvent>] = [:]
-    private var heldOrder: [String] = []
-    private var ended: [String: EndedScope] = [:]
-    private var endedOrder: [String] = []
+    private var pairings: [ScopeKey: ScopePairing<SourcedEvent>] = [:]
+    private var heldOrder: [ScopeKey] = []
+    private var ended: [ScopeKey: EndedScope] = [:]
+    private var endedOrder: [ScopeKey] = []
     private var endedOrderHead = 0
     private var sequence = 0
     private var latestSeen: Int64 = .min
@@ -85,34 +89,41 @@ public struct LiveSpanAssembler: Sendable {
 
     /// Feeds one event; returns what became ready to export.
     public mutating func receive(_ sourced: SourcedEvent) -> [AssembledItem] {
-        let event = sourced.event
         var ready: [AssembledItem] = []
-        latestSeen = max(latestSeen, event.timestamp.nanosecondsSinceEpoch)
-        noteLatest(in: event.parentUUID, time: event.timestamp.nanosecondsSinceEpoch)
+        receive(sourced, into: &ready)
+        return ready
+    }
+
+    /// Feeds one event; appends what became ready to export to `ready` (no array per call).
+    mutating func receive(_ sourced: SourcedEvent, into ready: inout [AssembledItem]) {
+        let event = sourced.event
+        let time = event.timestamp.nanosecondsSinceEpoch
+        let parentKey = event.parentUUID.map(ScopeKey.init)
+        latestSeen = max(latestSeen, time)
+        noteLatest(in: parentKey, time: time)
         switch event.kind {
         case .streamHeader:
             report.streamHeaders += 1
         case .mark:
-            ready.append(contentsOf: receiveMark(sourced))
+            receiveMark(sourced, parentKey: parentKey, into: &ready)
         case .scopeStart, .scopeEnd:
-            ready.append(contentsOf: receiveScope(sourced))
+            receiveScope(sourced, parentKey: parentKey, into: &ready)
         }
-        ready.append(contentsOf: expireHeldEnds())
-        while open.count > limits.maximumOpenScopes, let oldest = oldestOpenUUID() {
-            ready.append(contentsOf: exportUnended(oldest))
+        if !heldOrder.isEmpty { expireHeldEnds(into: &ready) }
+        while open.count > limits.maximumOpenScopes, let oldest = oldestOpenKey() {
+            exportUnended(oldest, into: &ready)
         }
-        return ready
     }
 
     /// Ends live assembly (shutdown or end of input): open scopes are exported as unended and held
     /// ends as unmatched.
     public mutating func finish() -> [AssembledItem] {
         var ready: [AssembledItem] = []
-        while let oldest = oldestOpenUUID() {
-            ready.append(contentsOf: exportUnended(oldest))
+        while let oldest = oldestOpenKey() {
+            exportUnended(oldest, into: &ready)
         }
-        for uuid in heldOrder {
-            ready.append(contentsOf: releaseHeld(uuid))
+        for key in heldOrder {
+            releaseHeld(key, into: &ready)
         }
         heldOrder.removeAll()
         return ready
@@ -120,119 +131,139 @@ public struct LiveSpanAssembler: Sendable {
 
     // MARK: - Scopes
 
-    private mutating func receiveScope(_ sourced: SourcedEvent) -> [AssembledItem] {
-        let uuid = sourced.event.uuid
-        var pairing = pairings[uuid] ?? ScopePairing(occurrences: ended[uuid]?.occurrences ?? 0)
-        let outcome = pairing.feed(sourced, isStart: sourced.event.kind == .scopeStart, time: sourced.event.timestamp.nanosecondsSinceEpoch)
-        pairings[uuid] = pairing
-        var ready: [AssembledItem] = []
+    private mutating func receiveScope(_ sourced: SourcedEvent, parentKey: ScopeKey?, into ready: inout [AssembledItem]) {
+        let event = sourced.event
+        let uuid = event.uuid
+        let key = ScopeKey(uuid)
+        let time = event.timestamp.nanosecondsSinceEpoch
+        let isStart = event.kind == .scopeStart
+        let outcome: ScopePairing<SourcedEvent>.Outcome
+        let occurrences: Int
+        let idle: Bool
+        if let index = pairings.index(forKey: key) {
+            outcome = pairings.values[index].feed(sourced, isStart: isStart, time: time)
+            let pairing = pairings.values[index]
+            occurrences = pairing.occurrences
+            idle = pairing.openStart == nil && pairing.heldEnds.isEmpty
+        } else {
+            var pairing = ScopePairing<SourcedEvent>(occurrences: ended[key]?.occurrences ?? 0)
+            outcome = pairing.feed(sourced, isStart: isStart, time: time)
+            occurrences = pairing.occurrences
+            idle = pairing.openStart == nil && pairing.heldEnds.isEmpty
+            if !idle { pairings[key] = pairing }
+        }
         switch outcome {
         case .opened(let occurrence):
-            let (traceID, context) = traceOrigin(for: sourced.event)
+            let (traceID, context) = traceOrigin(for: event, key: key, parentKey: parentKey)
             sequence += 1
-            open[uuid] = OpenScope(
-                start: sourced, occurrence: occurrence, sequence: sequence, traceID: traceID, traceContext: context,
-                latest: sourced.event.timestamp.nanosecondsSinceEpoch)
-            openOrder.append((uuid, sequence))
+            open[key] = OpenScope(
+                start: sourced, parentKey: parentKey, occurrence: occurrence, sequence: sequence, traceID: traceID,
+                spanID: key.spanID(uuid: uuid, occurrence: occurrence), traceContext: context, latest: time)
+            openOrder.append((key, sequence))
             compactOpenOrder()
         case .paired(let start, let end, let occurrence, let clockSkew):
-            let opened = open.removeValue(forKey: uuid)
+            let opened = open.removeValue(forKey: key)
             let startTime = start.event.timestamp.nanosecondsSinceEpoch
             var anomalies: AssembledScope.Anomalies = []
             if clockSkew {
                 anomalies.insert(.clockSkew)
                 report.note(.clockSkew, name: end.event.name, uuid: uuid, source: source, line: end.line)
             }
-            let identity = resolveIdentity(uuid: uuid, occurrence: occurrence, event: start.event, opened: opened)
+            let startParentKey = opened.map(\.parentKey) ?? start.event.parentUUID.map(ScopeKey.init)
+            let identity = resolveIdentity(
+                key: key, uuid: uuid, occurrence: occurrence, event: start.event, parentKey: startParentKey, opened: opened)
             ready.append(.scope(AssembledScope(
                 start: start.event, end: end.event, marks: opened?.marks ?? [], identity: identity,
                 startTime: startTime, endTime: max(startTime, end.event.timestamp.nanosecondsSinceEpoch), anomalies: anomalies)))
-            remember(uuid, identity: identity, occurrences: pairing.occurrences)
-            dropPairingIfIdle(uuid)
+            remember(key, uuid: uuid, identity: identity, occurrences: occurrences)
+            if idle { pairings.removeValue(forKey: key) }
         case .duplicate(let start, let occurrence, let first):
             report.note(.duplicateStart, name: start.event.name, uuid: uuid, source: source, line: start.line, firstLine: first.line)
-            let identity = resolveIdentity(uuid: uuid, occurrence: occurrence, event: start.event, opened: nil)
+            let identity = resolveIdentity(
+                key: key, uuid: uuid, occurrence: occurrence, event: start.event, parentKey: parentKey, opened: nil)
             let time = start.event.timestamp.nanosecondsSinceEpoch
             ready.append(.scope(AssembledScope(start: start.event, end: nil, identity: identity, startTime: time, endTime: time, anomalies: .duplicateStart)))
         case .held:
-            heldOrder.append(uuid)
+            heldOrder.append(key)
         }
-        return ready
     }
 
-    private mutating func exportUnended(_ uuid: String) -> [AssembledItem] {
-        guard var pairing = pairings[uuid], let (start, occurrence) = pairing.releaseOpenStart(), let opened = open.removeValue(forKey: uuid) else {
-            open.removeValue(forKey: uuid)
-            return []
+    private mutating func exportUnended(_ key: ScopeKey, into ready: inout [AssembledItem]) {
+        guard let index = pairings.index(forKey: key), pairings.values[index].openStart != nil, let opened = open.removeValue(forKey: key),
+            let (start, occurrence) = pairings.values[index].releaseOpenStart()
+        else {
+            open.removeValue(forKey: key)
+            return
         }
-        pairings[uuid] = pairing
+        let occurrences = pairings.values[index].occurrences
+        if pairings.values[index].heldEnds.isEmpty { pairings.remove(at: index) }
+        let uuid = start.event.uuid
         report.note(.unended, name: start.event.name, uuid: uuid, source: source, line: start.line)
-        let identity = resolveIdentity(uuid: uuid, occurrence: occurrence, event: start.event, opened: opened)
+        let identity = resolveIdentity(
+            key: key, uuid: uuid, occurrence: occurrence, event: start.event, parentKey: opened.parentKey, opened: opened)
         let startTime = start.event.timestamp.nanosecondsSinceEpoch
-        remember(uuid, identity: identity, occurrences: pairing.occurrences)
-        dropPairingIfIdle(uuid)
-        return [.scope(AssembledScope(
+        remember(key, uuid: uuid, identity: identity, occurrences: occurrences)
+        ready.append(.scope(AssembledScope(
             start: start.event, end: nil, marks: opened.marks, identity: identity,
-            startTime: startTime, endTime: max(startTime, opened.latest), anomalies: .unended))]
+            startTime: startTime, endTime: max(startTime, opened.latest), anomalies: .unended)))
     }
 
-    private mutating func expireHeldEnds() -> [AssembledItem] {
-        var ready: [AssembledItem] = []
+    private mutating func expireHeldEnds(into ready: inout [AssembledItem]) {
         while let first = heldOrder.first {
             let held = pairings[first]?.heldEnds.first
             let tooOld = held.map { latestSeen - $0.time > limits.unmatchedEndGrace } ?? true
             guard tooOld || heldOrder.count > limits.maximumHeldEnds else { break }
             heldOrder.removeFirst()
-            ready.append(contentsOf: releaseHeld(first))
+            releaseHeld(first, into: &ready)
         }
-        return ready
     }
 
-    private mutating func releaseHeld(_ uuid: String) -> [AssembledItem] {
-        guard var pairing = pairings[uuid] else { return [] }
-        let released = pairing.releaseHeldEnds()
-        pairings[uuid] = pairing
-        var ready: [AssembledItem] = []
+    private mutating func releaseHeld(_ key: ScopeKey, into ready: inout [AssembledItem]) {
+        guard let index = pairings.index(forKey: key) else { return }
+        let released = pairings.values[index].releaseHeldEnds()
+        let pairing = pairings.values[index]
         for (end, occurrence) in released {
+            let uuid = end.event.uuid
             report.note(.unmatchedEnd, name: end.event.name, uuid: uuid, source: source, line: end.line)
-            let identity = resolveIdentity(uuid: uuid, occurrence: occurrence, event: end.event, opened: nil)
+            let identity = resolveIdentity(
+                key: key, uuid: uuid, occurrence: occurrence, event: end.event, parentKey: end.event.parentUUID.map(ScopeKey.init),
+                opened: nil)
             let time = end.event.timestamp.nanosecondsSinceEpoch
             ready.append(.scope(AssembledScope(start: nil, end: end.event, identity: identity, startTime: time, endTime: time, anomalies: .unmatchedEnd)))
-            remember(uuid, identity: identity, occurrences: pairing.occurrences)
+            remember(key, uuid: uuid, identity: identity, occurrences: pairing.occurrences)
         }
-        dropPairingIfIdle(uuid)
-        return ready
-    }
-
-    private mutating func dropPairingIfIdle(_ uuid: String) {
-        if let pairing = pairings[uuid], pairing.openStart == nil, pairing.heldEnds.isEmpty {
-            pairings.removeValue(forKey: uuid)
+        if pairing.openStart == nil, pairing.heldEnds.isEmpty, let index = pairings.index(forKey: key) {
+            pairings.remove(at: index)
         }
     }
 
     // MARK: - Marks
 
-    private mutating func receiveMark(_ sourced: SourcedEvent) -> [AssembledItem] {
+    private mutating func receiveMark(_ sourced: SourcedEvent, parentKey: ScopeKey?, into ready: inout [AssembledItem]) {
         let mark = sourced.event
         let time = mark.timestamp.nanosecondsSinceEpoch
-        if let parent = mark.parentUUID, let scope = open[parent], time >= scope.start.event.timestamp.nanosecondsSinceEpoch {
-            open[parent]?.marks.append(mark)
+        if let parentKey, let index = open.index(forKey: parentKey), time >= open.values[index].start.event.timestamp.nanosecondsSinceEpoch {
+            open.values[index].marks.append(mark)
             report.attachedMarks += 1
-            return []
+            return
         }
         report.orphanMarks += 1
         let spanID = SpanIdentity.spanID(uuid: mark.uuid)
-        if let parent = mark.parentUUID, let parentIDs = knownIdentity(of: parent) {
-            return [.orphanMark(OrphanMark(mark: mark, identity: .init(traceID: parentIDs.traceID, spanID: spanID, parentSpanID: parentIDs.spanID, flags: AssembledScope.Identity.localFlags)))]
+        if let parentKey, let parentIDs = knownIdentity(of: parentKey) {
+            ready.append(.orphanMark(OrphanMark(
+                mark: mark,
+                identity: .init(traceID: parentIDs.traceID, spanID: spanID, parentSpanID: parentIDs.spanID, flags: AssembledScope.Identity.localFlags))))
+            return
         }
-        return [.orphanMark(OrphanMark(mark: mark, identity: .init(traceID: SpanIdentity.traceID(uuid: mark.uuid), spanID: spanID, flags: AssembledScope.Identity.localFlags)))]
+        ready.append(.orphanMark(OrphanMark(
+            mark: mark, identity: .init(traceID: SpanIdentity.traceID(uuid: mark.uuid), spanID: spanID, flags: AssembledScope.Identity.localFlags))))
     }
 
     // MARK: - Identity
 
     /// The trace a new scope belongs to: its known parent's, else its own (or a joined W3C trace).
-    private func traceOrigin(for event: Event) -> (TraceID, TraceContext?) {
-        if let parent = event.parentUUID, parent != event.uuid, let known = knownIdentity(of: parent) {
+    private func traceOrigin(for event: Event, key: ScopeKey, parentKey: ScopeKey?) -> (TraceID, TraceContext?) {
+        if let parentKey, parentKey != key, let known = knownIdentity(of: parentKey) {
             return (known.traceID, nil)
         }
         if let context = TraceContext(metadata: event.metadata) {
@@ -241,32 +272,39 @@ public struct LiveSpanAssembler: Sendable {
         return (SpanIdentity.traceID(uuid: event.uuid), nil)
     }
 
-    private func knownIdentity(of uuid: String) -> (traceID: TraceID, spanID: SpanID)? {
-        if let scope = open[uuid] {
-            return (scope.traceID, SpanIdentity.spanID(uuid: uuid, occurrence: scope.occurrence))
+    private func knownIdentity(of key: ScopeKey) -> (traceID: TraceID, spanID: SpanID)? {
+        if let scope = open[key] {
+            return (scope.traceID, scope.spanID)
         }
-        if let scope = ended[uuid] {
+        if let scope = ended[key] {
             return (scope.traceID, scope.spanID)
         }
         return nil
     }
 
-    private func resolveIdentity(uuid: String, occurrence: Int, event: Event, opened: OpenScope?) -> AssembledScope.Identity {
-        let spanID = SpanIdentity.spanID(uuid: uuid, occurrence: occurrence)
-        if let parent = event.parentUUID, parent != uuid, let known = knownIdentity(of: parent) {
+    private func resolveIdentity(
+        key: ScopeKey, uuid: String, occurrence: Int, event: Event, parentKey: ScopeKey?, opened: OpenScope?
+    ) -> AssembledScope.Identity {
+        let spanID = opened.flatMap { $0.occurrence == occurrence ? $0.spanID : nil } ?? key.spanID(uuid: uuid, occurrence: occurrence)
+        if let parentKey, parentKey != key, let known = knownIdentity(of: parentKey) {
             return .init(traceID: known.traceID, spanID: spanID, parentSpanID: known.spanID, flags: AssembledScope.Identity.localFlags)
         }
-        let (traceID, context) = opened.map { ($0.traceID, $0.traceContext) } ?? traceOrigin(for: event)
+        let (traceID, context) = opened.map { ($0.traceID, $0.traceContext) } ?? traceOrigin(for: event, key: key, parentKey: parentKey)
         if let context {
             return .init(traceID: traceID, spanID: spanID, parentSpanID: context.parentSpanID, traceState: context.traceState, flags: context.spanFlags)
         }
         return .init(traceID: traceID, spanID: spanID, flags: AssembledScope.Identity.localFlags)
     }
 
-    private mutating func remember(_ uuid: String, identity: AssembledScope.Identity, occurrences: Int) {
-        if ended[uuid] == nil { endedOrder.append(uuid) }
-        let primarySpanID = ended[uuid]?.spanID ?? (occurrences <= 1 ? identity.spanID : SpanIdentity.spanID(uuid: uuid))
-        ended[uuid] = EndedScope(spanID: primarySpanID, traceID: identity.traceID, occurrences: occurrences)
+    private mutating func remember(_ key: ScopeKey, uuid: String, identity: AssembledScope.Identity, occurrences: Int) {
+        if let index = ended.index(forKey: key) {
+            ended.values[index].traceID = identity.traceID
+            ended.values[index].occurrences = occurrences
+        } else {
+            endedOrder.append(key)
+            let primarySpanID = occurrences <= 1 ? identity.spanID : SpanIdentity.spanID(uuid: uuid)
+            ended[key] = EndedScope(spanID: primarySpanID, traceID: identity.traceID, occurrences: occurrences)
+        }
         while ended.count > limits.recentlyEndedCapacity, endedOrderHead < endedOrder.count {
             ended.removeValue(forKey: endedOrder[endedOrderHead])
             endedOrderHead += 1
@@ -279,11 +317,11 @@ public struct LiveSpanAssembler: Sendable {
 
     // MARK: - Bookkeeping
 
-    private mutating func oldestOpenUUID() -> String? {
+    private mutating func oldestOpenKey() -> ScopeKey? {
         while openOrderHead < openOrder.count {
             let entry = openOrder[openOrderHead]
-            if let scope = open[entry.uuid], scope.sequence == entry.sequence {
-                return entry.uuid
+            if let scope = open[entry.key], scope.sequence == entry.sequence {
+                return entry.key
             }
             openOrderHead += 1
             if openOrderHead > 4096, openOrderHead * 2 > openOrder.count {
@@ -298,19 +336,92 @@ public struct LiveSpanAssembler: Sendable {
     /// the open scopes (amortized O(1); without it the list would grow with every scope ever seen).
     private mutating func compactOpenOrder() {
         guard openOrder.count - openOrderHead > 2 * open.count + 1_024 else { return }
-        openOrder = openOrder[openOrderHead...].filter { open[$0.uuid]?.sequence == $0.sequence }
+        openOrder = openOrder[openOrderHead...].filter { open[$0.key]?.sequence == $0.sequence }
         openOrderHead = 0
     }
 
     /// Raises the subtree end time of every open ancestor (for unended scopes).
-    private mutating func noteLatest(in parent: String?, time: Int64) {
+    private mutating func noteLatest(in parent: ScopeKey?, time: Int64) {
         var next = parent
         var hops = 0
-        while let uuid = next, hops < ScopeGraph.maximumDepth, let scope = open[uuid] {
-            if scope.latest >= time { break }
-            open[uuid]?.latest = time
-            next = scope.start.event.parentUUID
+        while let key = next, hops < ScopeGraph.maximumDepth, let index = open.index(forKey: key) {
+            if open.values[index].latest >= time { break }
+            open.values[index].latest = time
+            next = open.values[index].parentKey
             hops += 1
+        }
+    }
+}
+
+/// A uuid as a dictionary key: a canonical lower-case UUID as its 128 bits (cheap to hash and
+/// compare), any other text as itself. Distinct strings always give distinct keys.
+struct ScopeKey: Hashable, Sendable {
+    private var high: UInt64
+    private var low: UInt64
+    /// The text when it is not a canonical lower-case UUID.
+    private var text: String?
+
+    init(_ uuid: String) {
+        if let (high, low) = Self.parseLowercaseUUID(uuid) {
+            self.high = high
+            self.low = low
+            text = nil
+        } else {
+            high = 0
+            low = 0
+            text = uuid
+        }
+    }
+
+    static func == (lhs: ScopeKey, rhs: ScopeKey) -> Bool {
+        lhs.high == rhs.high && lhs.low == rhs.low && lhs.text == rhs.text
+    }
+
+    func hash(into hasher: inout Hasher) {
+        if let text {
+            hasher.combine(text)
+        } else {
+            hasher.combine(high ^ (low &* 0x9E37_79B9_7F4A_7C15))
+        }
+    }
+
+    /// The span id of occurrence `occurrence` of `uuid` (the text this key was made from), as
+    /// ``SpanIdentity/spanID(uuid:occurrence:)`` gives it, without parsing the text again.
+    func spanID(uuid: String, occurrence: Int) -> SpanID {
+        if occurrence == 1, text == nil, low != 0 {
+            return SpanID(low)
+        }
+        return SpanIdentity.spanID(uuid: uuid, occurrence: occurrence)
+    }
+
+    /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` with lower-case hex digits only (so that the
+    /// upper-case spelling of the same UUID, a different string, stays a different key).
+    private static func parseLowercaseUUID(_ text: String) -> (UInt64, UInt64)? {
+        guard text.utf8.count == 36 else { return nil }
+        var text = text
+        return text.withUTF8 { bytes -> (UInt64, UInt64)? in
+            guard bytes.count == 36, let base = bytes.baseAddress else { return nil }
+            guard base[8] == UInt8(ascii: "-"), base[13] == UInt8(ascii: "-"), base[18] == UInt8(ascii: "-"),
+                base[23] == UInt8(ascii: "-")
+            else { return nil }
+            // 8-4-4 digits make the high half, 4-12 the low half.
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            var valid = true
+            @inline(__always) func digit(_ byte: UInt8) -> UInt64 {
+                let decimal = byte &- UInt8(ascii: "0")
+                if decimal < 10 { return UInt64(decimal) }
+                let letter = byte &- UInt8(ascii: "a")
+                if letter < 6 { return UInt64(letter &+ 10) }
+                valid = false
+                return 0
+            }
+            for index in 0..<8 { high = high << 4 | digit(base[index]) }
+            for index in 9..<13 { high = high << 4 | digit(base[index]) }
+            for index in 14..<18 { high = high << 4 | digit(base[index]) }
+            for index in 19..<23 { low = low << 4 | digit(base[index]) }
+            for index in 24..<36 { low = low << 4 | digit(base[index]) }
+            return valid ? (high, low) : nil
         }
     }
 }

@@ -4,23 +4,52 @@ import ATOF
 /// replaces its value in place (the key keeps its first position). Setting `nil` does nothing.
 struct AttributeBuilder: Sendable {
     private(set) var attributes: [SpanAttribute] = []
+    /// The UTF-8 length of each key in ``attributes``, scanned before any key is compared.
+    private var keyLengths: [Int] = []
+    /// A 256-bit filter of the keys set so far (length and last byte): a key whose bit is clear
+    /// is new, and needs no scan.
+    private var filter: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
-    init() {
-        attributes.reserveCapacity(32)
+    init(reservingCapacity capacity: Int = 32) {
+        attributes.reserveCapacity(capacity)
+        keyLengths.reserveCapacity(capacity)
     }
 
     /// Sets `key` to `value`, replacing an earlier value; `nil` leaves the builder unchanged.
     ///
-    /// A span has a few dozen attributes at most, so a scan that compares lengths first is
-    /// cheaper than hashing every key.
+    /// A span has a few dozen attributes at most, and almost every key is new: a small bit filter
+    /// rules most of them out at once, and the rest are found by a scan of the key lengths (a
+    /// plain integer array), comparing keys only where the length matches.
     mutating func set(_ key: String, _ value: AttributeValue?) {
         guard let value else { return }
-        let length = key.utf8.count
-        for index in attributes.indices where attributes[index].key.utf8.count == length && attributes[index].key == key {
-            attributes[index].value = value
-            return
+        let utf8 = key.utf8
+        let length = utf8.count
+        let last = length > 0 ? UInt(utf8[utf8.index(before: utf8.endIndex)]) : 0
+        let bit = (UInt(truncatingIfNeeded: length) &* 31 &+ last) & 255
+        let mask: UInt64 = 1 << UInt64(bit & 63)
+        let seen: Bool
+        switch bit >> 6 {
+        case 0:
+            seen = filter.0 & mask != 0
+            filter.0 |= mask
+        case 1:
+            seen = filter.1 & mask != 0
+            filter.1 |= mask
+        case 2:
+            seen = filter.2 & mask != 0
+            filter.2 |= mask
+        default:
+            seen = filter.3 & mask != 0
+            filter.3 |= mask
+        }
+        if seen {
+            for index in keyLengths.indices where keyLengths[index] == length && attributes[index].key == key {
+                attributes[index].value = value
+                return
+            }
         }
         attributes.append(SpanAttribute(key, value))
+        keyLengths.append(length)
     }
 
     /// Sets a string attribute.
@@ -104,13 +133,35 @@ struct AttributeValueLimiter: Sendable {
 
     /// The attributes with long values cut.
     mutating func apply(_ attributes: [SpanAttribute]) -> [SpanAttribute] {
-        guard limit != nil else { return attributes }
-        return attributes.map { attribute in
-            var attribute = attribute
+        var attributes = attributes
+        apply(to: &attributes)
+        return attributes
+    }
+
+    /// `true` when ``apply(to:)`` would cut something in `attributes`.
+    func cuts(_ attributes: [SpanAttribute]) -> Bool {
+        guard limit != nil else { return false }
+        for attribute in attributes {
             switch attribute.value {
             case .string(let text):
+                if cut(text) != nil { return true }
+            case .stringArray(let texts):
+                if texts.contains(where: { cut($0) != nil }) { return true }
+            case .bool, .int, .double:
+                break
+            }
+        }
+        return false
+    }
+
+    /// Cuts long values in place.
+    mutating func apply(to attributes: inout [SpanAttribute]) {
+        guard limit != nil else { return }
+        for index in attributes.indices {
+            switch attributes[index].value {
+            case .string(let text):
                 if let cut = cut(text) {
-                    attribute.value = .string(cut)
+                    attributes[index].value = .string(cut)
                     cutCount += 1
                 }
             case .stringArray(let texts):
@@ -121,13 +172,12 @@ struct AttributeValueLimiter: Sendable {
                     return cut
                 }
                 if wasCut {
-                    attribute.value = .stringArray(values)
+                    attributes[index].value = .stringArray(values)
                     cutCount += 1
                 }
             case .bool, .int, .double:
                 break
             }
-            return attribute
         }
     }
 

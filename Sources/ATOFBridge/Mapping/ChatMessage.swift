@@ -193,13 +193,19 @@ extension ChatMessage {
     /// Writes messages as flattened OpenInference attributes under `prefix`
     /// (`llm.input_messages` or `llm.output_messages`).
     static func writeOpenInference(_ messages: [ChatMessage], prefix: String, into builder: inout AttributeBuilder) {
+        let cached: [MessageKeys] =
+            switch prefix {
+            case MessageKeys.inputPrefix: MessageKeys.input
+            case MessageKeys.outputPrefix: MessageKeys.output
+            default: []
+            }
         for (index, message) in messages.enumerated() {
-            let base = "\(prefix).\(index).message"
-            builder.set("\(base).role", string: message.role)
-            builder.set("\(base).content", string: message.content)
-            builder.set("\(base).tool_call_id", string: message.toolCallID)
+            let keys = index < cached.count ? cached[index] : MessageKeys(base: "\(prefix).\(index).message")
+            builder.set(keys.role, string: message.role)
+            builder.set(keys.content, string: message.content)
+            builder.set(keys.toolCallID, string: message.toolCallID)
             for (callIndex, call) in message.toolCalls.enumerated() {
-                let callBase = "\(base).tool_calls.\(callIndex).tool_call"
+                let callBase = "\(keys.base).tool_calls.\(callIndex).tool_call"
                 builder.set("\(callBase).id", string: call.id)
                 builder.set("\(callBase).function.name", string: call.name)
                 builder.set("\(callBase).function.arguments", string: call.arguments)
@@ -213,30 +219,75 @@ extension ChatMessage {
     /// (`id`, `response`) for messages that answer a tool call. `finish_reason` is written on
     /// output messages when known.
     static func genAIJSON(_ messages: [ChatMessage], output: Bool) -> String {
-        let items: [JSONValue] = messages.map { message in
-            var parts: [JSONValue] = []
+        // Written straight to the writer, member for member what the JSONValue tree
+        // `[{role, parts: [...], finish_reason}]` would encode to, without building the tree.
+        var writer = JSONWriter(reservingCapacity: 128 * max(1, messages.count))
+        writer.writeRaw("[")
+        for (index, message) in messages.enumerated() {
+            if index > 0 { writer.writeRaw(",") }
+            writer.writeRaw("{\"role\":")
+            writer.writeString(message.role)
+            writer.writeRaw(",\"parts\":[")
+            var partCount = 0
             if let callID = message.toolCallID {
-                parts.append(.object(JSONObject([
-                    "type": "tool_call_response", "id": .string(callID), "response": message.content.map(JSONValue.string) ?? .null,
-                ])))
+                writer.writeRaw("{\"type\":\"tool_call_response\",\"id\":")
+                writer.writeString(callID)
+                writer.writeRaw(",\"response\":")
+                if let content = message.content { writer.writeString(content) } else { writer.writeRaw("null") }
+                writer.writeRaw("}")
+                partCount += 1
             } else if let content = message.content {
-                parts.append(.object(JSONObject(["type": "text", "content": .string(content)])))
+                writer.writeRaw("{\"type\":\"text\",\"content\":")
+                writer.writeString(content)
+                writer.writeRaw("}")
+                partCount += 1
             }
             for call in message.toolCalls {
-                var part = JSONObject(["type": "tool_call"])
-                if let id = call.id { part["id"] = .string(id) }
-                part["name"] = .string(call.name ?? "")
-                if let arguments = call.arguments {
-                    part["arguments"] = (try? JSONParser.parse(arguments)) ?? .string(arguments)
+                if partCount > 0 { writer.writeRaw(",") }
+                partCount += 1
+                writer.writeRaw("{\"type\":\"tool_call\"")
+                if let id = call.id {
+                    writer.writeRaw(",\"id\":")
+                    writer.writeString(id)
                 }
-                parts.append(.object(part))
+                writer.writeRaw(",\"name\":")
+                writer.writeString(call.name ?? "")
+                if let arguments = call.arguments {
+                    writer.writeRaw(",\"arguments\":")
+                    writer.write((try? JSONParser.parse(arguments)) ?? .string(arguments))
+                }
+                writer.writeRaw("}")
             }
-            var object = JSONObject(["role": .string(message.role), "parts": .array(parts)])
+            writer.writeRaw("]")
             if output, let finish = message.finishReason {
-                object["finish_reason"] = .string(finish)
+                writer.writeRaw(",\"finish_reason\":")
+                writer.writeString(finish)
             }
-            return .object(object)
+            writer.writeRaw("}")
         }
-        return JSONValue.array(items).compactJSON
+        writer.writeRaw("]")
+        return writer.string
+    }
+}
+
+/// The flattened OpenInference keys of one message, made once for the first messages of the
+/// input and output lists (string interpolation per span and message is measurable).
+struct MessageKeys: Sendable {
+    static let inputPrefix = "llm.input_messages"
+    static let outputPrefix = "llm.output_messages"
+    static let cachedCount = 16
+    static let input = (0..<cachedCount).map { MessageKeys(base: "\(inputPrefix).\($0).message") }
+    static let output = (0..<cachedCount).map { MessageKeys(base: "\(outputPrefix).\($0).message") }
+
+    let base: String
+    let role: String
+    let content: String
+    let toolCallID: String
+
+    init(base: String) {
+        self.base = base
+        role = "\(base).role"
+        content = "\(base).content"
+        toolCallID = "\(base).tool_call_id"
     }
 }

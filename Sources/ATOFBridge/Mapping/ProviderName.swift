@@ -50,6 +50,15 @@ enum ProviderName {
 
     /// The provider named by the first dot-separated component of a span name, when known.
     static func fromSpanName(_ name: String) -> String? {
+        // Fast path for ASCII names (every byte is a Character, so the byte split is the same as
+        // the Character split below): no array, and no lowercasing when there is no capital.
+        let utf8 = name.utf8
+        if !utf8.contains(where: { $0 >= 0x80 }) {
+            let end = utf8.firstIndex(of: UInt8(ascii: ".")) ?? utf8.endIndex
+            let first = Substring(utf8[utf8.startIndex..<end])
+            let hasCapital = first.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+            return aliases[hasCapital ? first.lowercased() : String(first)]
+        }
         guard let first = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first else { return nil }
         return aliases[first.lowercased()]
     }

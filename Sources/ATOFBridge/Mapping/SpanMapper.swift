@@ -102,10 +102,10 @@ public struct SpanMapper: Sendable {
 
         // Sessions, users and the metadata object.
         let metadataObject = JSONRead.object(metadata)
-        let sessionID = Self.firstIdentifier(in: metadataObject, keys: ["session_id", "session.id", "sessionId", "conversation_id", "thread_id"])
+        let sessionID = Self.firstIdentifier(in: metadataObject, keys: Self.sessionIDKeys)
         if options.openInferenceAttributes {
             builder.set("session.id", string: sessionID)
-            builder.set("user.id", string: Self.firstIdentifier(in: metadataObject, keys: ["user_id", "user.id", "userId"]))
+            builder.set("user.id", string: Self.firstIdentifier(in: metadataObject, keys: Self.userIDKeys))
             if let metadataObject, !metadataObject.isEmpty {
                 builder.set("metadata", string: JSONValue.object(metadataObject).compactJSON)
             }
@@ -149,11 +149,11 @@ public struct SpanMapper: Sendable {
         builder: AttributeBuilder, events: [SpanEvent], droppedEvents: Int, status: SpanStatus
     ) -> Span {
         var limiter = AttributeValueLimiter(maximumLength: options.maximumAttributeValueLength)
-        var attributes = limiter.apply(builder.attributes)
-        let limitedEvents = events.map { event in
-            var event = event
-            event.attributes = limiter.apply(event.attributes)
-            return event
+        var attributes = builder.attributes
+        if limiter.cuts(attributes) { limiter.apply(to: &attributes) }
+        var limitedEvents = events
+        for index in limitedEvents.indices where limiter.cuts(limitedEvents[index].attributes) {
+            limiter.apply(to: &limitedEvents[index].attributes)
         }
         if limiter.cutCount > 0 {
             attributes.append(SpanAttribute("atof.truncated_attributes", .int(limiter.cutCount)))
@@ -216,6 +216,11 @@ public struct SpanMapper: Sendable {
             return value
         }
     }
+
+    /// Metadata keys read for `session.id` / `gen_ai.conversation.id`, first found wins.
+    static let sessionIDKeys = ["session_id", "session.id", "sessionId", "conversation_id", "thread_id"]
+    /// Metadata keys read for `user.id`, first found wins.
+    static let userIDKeys = ["user_id", "user.id", "userId"]
 
     /// The first of `keys` whose metadata value is a non-empty string or an integer.
     static func firstIdentifier(in metadata: JSONObject?, keys: [String]) -> String? {

@@ -112,6 +112,7 @@ public final class BatchSpanProcessor: Sendable {
         self.overflowPolicy = overflowPolicy
         self.spillFile = spillFile
         self.logger = logger
+        state.withLock { $0.queue = SpanQueue(chunkCapacity: configuration.maximumExportBatchSize) }
         if !WorkerThread.start({ [self] in run() }) {
             logger.critical("could not start the export thread (the system refused a new thread); spans will not be exported")
         }

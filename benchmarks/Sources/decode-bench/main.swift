@@ -14,8 +14,8 @@ import Glibc
 //   event               ATOF's full decode: bytes -> Event (JSONParser + Event.decode)
 //   jsonserialization   Foundation JSONSerialization.jsonObject: Data -> Any
 //   jsondecoder         Foundation JSONDecoder: Data -> a Codable struct of the ATOF 0.1 envelope
-// Prints one RESULT line per case: ns per line, MB/s of input, lines per second, and how many
-// lines the case accepted.
+// Prints one RESULT line per case (`case`, `scenario`): ns per line, MB/s of input
+// (`megabytes_per_second`), lines per second, and how many lines the case accepted.
 
 let usage = "usage: decode-bench FILE [--repeat N] [--only CASE]"
 
@@ -137,32 +137,33 @@ func main() -> Int32 {
     let megabytes = Double(file.lines.reduce(0) { $0 + $1.count }) / 1e6
     let decoder = JSONDecoder()
 
-    let cases: [(name: String, body: (UnsafeBufferPointer<UInt8>) -> Bool)] = [
-        ("jsonparser", { line in (try? JSONParser.parse(line)) != nil }),
-        ("event", { line in
+    let cases: [(name: String, scenario: String, body: (UnsafeBufferPointer<UInt8>) -> Bool)] = [
+        ("jsonparser", "ATOF JSONParser → JSONValue", { line in (try? JSONParser.parse(line)) != nil }),
+        ("event", "ATOF Event.decode (JSONParser + event fields)", { line in
             if case .event? = try? Event.decode(line: line) { return true }
             return false
         }),
-        ("jsonserialization", { line in
+        ("jsonserialization", "Foundation JSONSerialization.jsonObject", { line in
             let data = Data(buffer: line)
             return (try? JSONSerialization.jsonObject(with: data)) != nil
         }),
-        ("jsondecoder", { line in
+        ("jsondecoder", "Foundation JSONDecoder → Codable ATOF 0.1 envelope", { line in
             let data = Data(buffer: line)
             return (try? decoder.decode(Envelope01.self, from: data)) != nil
         }),
     ]
-    for (name, body) in cases where only == nil || only == name {
+    for (name, scenario, body) in cases where only == nil || only == name {
         let (elapsed, accepted) = measure(file, passes: passes, body)
         let lines = Double(file.lines.count)
         var report = Report()
         report.add("case", name)
+        report.add("scenario", scenario)
         report.add("lines", file.lines.count)
         report.add("accepted", accepted)
         report.add("seconds", elapsed)
         report.add("ns_per_line", elapsed * 1e9 / lines)
-        report.add("mb_per_s", megabytes / elapsed)
-        report.add("lines_per_s", lines / elapsed)
+        report.add("megabytes_per_second", megabytes / elapsed)
+        report.add("lines_per_second", lines / elapsed)
         report.emit()
     }
     return 0
