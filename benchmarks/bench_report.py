@@ -141,7 +141,7 @@ BRIDGE_STAGES = [
 CONVERT_STAGES = [
     ("Reading and decoding lines (`EventReader`)", "EventReader"),
     ("— of it JSON parsing (`JSONParser`)", "JSONParser"),
-    ("Pairing (`SpanAssembler.assemble`)", "13SpanAssemblerV8assemble"),
+    ("Pairing (`SpanAssembler.plan`, the serial step)", "13SpanAssemblerV4plan"),
     ("Mapping (`SpanMapper.span(for:)`)", "10SpanMapperV4span3for"),
     ("Writing OTLP/JSON (`OTLPJSONEncoder`)", "15OTLPJSONEncoderV6encode"),
     ("Kernel page faults", "asm_exc_page_fault"),

@@ -39,9 +39,11 @@ extension ChatMessage {
         if let system = JSONRead.present(body["system"]), let text = text(of: system) {
             messages.append(ChatMessage(role: "system", content: text))
         }
-        for item in JSONRead.array(body["messages"]) ?? [] {
+        let items = JSONRead.array(body["messages"]) ?? []
+        messages.reserveCapacity(messages.count + items.count)
+        for item in items {
             guard let object = JSONRead.object(item) else { continue }
-            messages.append(contentsOf: parse(object, defaultRole: "user"))
+            parse(object, defaultRole: "user", into: &messages)
         }
         return messages
     }
@@ -103,6 +105,13 @@ extension ChatMessage {
 
     /// One message object (possibly several messages, for Anthropic `tool_result` blocks).
     private static func parse(_ object: JSONObject, defaultRole: String) -> [ChatMessage] {
+        var messages: [ChatMessage] = []
+        parse(object, defaultRole: defaultRole, into: &messages)
+        return messages
+    }
+
+    /// Appends the messages of one message object to `messages` (no temporary arrays).
+    private static func parse(_ object: JSONObject, defaultRole: String, into messages: inout [ChatMessage]) {
         let role = JSONRead.nonEmptyString(object["role"]) ?? defaultRole
         var message = ChatMessage(role: role, toolCallID: JSONRead.identifier(object["tool_call_id"]))
         var results: [ChatMessage] = []
@@ -142,11 +151,13 @@ extension ChatMessage {
         case nil:
             break
         }
-        message.toolCalls.append(contentsOf: toolCalls(object["tool_calls"]))
-        if !results.isEmpty, message.content == nil, message.toolCalls.isEmpty {
-            return results
+        let calls = toolCalls(object["tool_calls"])
+        if !calls.isEmpty { message.toolCalls.append(contentsOf: calls) }
+        if !results.isEmpty {
+            messages.append(contentsOf: results)
+            if message.content == nil, message.toolCalls.isEmpty { return }
         }
-        return results + [message]
+        messages.append(message)
     }
 
     /// Tool calls in the OpenAI shape `{id, function: {name, arguments}}` or the annotated shape
@@ -222,50 +233,50 @@ extension ChatMessage {
         // Written straight to the writer, member for member what the JSONValue tree
         // `[{role, parts: [...], finish_reason}]` would encode to, without building the tree.
         var writer = JSONWriter(reservingCapacity: 128 * max(1, messages.count))
-        writer.writeRaw("[")
+        writer.raw("[")
         for (index, message) in messages.enumerated() {
-            if index > 0 { writer.writeRaw(",") }
-            writer.writeRaw("{\"role\":")
+            if index > 0 { writer.raw(",") }
+            writer.raw("{\"role\":")
             writer.writeString(message.role)
-            writer.writeRaw(",\"parts\":[")
+            writer.raw(",\"parts\":[")
             var partCount = 0
             if let callID = message.toolCallID {
-                writer.writeRaw("{\"type\":\"tool_call_response\",\"id\":")
+                writer.raw("{\"type\":\"tool_call_response\",\"id\":")
                 writer.writeString(callID)
-                writer.writeRaw(",\"response\":")
-                if let content = message.content { writer.writeString(content) } else { writer.writeRaw("null") }
-                writer.writeRaw("}")
+                writer.raw(",\"response\":")
+                if let content = message.content { writer.writeString(content) } else { writer.raw("null") }
+                writer.raw("}")
                 partCount += 1
             } else if let content = message.content {
-                writer.writeRaw("{\"type\":\"text\",\"content\":")
+                writer.raw("{\"type\":\"text\",\"content\":")
                 writer.writeString(content)
-                writer.writeRaw("}")
+                writer.raw("}")
                 partCount += 1
             }
             for call in message.toolCalls {
-                if partCount > 0 { writer.writeRaw(",") }
+                if partCount > 0 { writer.raw(",") }
                 partCount += 1
-                writer.writeRaw("{\"type\":\"tool_call\"")
+                writer.raw("{\"type\":\"tool_call\"")
                 if let id = call.id {
-                    writer.writeRaw(",\"id\":")
+                    writer.raw(",\"id\":")
                     writer.writeString(id)
                 }
-                writer.writeRaw(",\"name\":")
+                writer.raw(",\"name\":")
                 writer.writeString(call.name ?? "")
                 if let arguments = call.arguments {
-                    writer.writeRaw(",\"arguments\":")
+                    writer.raw(",\"arguments\":")
                     writer.write((try? JSONParser.parse(arguments)) ?? .string(arguments))
                 }
-                writer.writeRaw("}")
+                writer.raw("}")
             }
-            writer.writeRaw("]")
+            writer.raw("]")
             if output, let finish = message.finishReason {
-                writer.writeRaw(",\"finish_reason\":")
+                writer.raw(",\"finish_reason\":")
                 writer.writeString(finish)
             }
-            writer.writeRaw("}")
+            writer.raw("}")
         }
-        writer.writeRaw("]")
+        writer.raw("]")
         return writer.string
     }
 }
@@ -289,5 +300,14 @@ struct MessageKeys: Sendable {
         role = "\(base).role"
         content = "\(base).content"
         toolCallID = "\(base).tool_call_id"
+    }
+}
+
+extension JSONWriter {
+    /// Writes literal JSON text: a string literal here is a `StaticString`, whose bytes are
+    /// appended as they are (the `String` overload of `writeRaw` goes through a string copy).
+    @inline(__always)
+    fileprivate mutating func raw(_ text: StaticString) {
+        writeRaw(text)
     }
 }
