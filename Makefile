@@ -47,7 +47,7 @@ e2e-phoenix: build
 bench-smoke: deps
 	bash benchmarks/run.sh --smoke
 
-# The full benchmark: release builds, 5 rounds, rewrites BENCHMARKS.md (about half an hour).
+# The full benchmark: release builds, 5 rounds, rewrites BENCHMARKS.md (about 20 minutes once built).
 bench: deps
 	bash benchmarks/run.sh
 

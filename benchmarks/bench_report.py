@@ -49,7 +49,7 @@ class Stat:
         if not self.values:
             return "n/a"
         fmt = (lambda v: f"{v:,.{digits}f}{unit}")
-        if len(self.values) == 1:
+        if min(self.values) == max(self.values):
             return fmt(self.values[0])
         return f"{fmt(self.median)} ({fmt(min(self.values))}–{fmt(max(self.values))})"
 
@@ -133,7 +133,7 @@ BRIDGE_STAGES = [
     ("Export thread: `BatchSpanProcessor` loop", "BatchSpanProcessorC3run"),
     ("— of it `SpanMapper.span(for:)` (mapping)", "10SpanMapperV4span3for"),
     ("— of it protobuf request (build + pack, protobuf-c)", "ProtobufRequestBuilderC7request"),
-    ("— of it `curl_easy_perform` (the POST)", "curl_easy_perform"),
+    ("— of it sending the POST (kernel `send`; libcurl has no frame pointers)", "__send"),
     ("Benchmark's own event generation", "TurnEventsV4make"),
     ("`swift_retain` + `swift_release` (self)", None),
     ("malloc/free (self)", None),
@@ -148,7 +148,8 @@ CONVERT_STAGES = [
     ("`swift_retain` + `swift_release` (self)", None),
     ("malloc/free (self)", None),
 ]
-LINE = re.compile(r"^\s+([\d.]+)%\s+([\d.]+)%\s+\S+\s+\S+\s+\[[.k]\]\s+(.*)$")
+# "children% self% [comm dso] [.] symbol" (comm and dso only without --sort symbol).
+LINE = re.compile(r"^\s+([\d.]+)%\s+([\d.]+)%\s+(?:\S+\s+\S+\s+)?\[[.k]\]\s+(.*)$")
 
 
 def profile_rows(path, stages):
@@ -157,7 +158,8 @@ def profile_rows(path, stages):
             lines = [LINE.match(l) for l in f]
     except OSError:
         return None
-    entries = [(float(m.group(1)), float(m.group(2)), m.group(3)) for m in lines if m]
+    # Symbols come padded, sometimes followed by empty "-" columns.
+    entries = [(float(m.group(1)), float(m.group(2)), re.sub(r"(\s+-)*\s*$", "", m.group(3))) for m in lines if m]
     if not entries:
         return None
     rows = []

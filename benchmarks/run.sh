@@ -4,7 +4,7 @@
 # scenarios, each in its own process so that peak RSS is its own), and writes BENCHMARKS.md with
 # medians, min-max, the machine, the command and the ratios against each peer.
 #
-#   benchmarks/run.sh                  full run, 5 rounds, rewrites BENCHMARKS.md (about 30 min
+#   benchmarks/run.sh                  full run, 5 rounds, rewrites BENCHMARKS.md (about 20 min
 #                                      on 2 cores once built; the first swift-otel build adds ~8)
 #   benchmarks/run.sh --runs 7         more rounds
 #   benchmarks/run.sh --smoke          every step with tiny counts, one round, debug builds, report
@@ -142,7 +142,7 @@ run() {
     fi
     printf '   %-22s %s\n' "$name" "$(python3 -c 'import json,sys
 r=[json.loads(l) for l in open(sys.argv[1])][-1]
-keys=("spans_delivered","delivered_spans_per_second","events_per_second","cpu_us_per_span","cpu_ns_per_span","peak_rss_mib","rss_at_end_mib")
+keys=("spans_delivered","delivered_spans_per_second","events_per_second","lines_per_second","ns_per_scope","cpu_us_per_span","cpu_ns_per_span","peak_rss_mib","rss_at_end_mib")
 print(", ".join(f"{k}={r[k]:,.1f}" if isinstance(r[k],float) else f"{k}={r[k]}" for k in keys if k in r))' "$WORK/$name.$round.out.result")"
 }
 
@@ -232,10 +232,10 @@ if [[ $PROFILE == 1 ]] && command -v perf > /dev/null; then
     echo "== profiles (perf record -g)"
     perf record -g -o "$WORK/bridge.perf" "$BIN/bridge-bench" --endpoint "$URL" --spans 100000 --policy block \
         --fallback "$WORK/profile.fallback.jsonl" > /dev/null 2>&1 \
-        && perf report -i "$WORK/bridge.perf" --children --stdio -g none --percent-limit 0.5 > "$WORK/bridge.profile" 2> /dev/null || true
+        && perf report -i "$WORK/bridge.perf" --children --sort symbol --stdio -g none --percent-limit 0.3 > "$WORK/bridge.profile" 2> /dev/null || true
     python3 "$HERE/generate_atof.py" 200000 "$WORK/profile.jsonl"
     perf record -g -o "$WORK/convert.perf" "$CLI" convert "$WORK/profile.jsonl" --to otlp-json -o /dev/null > /dev/null 2>&1 \
-        && perf report -i "$WORK/convert.perf" --children --stdio -g none --percent-limit 0.5 > "$WORK/convert.profile" 2> /dev/null || true
+        && perf report -i "$WORK/convert.perf" --children --sort symbol --stdio -g none --percent-limit 0.3 > "$WORK/convert.profile" 2> /dev/null || true
 fi
 
 REPORT="$ROOT/BENCHMARKS.md"
