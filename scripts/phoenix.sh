@@ -20,7 +20,6 @@ PHOENIX_VERSION="20.26.1"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv-phoenix"
 py="$venv/bin/python"
-stamp="$venv/.atof-bridge-requirements"
 requirements="arize-phoenix==$PHOENIX_VERSION"
 # Marks our Phoenix process so that `stop` never signals a process that merely reused the pid.
 marker="atof-bridge-e2e-phoenix"
@@ -32,69 +31,16 @@ usage() {
   exit 2
 }
 
+# Phoenix's own metadata must name the pinned version.
+check="import importlib.metadata as m, sys; sys.exit(m.version('arize-phoenix') != '$PHOENIX_VERSION')"
+
 installed() {
-  [ -x "$py" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$requirements" ] \
-    && "$py" -c 'import importlib.metadata as m, sys; sys.exit(m.version("arize-phoenix") != sys.argv[1])' \
-      "$PHOENIX_VERSION" 2>/dev/null
+  [ -x "$py" ] && "$py" -c "$check" 2>/dev/null
 }
 
 install() {
-  if installed; then
-    echo "$py"
-    return 0
-  fi
-
-  command -v python3 >/dev/null 2>&1 || die "python3 not found; install it (Debian: apt-get install python3)"
-
-  # The venv module and ensurepip (pip bootstrap) are split into python3-venv on Debian.
-  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
-    command -v apt-get >/dev/null 2>&1 || die "python3 has no working venv module and apt-get is unavailable; install the venv package for your python3"
-    local sudo=""
-    if [ "$(id -u)" -ne 0 ]; then
-      command -v sudo >/dev/null 2>&1 || die "python3-venv is missing and you are not root (no sudo found)"
-      sudo="sudo"
-    fi
-    local minor
-    minor="$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
-    echo "phoenix: installing python3-venv" >&2
-    $sudo apt-get update -qq >/dev/null || die "apt-get update failed"
-    # Debian names the package after the minor version too (python3.11-venv); try both.
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null 2>&1 \
-      || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "python${minor}-venv" >/dev/null 2>&1 \
-      || die "could not install python3-venv with apt-get"
-    python3 -c 'import venv, ensurepip' 2>/dev/null || die "python3 still has no working venv module after installing python3-venv"
-  fi
-
-  # A half-made venv (interrupted run, or created before python3-venv was installed) has no
-  # working pip: start again.
-  if [ -d "$venv" ] && ! "$py" -m pip --version >/dev/null 2>&1; then
-    rm -rf "$venv"
-  fi
-  local log
-  if [ ! -x "$py" ]; then
-    log="$(mktemp)"
-    if ! python3 -m venv "$venv" >"$log" 2>&1; then
-      cat "$log" >&2; rm -f "$log"
-      rm -rf "$venv"
-      die "python3 -m venv $venv failed"
-    fi
-    rm -f "$log"
-  fi
-  # Keep the venv out of git status (the repository's .gitignore only names .venv/).
-  echo '*' >"$venv/.gitignore"
-
-  echo "phoenix: installing $requirements into .venv-phoenix (about 2 minutes, 850 MB; once)" >&2
-  log="$(mktemp)"
-  if ! "$py" -m pip install --quiet --disable-pip-version-check --no-input "$requirements" >"$log" 2>&1; then
-    tail -n 30 "$log" >&2; rm -f "$log"
-    die "pip could not install $requirements from PyPI (network or proxy problem?); run 'bash scripts/phoenix.sh install' again"
-  fi
-  rm -f "$log"
-
-  "$py" -c 'import importlib.metadata as m, sys; sys.exit(m.version("arize-phoenix") != sys.argv[1])' "$PHOENIX_VERSION" 2>/dev/null \
-    || die "$requirements installed but its metadata does not say so; remove .venv-phoenix and run again"
-  echo "$requirements" >"$stamp"
-  echo "$py"
+  installed || echo "phoenix: installing $requirements into .venv-phoenix (about 2 minutes, 850 MB; once)" >&2
+  bash "$root/scripts/pinned-venv.sh" phoenix "$venv" "$check" "$requirements"
 }
 
 # Runs `phoenix serve`, first moving its OTLP gRPC listener from every interface ([::], which

@@ -65,30 +65,16 @@ func openScopesBenchmark(
     configuration: Configuration, endpoint: HTTPEndpoint, count: Int, shutdownTimeout: Double,
     fallbackPath: String, keepFallback: Bool, scenario: String
 ) -> Int32 {
-    guard let sinkBefore = SinkStats.fetch(from: endpoint) else {
-        printError("bridge-bench: no otlp-sink answering GET /stats at \(endpoint)")
-        return 1
-    }
-    let bridge: Bridge
-    do {
-        bridge = try Bridge(configuration: configuration)
-    } catch {
-        printError("bridge-bench: cannot create the bridge: \(error)")
-        return 1
-    }
-    let usageBefore = ResourceUsage.now()
-    let outcome = OpenScopesRun(bridge: bridge, count: count, shutdownTimeout: .milliseconds(Int(shutdownTimeout * 1000))).run()
-    guard let sinkAfter = SinkStats.fetch(from: endpoint) else {
-        printError("bridge-bench: the sink stopped answering")
-        return 1
-    }
-    let sink = sinkAfter.since(sinkBefore)
-    let fallbackSpans = FallbackFile.countSpans(at: fallbackPath)
-    if !keepFallback { FallbackFile.remove(fallbackPath) }
+    guard let (outcome, account) = SinkAccount.measure(
+        configuration: configuration, endpoint: endpoint, fallbackPath: fallbackPath, keep: keepFallback, { bridge in
+            OpenScopesRun(bridge: bridge, count: count, shutdownTimeout: .milliseconds(Int(shutdownTimeout * 1000))).run()
+        })
+    else { return 1 }
+    let sink = account.sink
     let statistics = outcome.statistics
     let produced = statistics.spansProduced
-    let inFile = fallbackSpans ?? -1
-    let unaccounted = produced - sink.spans - max(0, inFile) - statistics.spansDropped
+    let inFile = account.fallbackSpans ?? -1
+    let unaccounted = account.unaccounted(statistics)
     let resident = outcome.residentKiB
     func mebibytes(_ kib: Int) -> Double { Double(kib) / 1024 }
 
@@ -114,11 +100,11 @@ func openScopesBenchmark(
     report.add("bridge_unended", statistics.unendedScopes)
     report.add("produce_seconds", outcome.produceSeconds)
     report.add("drain_seconds", outcome.drainSeconds)
-    report.add("cpu_us_per_span", produced > 0 ? Double(outcome.usage.cpuMicroseconds - usageBefore.cpuMicroseconds) / Double(produced) : 0)
+    report.add("cpu_us_per_span", produced > 0 ? Double(outcome.usage.cpuMicroseconds - account.usageBefore.cpuMicroseconds) / Double(produced) : 0)
     report.add("peak_rss_mib", mebibytes(outcome.usage.maximumResidentKiB))
     report.add("call_p50_ns", outcome.receive.value(atQuantile: 0.50))
     report.add("call_p99_ns", outcome.receive.value(atQuantile: 0.99))
     report.emit()
     if unaccounted != 0 { printError("bridge-bench: \(unaccounted) spans are neither at the sink, in the fallback file nor counted dropped") }
-    return unaccounted == 0 && fallbackSpans != nil ? 0 : 3
+    return unaccounted == 0 && account.fallbackSpans != nil ? 0 : 3
 }

@@ -95,32 +95,17 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
     let generationMicros = BridgeRun.generationCost(factory: factory, turns: min(turns, 50_000))
     let generationPerSpan = generationMicros / Double(min(turns, 50_000) * AgentWorkload.spansPerTurn)
 
-    guard let sinkBefore = SinkStats.fetch(from: endpoint) else {
-        printError("bridge-bench: no otlp-sink answering GET /stats at \(endpoint)")
-        return 1
-    }
-    let bridge: Bridge
-    do {
-        bridge = try Bridge(configuration: configuration)
-    } catch {
-        printError("bridge-bench: cannot create the bridge: \(error)")
-        return 1
-    }
-    let usageBefore = ResourceUsage.now()
-    let outcome = BridgeRun(bridge: bridge, factory: factory, turns: turns, shutdownTimeout: .milliseconds(Int(shutdownTimeout * 1000))).run()
-    guard let sinkAfter = SinkStats.fetch(from: endpoint) else {
-        printError("bridge-bench: the sink stopped answering")
-        return 1
-    }
-    let sink = sinkAfter.since(sinkBefore)
-    let fallbackSpans = FallbackFile.countSpans(at: fallbackPath)
-    if !keepFallback { FallbackFile.remove(fallbackPath) }
-
+    guard let (outcome, account) = SinkAccount.measure(
+        configuration: configuration, endpoint: endpoint, fallbackPath: fallbackPath, keep: keepFallback, { bridge in
+            BridgeRun(bridge: bridge, factory: factory, turns: turns, shutdownTimeout: .milliseconds(Int(shutdownTimeout * 1000))).run()
+        })
+    else { return 1 }
+    let sink = account.sink
     let statistics = outcome.statistics
     let produced = statistics.spansProduced
-    let cpu = Double(outcome.usage.cpuMicroseconds - usageBefore.cpuMicroseconds)
-    let inFile = fallbackSpans ?? -1
-    let unaccounted = produced - sink.spans - max(0, inFile) - statistics.spansDropped
+    let cpu = Double(outcome.usage.cpuMicroseconds - account.usageBefore.cpuMicroseconds)
+    let inFile = account.fallbackSpans ?? -1
+    let unaccounted = account.unaccounted(statistics)
 
     var report = Report()
     report.add("scenario", arguments.string("scenario") ?? (burst ? "bridge burst" : "bridge steady"))
@@ -149,9 +134,8 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
     report.add("bridge_retries", statistics.retries)
     report.add("bridge_unended", statistics.unendedScopes)
     report.emit()
-    if fallbackSpans == nil { printError("bridge-bench: cannot read the fallback file \(fallbackPath)") }
     if unaccounted != 0 { printError("bridge-bench: \(unaccounted) spans are neither at the sink, in the fallback file nor counted dropped") }
-    return unaccounted == 0 && fallbackSpans != nil ? 0 : 3
+    return unaccounted == 0 && account.fallbackSpans != nil ? 0 : 3
 }
 
 exit(main())
