@@ -83,6 +83,9 @@ if [[ $OTEL == 1 ]]; then
 else
     PRODUCTS=(otlp-sink bridge-bench encode-bench decode-bench)  # (swift build takes one --product)
 fi
+# SwiftPM can keep an old build plan of the path-dependency (the main package) and miss source
+# files added to it since: drop the plan so that it is made again (a few seconds).
+rm -f "$HERE/.build/$CONFIG.yaml"
 for product in "${PRODUCTS[@]}"; do
     (cd "$HERE" && swift build -c "$CONFIG" ${product:+--product "$product"}) >> "$WORK/build-benchmarks.log" 2>&1 \
         || { tail -30 "$WORK/build-benchmarks.log"; exit 1; }
