@@ -52,10 +52,10 @@ struct ProtobufSplice {
         guard isValid, let frame else { return nil }
         let scopeLength = frame.scopePrefix.count + spans.count + frame.scopeSuffix.count
         var scopeHeader: [UInt8] = [0x12]
-        Self.appendVarint(UInt64(scopeLength), to: &scopeHeader)
+        ProtobufWire.appendVarint(UInt64(scopeLength), to: &scopeHeader)
         let resourceLength = frame.resourcePrefix.count + scopeHeader.count + scopeLength + frame.resourceSuffix.count
         var head: [UInt8] = [0x0A]
-        Self.appendVarint(UInt64(resourceLength), to: &head)
+        ProtobufWire.appendVarint(UInt64(resourceLength), to: &head)
         head += frame.resourcePrefix
         head += scopeHeader
         head += frame.scopePrefix
@@ -112,27 +112,8 @@ struct ProtobufSplice {
         let tag = bytes[start]
         guard tag & 0x80 == 0, tag & 0x07 == 2 else { return nil }
         var position = start + 1
-        var length: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard position < bytes.count, shift < 64 else { return nil }
-            let byte = bytes[position]
-            position += 1
-            length |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { break }
-            shift += 7
-        }
-        guard length <= UInt64(bytes.count - position) else { return nil }
+        guard let length = ProtobufWire.readVarint(bytes, at: &position), length <= UInt64(bytes.count - position) else { return nil }
         let end = position + Int(length)
         return (tag, position..<end, end)
-    }
-
-    static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
-        var rest = value
-        while rest >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        bytes.append(UInt8(rest))
     }
 }

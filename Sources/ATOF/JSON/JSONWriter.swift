@@ -204,23 +204,24 @@ enum CompactJSON {
     private static func writeASCII(
         _ text: StaticString, to out: UnsafeMutablePointer<UInt8>, capacity: Int, at offset: inout Int
     ) -> Bool {
-        guard text.utf8CodeUnitCount <= capacity - offset else { return false }
-        (out + offset).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
-        offset += text.utf8CodeUnitCount
-        return true
+        text.withUTF8Buffer { copy($0, to: out, capacity: capacity, at: &offset) }
     }
 
     private static func copy(
         _ text: String, to out: UnsafeMutablePointer<UInt8>, capacity: Int, at offset: inout Int
     ) -> Bool {
         var text = text
-        return text.withUTF8 { utf8 in
-            guard utf8.count <= capacity - offset else { return false }
-            guard let base = utf8.baseAddress else { return true }
-            (out + offset).update(from: base, count: utf8.count)
-            offset += utf8.count
-            return true
-        }
+        return text.withUTF8 { copy($0, to: out, capacity: capacity, at: &offset) }
+    }
+
+    /// Copies `bytes` when they fit in what is left of `capacity`.
+    private static func copy(
+        _ bytes: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>, capacity: Int, at offset: inout Int
+    ) -> Bool {
+        guard bytes.count <= capacity - offset else { return false }
+        if let base = bytes.baseAddress { (out + offset).update(from: base, count: bytes.count) }
+        offset += bytes.count
+        return true
     }
 
     /// Writes `text` as a JSON string literal. Room is checked once for the worst case (every

@@ -39,18 +39,7 @@ enum ExportResponse {
     /// Field 2 (`message`) of a protobuf `google.rpc.Status`.
     static func statusMessage(protobuf bytes: [UInt8]) -> String? {
         var index = 0
-        func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < bytes.count, shift < 64 {
-                let byte = bytes[index]
-                index += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { return value }
-                shift += 7
-            }
-            return nil
-        }
+        func varint() -> UInt64? { ProtobufWire.readVarint(bytes, at: &index) }
         while index < bytes.count {
             guard let key = varint() else { return nil }
             switch key & 7 {

@@ -126,8 +126,9 @@ public struct ProtobufEncoder: Sendable {
     }
 }
 
-/// Protobuf wire-format helpers for the envelope written by hand.
-enum ProtobufWire {
+/// Protobuf wire-format helpers for what is written or read by hand: the request envelope, the
+/// `google.rpc.Status` of a failure, and the command line's splicing of batch encodings.
+package enum ProtobufWire {
     /// The wire type of strings, bytes and embedded messages.
     static let lengthDelimited: UInt64 = 2
 
@@ -157,6 +158,31 @@ enum ProtobufWire {
         }
         out.pointee = UInt8(value)
         return out + 1
+    }
+
+    /// Appends `value` as a varint.
+    package static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    /// Reads the varint at `index` in `bytes` and moves `index` past it; `nil` when the bytes end
+    /// first or the varint is longer than 64 bits.
+    package static func readVarint(_ bytes: [UInt8], at index: inout Int) -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.count, shift < 64 {
+            let byte = bytes[index]
+            index += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+        }
+        return nil
     }
 
     /// Writes the tag of length-delimited `field` (1 to 15) and `length`, and returns the
