@@ -7,52 +7,13 @@ set -euo pipefail
 bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-py="$(bash scripts/python-env.sh)"
 work="$(mktemp -d)"
-sinks=()
-cleanup() {
-  for pid in "${sinks[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${sinks[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok: $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+. scripts/sink-lib.sh
 
 # Short waits so fault paths take seconds, not minutes.
 export OTEL_BSP_EXPORT_TIMEOUT=3000 OTEL_EXPORTER_OTLP_TIMEOUT=2000
 unset OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_TRACES_ENDPOINT OTEL_EXPORTER_OTLP_HEADERS OTEL_EXPORTER_OTLP_TRACES_HEADERS
 
-# start_sink NAME MODE: starts a sink, sets $url; its pid is stopped at exit.
-start_sink() {
-  rm -f "$work/$1.port"
-  "$py" scripts/otlp_sink.py --port 0 --port-file "$work/$1.port" --mode "$2" >"$work/$1.sink.log" 2>&1 &
-  sinks+=($!)
-  for _ in $(seq 1 100); do [ -s "$work/$1.port" ] && break; sleep 0.1; done
-  [ -s "$work/$1.port" ] || { echo "sink $1 did not start:" >&2; cat "$work/$1.sink.log" >&2; exit 1; }
-  url="http://127.0.0.1:$(cat "$work/$1.port")"
-}
-# stat_of URL EXPRESSION: evaluates a Python expression on the sink's /stats document `s`.
-stat_of() {
-  "$py" -c 'import json,sys,urllib.request; s=json.load(urllib.request.urlopen(sys.argv[1]+"/stats",timeout=5)); print(eval(sys.argv[2]))' "$1" "$2"
-}
-# spans_in FILE: the number of spans in an OTLP/JSON-lines file, counted by opentelemetry-proto.
-spans_in() {
-  "$py" - "$1" <<'PY'
-import sys
-sys.path.insert(0, "scripts")
-from verify_otlp import parse_json_line
-total = 0
-with open(sys.argv[1], "rb") as handle:
-    for line in handle:
-        if line.strip():
-            request = parse_json_line(line)
-            total += sum(len(s.spans) for r in request.resource_spans for s in r.scope_spans)
-print(total)
-PY
-}
 # expected span count of an ATOF file, from the offline converter.
 expected_spans() {
   "$bin" convert "$1" --to otlp-json -o "$work/expected.jsonl" 2>/dev/null
@@ -104,7 +65,7 @@ converted_ids="$("$py" -c 'import json,sys; print(" ".join(sorted(sp["spanId"] f
   || fail "export vs convert ids differ: [$delivered_ids] vs [$converted_ids]"
 
 # 3. Nothing listening: every span in the fallback file (owner-only), exit 2; replay delivers all.
-refused="http://127.0.0.1:$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+refused="$(refused_url)"
 set +e
 "$bin" export "$work/run.jsonl" --endpoint "$refused" --fallback "$work/down.jsonl" 2>"$work/down.err"
 status=$?

@@ -75,8 +75,10 @@ public struct JSONLReader: ~Copyable {
     /// (and when a signal interrupts a read), `follow` is called; while it returns `true`, the
     /// reader waits 200 ms and reads on (`tail -f`), keeping an incomplete last line until its
     /// line break arrives. When it returns `false`, reading stops.
+    /// With `stop`, a read interrupted by a signal asks it: when it returns `true`, reading ends
+    /// there (an incomplete last line is left out).
     /// Throws ``InputError`` when reading fails, or what `body` throws.
-    public func forEachLine(follow: (() -> Bool)? = nil, _ body: (Line) throws -> Void) throws {
+    public func forEachLine(follow: (() -> Bool)? = nil, stop: (() -> Bool)? = nil, _ body: (Line) throws -> Void) throws {
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var pending: [UInt8] = []  // a line that spans reads
         var lineNumber = 0
@@ -92,6 +94,7 @@ public struct JSONLReader: ~Copyable {
             let readCount = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
             if readCount < 0 {
                 if errno == EINTR {
+                    if let stop, stop() { return }
                     if let follow, !follow() { break }
                     continue
                 }

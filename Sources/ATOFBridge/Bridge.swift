@@ -148,11 +148,17 @@ public final class Bridge: Sendable {
 
     /// Takes one event with its line number (for diagnostics).
     public func receive(_ event: SourcedEvent) {
+        receive(event, from: nil)
+    }
+
+    /// Takes one event; `source` (when given) names its input in pairing diagnostics.
+    private func receive(_ event: SourcedEvent, from source: String?) {
         guard processor != nil else {
             intake.withLock { $0.eventsReceived += 1 }
             return
         }
         let (items, diagnostics) = intake.withLock { intake in
+            if let source, intake.assembler.source != source { intake.assembler.source = source }
             intake.eventsReceived += 1
             var items: [AssembledItem] = []
             intake.assembler.receive(event, into: &items)
@@ -184,7 +190,7 @@ public final class Bridge: Sendable {
             }
             log(toLog)
         }
-        if let event { receive(SourcedEvent(event, line: line)) }
+        if let event { receive(SourcedEvent(event, line: line), from: source) }
         return !isBad
     }
 
@@ -203,10 +209,12 @@ public final class Bridge: Sendable {
     }
 
     /// Exports scopes that never ended (as unended spans) and held ends (as unmatched), drains
-    /// the queue, syncs the fallback file and stops the export thread, within `timeout` (see
-    /// ``BatchSpanProcessor/shutdown(timeout:)``). Safe to call twice. Returns the final counts.
+    /// the queue, syncs the fallback file and stops the export thread. The network part is
+    /// bounded by `timeout` (default ``Configuration/shutdownTimeout``, 30 s); what is still
+    /// queued then is written to the fallback file (see ``BatchSpanProcessor/shutdown(timeout:)``).
+    /// Safe to call twice. Returns the final counts.
     @discardableResult
-    public func shutdown(timeout: Duration = .seconds(30)) -> Statistics {
+    public func shutdown(timeout: Duration? = nil) -> Statistics {
         if processor != nil {
             let (items, diagnostics) = intake.withLock { intake in
                 let items = intake.assembler.finish()
@@ -215,11 +223,23 @@ public final class Bridge: Sendable {
             }
             log(diagnostics)
             enqueue(items)
-            processor?.shutdown(timeout: timeout)
+            processor?.shutdown(timeout: timeout ?? configuration.shutdownTimeout)
         }
         let final = statistics
         logger.info("atof-bridge finished: \(final)")
         return final
+    }
+
+    /// Stops making callers wait for room in the queue (the `block` policy): spans that do not
+    /// fit go to the fallback file. The command line calls this on the first SIGINT/SIGTERM.
+    package func stopWaiting() {
+        processor?.stopWaiting()
+    }
+
+    /// Gives up the network at once: the request in progress is cancelled and everything queued
+    /// goes to the fallback file. The command line calls this on a second signal.
+    package func abandonNetwork() {
+        processor?.abandonNetwork()
     }
 
     // MARK: - Internals

@@ -31,6 +31,10 @@ public struct OfflineConversion: Sendable {
     public var diagnostics: [Diagnostic]
     /// Pairing counts: unended, unmatched, duplicates, orphan marks.
     public var report: AssemblyReport
+    /// The number of the last input line read (0 for events given in memory).
+    public private(set) var lastLineRead = 0
+    /// Whether reading was stopped before the input ended (see ``init(path:mapper:stop:)``).
+    public private(set) var stoppedEarly = false
 
     /// The number of spans.
     public var spanCount: Int { planned.count }
@@ -53,7 +57,11 @@ public struct OfflineConversion: Sendable {
     ///
     /// Throws ``InputError`` only when the input cannot be read at all; bad lines are skipped and
     /// reported in ``diagnostics``.
-    public init(path: String, mapper: SpanMapper) throws {
+    ///
+    /// With `stop`, reading ends early when it returns `true` (it is asked before each line and
+    /// when a signal interrupts a read): the lines read so far are then judged as a whole, and
+    /// ``lastLineRead`` and ``stoppedEarly`` say how far the input was read.
+    public init(path: String, mapper: SpanMapper, stop: (() -> Bool)? = nil) throws {
         let reader = try JSONLReader(path: path)
         let source = reader.source
         var events: [SourcedEvent] = []
@@ -70,13 +78,30 @@ public struct OfflineConversion: Sendable {
             }
             block.removeAll()
         }
-        try reader.forEachLine { line in
-            block.append(line)
-            if block.isFull { decodeBlock() }
+        var lastLine = 0
+        var stopped = false
+        let shouldStop = stop.map { stop in
+            {
+                stopped = stop()
+                return stopped
+            }
         }
+        do {
+            try reader.forEachLine(stop: shouldStop) { line in
+                if let shouldStop, shouldStop() { throw ReadingStopped() }
+                block.append(line)
+                lastLine = line.number
+                if block.isFull { decodeBlock() }
+            }
+        } catch is ReadingStopped {}
         decodeBlock()
         self.init(events: events, keys: keys, source: source, lineDiagnostics: diagnostics, mapper: mapper)
+        lastLineRead = lastLine
+        stoppedEarly = stopped
     }
+
+    /// Thrown inside the line loop to end reading when `stop` says so.
+    private struct ReadingStopped: Error {}
 
     /// Pairs events already read.
     public init(events: [SourcedEvent], source: String = "<input>", lineDiagnostics: [Diagnostic] = [], mapper: SpanMapper) {

@@ -53,9 +53,9 @@ func openLines(_ path: String) throws -> JSONLReader {
 }
 
 /// Reads and converts, turning an unreadable input into a clear error.
-func runConversion(input: String, mapping: MappingFlags) throws -> OfflineConversion {
+func runConversion(input: String, mapping: MappingFlags, stop: (() -> Bool)? = nil) throws -> OfflineConversion {
     do {
-        return try OfflineConversion(path: input, mapper: mapping.mapper)
+        return try OfflineConversion(path: input, mapper: mapping.mapper, stop: stop)
     } catch let error as InputError {
         throw ValidationError(error.description)
     }

@@ -41,7 +41,6 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         StderrLogHandler.bootstrap(level: verbose ? .info : .warning)
-        StopSignal.install()
         var configuration = Configuration.fromEnvironment(serviceName: mapping.serviceName, mapping.environment)
         try delivery.apply(to: &configuration)
         if let fallback { configuration.fallbackPath = fallback }
@@ -53,47 +52,60 @@ struct ExportCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        // First signal: stop reading; what was read is delivered or written to the fallback
+        // file within the shutdown bound (the queue stops making us wait). Second: at once.
+        StopSignal.install { count in
+            if count == 1 { bridge.stopWaiting() } else { bridge.abandonNetwork() }
+        }
         var progress = Progress()
-        var badLines = 0
+        var input = InputAccount(source: self.input == "-" ? "<stdin>" : self.input)
         if follow || live {
             // Live input: judged by what has arrived (span-mapping.md §2).
-            let reader = try openLines(input)
-            let source = reader.source
-            try reader.forEachLine(follow: follow ? { !StopSignal.isSet } : nil) { line in
-                guard !StopSignal.isSet else { return }
-                bridge.receive(jsonLine: line.bytes, line: line.number, source: source)
-                progress.update(bridge.statistics)
+            let reader = try openLines(self.input)
+            var stopped = false
+            let stop = {
+                stopped = StopSignal.isSet
+                return stopped
             }
+            do {
+                try reader.forEachLine(follow: follow ? { !StopSignal.isSet } : nil, stop: stop) { line in
+                    guard !stop() else { throw Interrupted() }
+                    bridge.receive(jsonLine: line.bytes, line: line.number, source: reader.source)
+                    input.lastLine = line.number
+                    progress.update(bridge.statistics)
+                }
+            } catch is Interrupted {}
+            // --follow ends with a signal: that is its normal end, the input is what arrived.
+            input.readToEnd = follow || !stopped
         } else {
             // A file or stdin read to its end is judged as a whole, exactly as `convert` does.
-            let conversion = try runConversion(input: input, mapping: mapping)
+            let conversion = try runConversion(input: self.input, mapping: mapping, stop: { StopSignal.isSet })
             for diagnostic in conversion.diagnostics where diagnostic.severity == .error {
                 printError(diagnostic.description)
             }
-            badLines = conversion.badLineCount
-            // Spans are mapped batch by batch (on every core) as the bridge takes them.
+            input.record(conversion)
+            // Spans are mapped batch by batch (on every core) as the bridge takes them. After a
+            // first signal they keep going (to the fallback file once the queue is full); a
+            // second signal leaves the rest unsent, counted.
+            var handed = 0
             do {
                 try conversion.forEachSpanBatch(size: 1024) { spans in
-                    guard !StopSignal.isSet else { throw Interrupted() }
+                    guard StopSignal.count < 2 else { throw Interrupted() }
                     bridge.receive(spans: spans)
+                    handed += spans.count
                     progress.update(bridge.statistics)
                 }
             } catch is Interrupted {
-                // Stopped by a signal: what was handed over is still delivered below.
+                input.spansNotHanded = conversion.spanCount - handed
             }
-            printError("atof-bridge: read \(conversion.eventCount) events, \(badLines) bad lines, \(conversion.warningCount) warnings")
         }
         let statistics = bridge.shutdown()
         Progress.clearLine()
-        printError("atof-bridge: \(statistics)")
-        if statistics.spansInFallback > 0, let path = bridge.fallbackPath {
-            printError("atof-bridge: \(statistics.spansInFallback) spans are in \(path); send them later with: atof-bridge replay \(path)")
-        }
-        let lost = statistics.spansRejected + statistics.spansDropped + statistics.spansFailed + statistics.spansQueued
-        if statistics.badLines + badLines > 0 || lost > 0 { throw ExitCode(1) }
-        if statistics.spansInFallback > 0 { throw ExitCode(2) }
+        let outcome = ExportOutcome(input: input, statistics: statistics, fallbackPath: bridge.fallbackPath, interruption: StopSignal.isSet ? StopSignal.name : nil)
+        for line in outcome.summaryLines { printError("atof-bridge: \(line)") }
+        if let status = outcome.exitStatus(interruptedStatus: StopSignal.exitStatus) { throw ExitCode(status) }
     }
 }
 
-/// Thrown to stop handing spans to the bridge when a signal asks to stop.
+/// Thrown to stop reading or handing spans to the bridge when a signal asks to stop.
 private struct Interrupted: Error {}

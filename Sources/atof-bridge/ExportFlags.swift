@@ -20,6 +20,15 @@ struct ExportFlags: ParsableArguments {
     @Flag(help: "Do not verify the collector's TLS certificate. Dangerous: only for testing.")
     var insecureSkipVerify = false
 
+    @Option(help: "Seconds the last deliveries may take once the input ends or a signal stops the run (default: ATOF_BRIDGE_SHUTDOWN_TIMEOUT, else 30); what is not delivered then goes to the fallback file.")
+    var shutdownTimeout: Double?
+
+    func validate() throws {
+        if let shutdownTimeout, !(shutdownTimeout > 0 && shutdownTimeout <= 86_400) {
+            throw ValidationError("--shutdown-timeout must be a number of seconds above 0 (at most 86400)")
+        }
+    }
+
     /// Applies the flags over `configuration`; throws a usage error for a bad URL or header.
     func apply(to configuration: inout Configuration) throws {
         if let endpoint {
@@ -37,6 +46,7 @@ struct ExportFlags: ParsableArguments {
             configuration.headers.removeAll { $0.name.lowercased() == name.lowercased() }
             configuration.headers.append(HTTPHeader(name: name, value: value))
         }
+        if let shutdownTimeout { configuration.shutdownTimeout = .milliseconds(Int64(shutdownTimeout * 1000)) }
         if gzip { configuration.compression = .gzip }
         if let caFile { configuration.tls.caFile = caFile }
         if insecureSkipVerify { configuration.tls.insecureSkipVerify = true }

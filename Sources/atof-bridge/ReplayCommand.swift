@@ -31,7 +31,6 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         StderrLogHandler.bootstrap(level: verbose ? .info : .warning)
-        StopSignal.install()
         var configuration = Configuration.fromEnvironment(ProcessEnvironment.current)
         try delivery.apply(to: &configuration)
         let exporter: OTLPHTTPExporter
@@ -39,6 +38,16 @@ struct ReplayCommand: ParsableCommand {
             exporter = try OTLPHTTPExporter(configuration: configuration)
         } catch {
             throw ValidationError("\(error)")
+        }
+        // First signal: nothing more is sent (the rest goes to the new file) and the request in
+        // progress gets the shutdown bound; a second signal cancels it at once.
+        let bound = configuration.shutdownTimeout
+        StopSignal.install { count in
+            guard count == 1 else { return exporter.cancel() }
+            WorkerThread.start {
+                ConditionLock(false).withLock(when: { $0 }, before: .after(bound)) { _, _ in }
+                exporter.cancel()
+            }
         }
         let retryPath = fallback ?? Self.undeliveredPath(for: input)
         let retryFile = JSONLinesExporter(path: retryPath)

@@ -144,7 +144,7 @@ struct BatchSpanProcessorTests {
         let spans = Support.spans(count: 200)
         processor.enqueue(spans)
         let during = processor.counters
-        #expect(during.queued <= 16)
+        #expect(during.queued <= 16 + 4, "the queue plus the batch in the exporter's hands")
         #expect(during.spilled > 150)
         exporter.hold(false)
         processor.shutdown(timeout: .seconds(5))
@@ -179,6 +179,116 @@ struct BatchSpanProcessorTests {
         processor.shutdown(timeout: .seconds(5))
         #expect(exporter.exportedSpans.count == 500)
         #expect(processor.counters.dropped == 0 && processor.counters.writtenToFallback == 0)
+    }
+}
+
+/// An exporter double for a hung collector: every export waits until ``cancel()``.
+final class HungExporter: SpanExporter {
+    private let cancelled = ConditionLock(false)
+    private let started = Atomic<Int>(0)
+
+    var exportsStarted: Int { started.load(ordering: .relaxed) }
+
+    func export(_ batch: SpanBatch) -> ExportResult {
+        started.add(1, ordering: .relaxed)
+        cancelled.withLock(when: { $0 }, before: .after(.seconds(60))) { _, _ in }
+        return .failed(batch, .shutDown)
+    }
+
+    func cancel() {
+        cancelled.withLock { $0 = true }
+        cancelled.broadcast()
+    }
+
+    func shutdown() {}
+}
+
+@Suite("Batch span processor when the run must stop")
+struct BatchSpanProcessorStoppingTests {
+    typealias Support = ExportTestSupport
+
+    private func processor(_ exporter: any SpanExporter, spill: JSONLinesExporter, policy: OverflowPolicy = .block) -> BatchSpanProcessor {
+        BatchSpanProcessor(
+            exporter: FallbackExporter(primary: exporter, fallback: spill, logger: CapturedLogs().logger()),
+            resource: Resource(),
+            configuration: BatchConfiguration(maximumQueueSize: 8, maximumExportBatchSize: 4, scheduleDelay: .seconds(60), exportTimeout: .seconds(5)),
+            overflowPolicy: policy,
+            spillFile: spill,
+            logger: CapturedLogs().logger())
+    }
+
+    @Test("stopWaiting releases a producer blocked on a full queue, and what does not fit goes to the fallback file")
+    func stopWaitingReleasesTheProducer() throws {
+        let path = Support.temporaryPath("stop-waiting.jsonl")
+        defer { unlink(path) }
+        let exporter = RecordingExporter()
+        exporter.hold(true)
+        let processor = processor(exporter, spill: JSONLinesExporter(path: path))
+        let done = ConditionLock(false)
+        WorkerThread.start {
+            processor.enqueue(Support.spans(count: 100))
+            done.withLock { $0 = true }
+            done.broadcast()
+        }
+        let blocked = !done.withLock(when: { $0 }, before: .after(.milliseconds(300))) { _, finished in finished }
+        #expect(blocked, "block makes the producer wait while the exporter is held")
+        processor.stopWaiting()
+        let released = done.withLock(when: { $0 }, before: .after(.seconds(10))) { _, finished in finished }
+        #expect(released)
+        exporter.hold(false)
+        #expect(processor.shutdown(timeout: .seconds(5)))
+        let counters = processor.counters
+        #expect(counters.exported + counters.writtenToFallback == 100)
+        #expect(counters.writtenToFallback > 0 && counters.dropped == 0 && counters.failed == 0 && counters.queued == 0)
+        #expect(try FallbackFile.spanIDs(path).count == counters.writtenToFallback)
+    }
+
+    @Test("shutdown against a hung exporter returns after the timeout with every span in the fallback file")
+    func shutdownIsBoundedByItsTimeout() throws {
+        let path = Support.temporaryPath("hung.jsonl")
+        defer { unlink(path) }
+        let hung = HungExporter()
+        let processor = processor(hung, spill: JSONLinesExporter(path: path), policy: .spill)
+        processor.enqueue(Support.spans(count: 30))
+        #expect(!processor.shutdown(timeout: .milliseconds(300)), "the drain cannot finish: the exporter hangs")
+        let counters = processor.counters
+        #expect(hung.exportsStarted >= 1)
+        #expect(counters.writtenToFallback == 30 && counters.exported == 0 && counters.queued == 0 && counters.failed == 0)
+        #expect(try FallbackFile.spanIDs(path).count == 30)
+    }
+
+    @Test("abandonNetwork cancels the export in progress and sends everything queued to the fallback file")
+    func abandonNetworkWritesTheQueue() throws {
+        let path = Support.temporaryPath("abandon.jsonl")
+        defer { unlink(path) }
+        let hung = HungExporter()
+        let processor = processor(hung, spill: JSONLinesExporter(path: path), policy: .spill)
+        processor.enqueue(Support.spans(count: 8))
+        processor.abandonNetwork()
+        #expect(processor.shutdown(timeout: .seconds(5)))
+        #expect(processor.counters.writtenToFallback == 8 && processor.counters.queued == 0)
+    }
+
+    @Test("spans handed over while shutdown drains go to the fallback file, not lost")
+    func lateSpansGoToTheFile() throws {
+        let path = Support.temporaryPath("late.jsonl")
+        defer { unlink(path) }
+        let exporter = RecordingExporter()
+        exporter.hold(true)
+        let processor = processor(exporter, spill: JSONLinesExporter(path: path), policy: .spill)
+        processor.enqueue(Support.spans(count: 4))
+        let finished = ConditionLock(false)
+        WorkerThread.start {
+            processor.shutdown(timeout: .seconds(10))
+            finished.withLock { $0 = true }
+            finished.broadcast()
+        }
+        // The shutdown is under way (the exporter is held): late spans arrive.
+        _ = finished.withLock(when: { $0 }, before: .after(.milliseconds(200))) { _, _ in }
+        processor.enqueue(Support.spans(count: 3, first: 50))
+        exporter.hold(false)
+        #expect(finished.withLock(when: { $0 }, before: .after(.seconds(10))) { _, done in done })
+        #expect(processor.counters.exported == 4 && processor.counters.writtenToFallback == 3 && processor.counters.dropped == 0)
     }
 }
 

@@ -7,6 +7,14 @@ import Testing
         Configuration.fromEnvironment(environment)
     }
 
+    @Test("ATOF_BRIDGE_SHUTDOWN_TIMEOUT sets the shutdown bound in milliseconds; a bad value warns and keeps 30 s")
+    func shutdownTimeoutFromEnvironment() {
+        #expect(configuration(["ATOF_BRIDGE_SHUTDOWN_TIMEOUT": "1500"]).shutdownTimeout == .milliseconds(1500))
+        let bad = configuration(["ATOF_BRIDGE_SHUTDOWN_TIMEOUT": "soon"])
+        #expect(bad.shutdownTimeout == .seconds(30))
+        #expect(bad.warnings.contains { $0.contains("ATOF_BRIDGE_SHUTDOWN_TIMEOUT") })
+    }
+
     // MARK: Defaults
 
     @Test("init() gives the documented defaults and an empty environment changes nothing")
@@ -23,6 +31,7 @@ import Testing
         #expect(defaults.batch == BatchConfiguration(maximumQueueSize: 2048, maximumExportBatchSize: 512, scheduleDelay: .seconds(5), exportTimeout: .seconds(30)))
         #expect(defaults.overflowPolicy == .spill)
         #expect(defaults.fallbackPath == "atof-bridge-fallback.otlp.jsonl")
+        #expect(defaults.shutdownTimeout == .seconds(30))
         #expect(defaults.tls == TLSConfiguration(caFile: nil, clientCertificate: nil, clientKey: nil, insecureSkipVerify: false))
         #expect(defaults.httpVersion == .automatic)
         #expect(defaults.retry == RetryPolicy())

@@ -122,6 +122,43 @@ struct OTLPHTTPExporterTests {
         #expect(second.undeliveredCount == 3 && second.retries == 0)
     }
 
+    @Test("after a timed-out export, later batches fail at once without a request until the probe interval passes")
+    func hungCollectorCostsOneTimeout() throws {
+        let server = try TestOTLPServer(script: [.delay(seconds: 3, then: .ok)])
+        defer { server.stop() }
+        let exporter = try exporter(server) {
+            $0.timeout = .milliseconds(200)
+            $0.batch.exportTimeout = .milliseconds(500)
+            $0.retry.unreachableProbeInterval = .seconds(60)
+        }
+        let first = exporter.export(Support.batch(count: 2))
+        if case .timedOut = first.failure {} else { Issue.record("expected a timeout, got \(String(describing: first.failure))") }
+        let attempts = server.requests.count
+        #expect(attempts >= 1)
+        for index in 0..<4 {
+            let later = exporter.export(Support.batch(count: 2, first: 10 + 2 * index))
+            #expect(later.undeliveredCount == 2 && later.retries == 0)
+            if case .timedOut = later.failure {} else { Issue.record("expected a timeout, got \(String(describing: later.failure))") }
+        }
+        #expect(server.requests.count == attempts, "no request while the collector is known to hang")
+    }
+
+    @Test("with the probe interval passed, the next batch is tried once against the hung collector")
+    func hungCollectorIsProbed() throws {
+        let server = try TestOTLPServer(script: [.delay(seconds: 3, then: .ok)])
+        defer { server.stop() }
+        let exporter = try exporter(server) {
+            $0.timeout = .milliseconds(200)
+            $0.batch.exportTimeout = .milliseconds(500)
+            $0.retry.unreachableProbeInterval = .zero
+        }
+        _ = exporter.export(Support.batch(count: 2))
+        let attempts = server.requests.count
+        let probe = exporter.export(Support.batch(count: 2, first: 3))
+        #expect(probe.undeliveredCount == 2 && probe.retries == 0)
+        #expect(server.requests.count == attempts + 1)
+    }
+
     @Test("a connection reset before the response is retried on a new connection")
     func resetIsRetried() throws {
         let server = try TestOTLPServer(script: [.reset, .ok])

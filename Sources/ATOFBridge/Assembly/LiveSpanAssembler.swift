@@ -51,8 +51,9 @@ public struct LiveSpanAssembler: Sendable {
 
     /// The bounds in force.
     public let limits: Limits
-    /// The input's name, for diagnostics.
-    public let source: String
+    /// The input's name, for diagnostics (``Bridge/receive(jsonLine:line:source:)`` sets it to
+    /// the name of the input its lines come from).
+    public var source: String
     /// Counts and diagnostics so far. Diagnostics are kept only until ``takeDiagnostics()``.
     public private(set) var report = AssemblyReport()
 

@@ -56,6 +56,9 @@ extension Configuration {
         }
         configuration.batch = batch
 
+        if let milliseconds = reader.milliseconds(reader.entry("ATOF_BRIDGE_SHUTDOWN_TIMEOUT"), minimum: 1, default: configuration.shutdownTimeout) {
+            configuration.shutdownTimeout = .milliseconds(milliseconds)
+        }
         configuration.overflowPolicy = reader.choice(reader.entry("ATOF_BRIDGE_OVERFLOW_POLICY"), default: configuration.overflowPolicy)
         if let path = environment["ATOF_BRIDGE_FALLBACK_PATH"].map({ EnvironmentValue.trimmed($0) }) {
             configuration.fallbackPath = path.isEmpty || path.lowercased() == "none" ? nil : path

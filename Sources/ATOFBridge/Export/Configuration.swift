@@ -61,6 +61,10 @@ public struct Configuration: Sendable, Hashable {
     /// none. Environment: `ATOF_BRIDGE_FALLBACK_PATH`; `none` (any case) or an empty value means no
     /// fallback file. Default `atof-bridge-fallback.otlp.jsonl` in the current directory.
     public var fallbackPath: String?
+    /// The longest ``Bridge/shutdown(timeout:)`` spends delivering what is queued before it gives
+    /// up the network and writes the rest to the fallback file (which needs no network).
+    /// Environment: `ATOF_BRIDGE_SHUTDOWN_TIMEOUT` (milliseconds, at least 1). Default 30 s.
+    public var shutdownTimeout: Duration
     /// TLS settings for `https` endpoints. Environment: `OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE`,
     /// `…CLIENT_CERTIFICATE` and `…CLIENT_KEY` (the last two only as a pair), see
     /// ``TLSConfiguration``. Default: verify against the system's trust store.
@@ -102,6 +106,7 @@ public struct Configuration: Sendable, Hashable {
         batch = BatchConfiguration()
         overflowPolicy = .spill
         fallbackPath = "atof-bridge-fallback.otlp.jsonl"
+        shutdownTimeout = .seconds(30)
         tls = TLSConfiguration()
         httpVersion = .automatic
         retry = RetryPolicy()

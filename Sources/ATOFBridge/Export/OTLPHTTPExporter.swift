@@ -22,14 +22,31 @@ import Darwin
 ///   jitter (``RetryPolicy``), honouring `Retry-After`, inside the export timeout. 413 splits the
 ///   batch in halves. Anything else is not retried: the batch is returned as undelivered (for the
 ///   fallback file) and the receiver's message logged once.
-/// - After an export fails because the receiver cannot be reached, later exports make a single
-///   attempt each until one succeeds, so a stopped collector costs one export timeout, not one per
-///   batch.
+/// - After an export fails because the receiver cannot be reached or did not answer in time,
+///   later exports make a single attempt each until one succeeds; after a timeout (a hung
+///   collector, where every attempt would cost the request timeout) batches go straight to the
+///   fallback file for ``RetryPolicy/unreachableProbeInterval`` between single probe attempts.
+///   So a stopped or hung collector costs one export timeout, not one per batch.
+/// - Delivery is at least once: a request that timed out may still have been stored by the
+///   collector, and its spans are then also written to the fallback file. Span ids are
+///   deterministic, so a replay sends the same ids again and backends can deduplicate.
 public final class OTLPHTTPExporter: SpanExporter {
     private struct State {
         var session: CurlSession
         var unreachable = false
+        /// After a timeout: no request before this instant (batches go to the fallback file).
+        var quietUntil: MonotonicInstant?
         var loggedMessages: Set<String> = []
+
+        mutating func markUnreachable(timedOut: Bool, probeInterval: Duration) {
+            unreachable = true
+            if timedOut { quietUntil = .after(probeInterval) }
+        }
+
+        mutating func markReachable() {
+            unreachable = false
+            quietUntil = nil
+        }
     }
 
     private let state: Mutex<State>
@@ -94,11 +111,15 @@ public final class OTLPHTTPExporter: SpanExporter {
         guard let body = encode(batch) else {
             return .failed(batch, .request("gzip compression failed (out of memory)"))
         }
+        if let quietUntil = state.quietUntil, !quietUntil.hasPassed {
+            return .failed(batch, .timedOut("the collector did not answer in time; batches go to the fallback file, with one attempt every \(retry.unreachableProbeInterval) until it answers"))
+        }
         let attempts = state.unreachable ? 1 : retry.maximumAttempts
         var retries = 0
         for attempt in 1... {
             let remaining = deadline.remaining
             guard remaining > .zero else {
+                state.markUnreachable(timedOut: true, probeInterval: retry.unreachableProbeInterval)
                 return .failed(batch, .timedOut("the export timeout of \(exportTimeout) passed"), retries: retries)
             }
             let failure: ExportError
@@ -108,9 +129,13 @@ public final class OTLPHTTPExporter: SpanExporter {
                 return .failed(batch, .shutDown, retries: retries)
             case .failure(.failed(let error)):
                 failure = error
-                if case .connection = error { state.unreachable = true }
+                switch error {
+                case .connection: state.markUnreachable(timedOut: false, probeInterval: retry.unreachableProbeInterval)
+                case .timedOut: state.markUnreachable(timedOut: true, probeInterval: retry.unreachableProbeInterval)
+                default: break
+                }
             case .success(let response) where (200..<300).contains(response.status):
-                state.unreachable = false
+                state.markReachable()
                 return accepted(batch, response, retries: retries, state: &state)
             case .success(let response) where response.status == 413 && batch.spans.count > 1:
                 var result = ExportResult(retries: retries)
@@ -120,7 +145,7 @@ public final class OTLPHTTPExporter: SpanExporter {
                 }
                 return result
             case .success(let response):
-                state.unreachable = false
+                state.markReachable()
                 failure = .httpStatus(response.status, message: ExportResponse.failureMessage(response))
                 retryAfter = response.retryAfter
             }

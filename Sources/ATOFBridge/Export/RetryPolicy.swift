@@ -19,6 +19,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public var maximumRetryAfter: Duration
     /// Attempts per batch, the first one included. Default 8.
     public var maximumAttempts: Int
+    /// After a request timed out (a hung collector), how long batches go straight to the
+    /// fallback file before one batch is tried again. Default 5 s.
+    public var unreachableProbeInterval: Duration
 
     /// Creates a policy; the defaults are the documented ones.
     public init(
@@ -27,7 +30,8 @@ public struct RetryPolicy: Sendable, Hashable {
         maximumBackoff: Duration = .seconds(16),
         jitter: Double = 0.2,
         maximumRetryAfter: Duration = .seconds(30),
-        maximumAttempts: Int = 8
+        maximumAttempts: Int = 8,
+        unreachableProbeInterval: Duration = .seconds(5)
     ) {
         self.initialBackoff = initialBackoff
         self.multiplier = max(1, multiplier)
@@ -35,6 +39,7 @@ public struct RetryPolicy: Sendable, Hashable {
         self.jitter = min(max(0, jitter), 1)
         self.maximumRetryAfter = maximumRetryAfter
         self.maximumAttempts = max(1, maximumAttempts)
+        self.unreachableProbeInterval = max(.zero, unreachableProbeInterval)
     }
 
     /// No retries at all: one attempt per batch.

@@ -49,9 +49,13 @@ public final class BatchSpanProcessor: Sendable {
         var flushRequested: UInt64 = 0
         var flushCompleted: UInt64 = 0
         var shutdownRequested = false
+        /// Set by ``stopWaiting()``: `block` no longer waits; a full queue spills to the file.
+        var waitingStopped = false
         var abandonNetwork = false
         var finished = false
         var overflowAnnounced = false
+        /// Spans the export thread has taken from the queue and not yet accounted for.
+        var inFlight = 0
     }
 
     private struct Work {
@@ -122,7 +126,7 @@ public final class BatchSpanProcessor: Sendable {
     public var counters: Counters {
         state.withLock { state in
             var counters = state.counters
-            counters.queued = state.queue.count
+            counters.queued = state.queue.count + state.overflow.count + state.inFlight
             return counters
         }
     }
@@ -147,15 +151,18 @@ public final class BatchSpanProcessor: Sendable {
         let capacity = configuration.maximumQueueSize
         let batchSize = configuration.maximumExportBatchSize
         var toSpill: [PendingSpan] = []
+        var late: [PendingSpan] = []
         var wakeWorker = false
         var announceOverflow = false
         for span in spans {
             let ready: (State) -> Bool = { [overflowPolicy] state in
-                overflowPolicy != .block || state.queue.count < capacity || state.shutdownRequested
+                overflowPolicy != .block || state.queue.count < capacity || state.shutdownRequested || state.waitingStopped
             }
             state.withLock(when: ready, before: nil) { state, _ in
                 if state.shutdownRequested {
-                    state.counters.dropped += 1
+                    // Late spans go straight to the file (written below, by this thread) rather
+                    // than being lost; without a file they are counted as dropped.
+                    if spillFile != nil { late.append(span) } else { state.counters.dropped += 1 }
                 } else if state.queue.count < capacity {
                     state.queue.append(span)
                     if state.queue.count == batchSize { wakeWorker = true }
@@ -164,7 +171,7 @@ public final class BatchSpanProcessor: Sendable {
                         state.overflowAnnounced = true
                         announceOverflow = true
                     }
-                    if overflowPolicy == .spill, spillFile != nil {
+                    if overflowPolicy == .spill || (overflowPolicy == .block && state.waitingStopped), spillFile != nil {
                         state.overflow.append(span)
                         if state.overflow.count >= batchSize { swap(&toSpill, &state.overflow) }
                     } else {
@@ -174,7 +181,7 @@ public final class BatchSpanProcessor: Sendable {
             }
             if announceOverflow {
                 announceOverflow = false
-                let action = overflowPolicy == .spill && spillFile != nil ? "writing the overflow to \(spillFile?.path ?? "")" : "dropping the overflow (counted)"
+                let action = overflowPolicy != .drop && spillFile != nil ? "writing the overflow to \(spillFile?.path ?? "")" : "dropping the overflow (counted)"
                 logger.warning("the export queue is full (\(capacity) spans); \(action)")
             }
             if wakeWorker {
@@ -185,7 +192,12 @@ public final class BatchSpanProcessor: Sendable {
                 spill(toSpill)
                 toSpill.removeAll()
             }
+            if late.count >= batchSize {
+                spill(late)
+                late.removeAll()
+            }
         }
+        if !late.isEmpty { spill(late) }
     }
 
     /// Exports everything queued, then syncs the exporter's files. Returns `false` when
@@ -204,9 +216,11 @@ public final class BatchSpanProcessor: Sendable {
     }
 
     /// Drains the queue, shuts the exporter down and stops the export thread. When `timeout`
-    /// passes first, the export in progress is cancelled and the remaining spans are written to
-    /// the fallback file without network (within at most 2 more seconds). Safe to call twice.
-    /// Returns `false` when the drain ran out of time.
+    /// passes first (a hung or slow collector), the export in progress is cancelled and the
+    /// remaining spans are written to the fallback file, which needs no network; that is given
+    /// at most ``fileDrainTimeout`` more, after which the files are closed between two lines and
+    /// whatever is left is counted as queued (lost). Spans enqueued after this call go straight
+    /// to the fallback file. Safe to call twice. Returns `false` when the drain ran out of time.
     @discardableResult
     public func shutdown(timeout: Duration = .seconds(30)) -> Bool {
         state.withLock { $0.shutdownRequested = true }
@@ -214,11 +228,36 @@ public final class BatchSpanProcessor: Sendable {
         let deadline = MonotonicInstant.after(timeout)
         if state.withLock(when: { $0.finished }, before: deadline, { _, finished in finished }) { return true }
         logger.warning("shutdown timed out while exporting; writing the remaining spans to the fallback file")
-        state.withLock { $0.abandonNetwork = true }
+        abandonNetwork()
+        if state.withLock(when: { $0.finished }, before: .after(Self.fileDrainTimeout), { _, finished in finished }) { return false }
+        // The file is stuck too: close it between two lines, so that the process may end
+        // without leaving a torn line; later writes fail and are counted.
+        logger.error("the fallback file could not be written in time; the spans still queued are lost")
+        spillFile?.shutdown()
+        exporter.shutdown()
+        return false
+    }
+
+    /// How long ``shutdown(timeout:)`` waits for the file after giving up the network: 5 s.
+    static let fileDrainTimeout: Duration = .seconds(5)
+
+    /// Stops making producers wait (`block`): from now on, spans that do not fit in the queue
+    /// go to the fallback file instead. Used when the run is asked to stop (a signal), so that
+    /// every span already read is delivered or written without waiting for the network.
+    package func stopWaiting() {
+        state.withLock { $0.waitingStopped = true }
+        state.broadcast()
+    }
+
+    /// Gives up the network now: the request in progress is cancelled and everything queued,
+    /// and every later batch, is written to the fallback file.
+    package func abandonNetwork() {
+        state.withLock {
+            $0.waitingStopped = true
+            $0.abandonNetwork = true
+        }
         exporter.cancel()
         state.broadcast()
-        _ = state.withLock(when: { $0.finished }, before: .after(.seconds(2))) { _, finished in finished }
-        return false
     }
 
     // MARK: - The export thread
@@ -233,15 +272,17 @@ public final class BatchSpanProcessor: Sendable {
             ) { state, _ in
                 var overflow: [PendingSpan] = []
                 swap(&overflow, &state.overflow)
+                let batch = state.queue.removeFirst(upTo: batchSize)
+                state.inFlight = batch.count + overflow.count
                 return Work(
-                    batch: state.queue.removeFirst(upTo: batchSize),
+                    batch: batch,
                     overflow: overflow,
                     flushTarget: state.flushRequested > state.flushCompleted ? state.flushRequested : nil,
                     shutdown: state.shutdownRequested,
                     abandonNetwork: state.abandonNetwork)
             }
             if overflowPolicy == .block { state.broadcast() }
-            if !work.overflow.isEmpty { spill(work.overflow) }
+            if !work.overflow.isEmpty { spill(work.overflow, fromQueue: true) }
             if !work.batch.isEmpty {
                 export(work.batch, network: !work.abandonNetwork)
                 nextScheduled = .after(configuration.scheduleDelay)
@@ -275,13 +316,25 @@ public final class BatchSpanProcessor: Sendable {
         } else {
             result = .failed(batch, .shutDown)
         }
-        state.withLock { $0.counters.add(result) }
+        state.withLock { state in
+            state.counters.add(result)
+            state.inFlight -= pending.count
+        }
     }
 
-    private func spill(_ pending: [PendingSpan]) {
-        guard let spillFile else { return }
+    /// Writes spans to the fallback file; `fromQueue` when the export thread took them from the
+    /// state (they stop counting as in flight in the same step).
+    private func spill(_ pending: [PendingSpan], fromQueue: Bool = false) {
+        guard let spillFile else {
+            state.withLock { state in
+                if fromQueue { state.inFlight -= pending.count }
+                state.counters.dropped += pending.count
+            }
+            return
+        }
         let written = spillFile.export(SpanBatch(resource: resource, scope: scope, spans: pending.map { $0.span(mapper) }))
         state.withLock { state in
+            if fromQueue { state.inFlight -= pending.count }
             state.counters.writtenToFallback += written.delivered
             state.counters.spilled += written.delivered
             state.counters.failed += written.undeliveredCount
