@@ -37,6 +37,7 @@ cli-test: build
 export-test: build
 	ATOF_BRIDGE=$(BIN) bash scripts/otlp_sink_selftest.sh
 	bash scripts/export-test.sh $(BIN)
+	bash scripts/fault-signals-test.sh $(BIN)
 
 # End to end against a real receiver: Arize Phoenix from PyPI, on 127.0.0.1.
 e2e-phoenix: build
