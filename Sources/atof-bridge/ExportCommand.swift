@@ -89,6 +89,10 @@ struct ExportCommand: ParsableCommand {
         if statistics.spansInFallback > 0, let path = bridge.fallbackPath {
             printError("atof-bridge: \(statistics.spansInFallback) spans are in \(path); send them later with: atof-bridge replay \(path)")
         }
+        if statistics.spansFailed > 0 {
+            let place = bridge.fallbackPath.map { " to \($0)" } ?? ""
+            printError("atof-bridge: \(statistics.spansFailed) spans lost: neither delivered nor written\(place) (see the errors above)")
+        }
         let lost = statistics.spansRejected + statistics.spansDropped + statistics.spansFailed + statistics.spansQueued
         if statistics.badLines + badLines > 0 || lost > 0 { throw ExitCode(1) }
         if statistics.spansInFallback > 0 { throw ExitCode(2) }
