@@ -33,11 +33,13 @@ cli-test: build
 	bash scripts/cli-test.sh $(BIN)
 	bash scripts/stats-test.sh $(BIN)
 
-# export/replay against a local OTLP receiver with fault modes (decodes with opentelemetry-proto).
+# export/replay against a local OTLP receiver with fault modes (decodes with opentelemetry-proto);
+# then the files we write under a full disk (ulimit -f), symbolic links, loose modes, other owners.
 export-test: build
 	ATOF_BRIDGE=$(BIN) bash scripts/otlp_sink_selftest.sh
 	bash scripts/export-test.sh $(BIN)
 	bash scripts/fault-signals-test.sh $(BIN)
+	bash scripts/fault-files-test.sh $(BIN)
 
 # End to end against a real receiver: Arize Phoenix from PyPI, on 127.0.0.1.
 e2e-phoenix: build

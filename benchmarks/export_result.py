@@ -40,7 +40,7 @@ def summary(path):
     with open(path, encoding="utf-8", errors="replace") as f:
         text = f.read()
     m = re.search(r"atof-bridge: (\d+) events, (\d+) bad lines, (\d+) spans: (\d+) exported, (\d+) in the fallback file, "
-                  r"(\d+) rejected, (\d+) dropped, (\d+) failed, (\d+) queued", text)
+                  r"(\d+) rejected, (\d+) dropped, (\d+) (?:failed|lost), (\d+) queued", text)
     if not m:
         return None
     keys = ["events", "bad_lines", "spans", "exported", "in_fallback", "rejected", "dropped", "failed", "queued"]

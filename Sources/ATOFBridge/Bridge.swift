@@ -18,7 +18,7 @@ import Synchronization
 /// Header values (credentials) are never logged.
 public final class Bridge: Sendable {
     /// Counts of everything the bridge has seen and done. Every span produced is exported,
-    /// rejected, written to the fallback file, dropped, failed or still queued.
+    /// rejected, written to the fallback file, dropped, lost (``spansFailed``) or still queued.
     public struct Statistics: Sendable, Hashable, CustomStringConvertible {
         /// Events received (parsed lines and ``Bridge/receive(_:)-(Event)`` calls).
         public var eventsReceived = 0
@@ -36,7 +36,8 @@ public final class Bridge: Sendable {
         public var spansInFallback = 0
         /// Spans dropped (`drop` policy, or no fallback file).
         public var spansDropped = 0
-        /// Spans that could be neither delivered nor written.
+        /// Spans lost: neither delivered nor written to the fallback file (for example the disk
+        /// was full, or there was no file). The summary (``description``) calls them "lost".
         public var spansFailed = 0
         /// Spans waiting in the queue.
         public var spansQueued = 0
@@ -48,7 +49,7 @@ public final class Bridge: Sendable {
         public var description: String {
             "\(eventsReceived) events, \(badLines) bad lines, \(spansProduced) spans: \(spansExported) exported, "
                 + "\(spansInFallback) in the fallback file, \(spansRejected) rejected, \(spansDropped) dropped, "
-                + "\(spansFailed) failed, \(spansQueued) queued; \(retries) retries; \(unendedScopes) unended scopes, "
+                + "\(spansFailed) lost, \(spansQueued) queued; \(retries) retries; \(unendedScopes) unended scopes, "
                 + "\(unmatchedEnds) unmatched ends"
         }
     }

@@ -7,7 +7,8 @@ import Logging
 ///
 /// Producers take a short lock to append to the queue (or count a drop when it is full) and
 /// never wait for the disk. The thread swaps the whole queue out, encodes and writes it, and
-/// flushes the file's buffer after every batch, so the file only holds complete lines. A flush
+/// flushes the file's buffer after every batch, so the file only holds complete lines (a flush
+/// that fails, on a full disk, is cut back off the file and its events counted as failed). A flush
 /// request additionally `fsync`s; shutdown drains, syncs, closes the file and ends the thread.
 final class JSONLinesSink: EventSink, @unchecked Sendable {
     private struct State {
@@ -43,7 +44,9 @@ final class JSONLinesSink: EventSink, @unchecked Sendable {
         self.logger = logger
         self.state = ConditionLock(State())
         do {
-            writer = try JSONLWriter(path: path, append: true, flushThreshold: .max)
+            let opened = try JSONLWriter(path: path, append: true, flushThreshold: .max)
+            for warning in opened.warnings { logger.warning("ATOF event log \(warning)") }
+            writer = opened
         } catch {
             throw .cannotOpen(path: path, reason: error.reason)
         }

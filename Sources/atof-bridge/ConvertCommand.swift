@@ -1,6 +1,7 @@
 import ATOF
 import ATOFBridge
 import ArgumentParser
+import Logging
 
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,8 @@ struct ConvertCommand: ParsableCommand {
             OpenTelemetry Collector's otlpjsonfile receiver reads. otlp-proto writes one binary \
             ExportTraceServiceRequest holding every span: a body you can POST to /v1/traces.
             Exit status: 0 when every line was used, 1 when some lines were bad (the good ones are \
-            still converted).
+            still converted) or the output could not be written (a full disk: an otlp-json file \
+            keeps its whole lines, an otlp-proto file is left empty).
             """
     )
 
@@ -39,28 +41,35 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
+        StderrLogHandler.bootstrap(level: .warning)
         let summary: ConversionSummary
         switch format {
         case .otlpJSON:
             let conversion = try runConversion(input: input, mapping: mapping)
             let template = mapping.batch(spans: [])
-            let writer = try JSONLWriter(path: output)
+            let writer = try openOutput()
             // Batches are mapped and encoded on every core, a few at a time, and written in order:
             // only the batches in flight are in memory.
             let encoder = OTLPJSONEncoder()
             let resource = template.resource
             let scope = template.scope
-            try conversion.forEachSpanBatch(size: batchSize, transform: { spans in
-                // Agent spans run to about 2 KB of OTLP/JSON each: reserve once instead of
-                // growing a megabyte buffer by doubling.
-                var line: [UInt8] = []
-                line.reserveCapacity(4096 + spans.count * 2560)
-                encoder.encode(SpanBatch(resource: resource, scope: scope, spans: spans), appendingTo: &line)
-                return line
-            }) { line in
-                try writer.writeLine(line)
+            do {
+                try conversion.forEachSpanBatch(size: batchSize, transform: { spans in
+                    // Agent spans run to about 2 KB of OTLP/JSON each: reserve once instead of
+                    // growing a megabyte buffer by doubling.
+                    var line: [UInt8] = []
+                    line.reserveCapacity(4096 + spans.count * 2560)
+                    encoder.encode(SpanBatch(resource: resource, scope: scope, spans: spans), appendingTo: &line)
+                    return line
+                }) { line in
+                    try writer.writeLine(line)
+                }
+                try writer.flush()
+            } catch let error as InputError {
+                // The writer cut the file back to its last whole line.
+                printError("atof-bridge: error: \(error.description); \(writer.destination) holds only the lines written before")
+                throw ExitCode(1)
             }
-            try writer.flush()
             summary = ConversionSummary(conversion)
         case .otlpProto:
             // One request holds every span. Batches are encoded on every core and their span
@@ -68,7 +77,7 @@ struct ConvertCommand: ParsableCommand {
             // span (the bytes equal what encoding all spans at once gives).
             let conversion = try runConversion(input: input, mapping: mapping)
             let template = mapping.batch(spans: [])
-            let writer = try JSONLWriter(path: output)
+            let writer = try openOutput()
             let resource = template.resource
             let scope = template.scope
             var splice = ProtobufSplice()
@@ -78,26 +87,50 @@ struct ConvertCommand: ParsableCommand {
                     encoder.encode(SpanBatch(resource: resource, scope: scope, spans: spans))
                 }) { splice.add($0) }
             }
-            if let (head, tail) = splice.envelope() {
-                try writer.writeRaw(head)
-                var offset = 0
-                while offset < splice.spans.count {
-                    let end = min(offset + (1 << 20), splice.spans.count)
-                    try writer.writeRaw(splice.spans[offset..<end])
-                    offset = end
+            do throws(InputError) {
+                if let (head, tail) = splice.envelope() {
+                    try writer.writeRaw(head)
+                    var offset = 0
+                    while offset < splice.spans.count {
+                        let end = min(offset + (1 << 20), splice.spans.count)
+                        try writer.writeRaw(splice.spans[offset..<end])
+                        offset = end
+                    }
+                    try writer.writeRaw(tail)
+                } else {
+                    // No span, or a request of another shape: encode every span at once.
+                    var spans: [Span] = []
+                    spans.reserveCapacity(conversion.spanCount)
+                    conversion.forEachSpanBatch(size: 4096) { spans += $0 }
+                    try writer.writeRaw(ProtobufEncoder().encode(SpanBatch(resource: resource, scope: scope, spans: spans)))
                 }
-                try writer.writeRaw(tail)
-            } else {
-                // No span, or a request of another shape: encode every span at once.
-                var spans: [Span] = []
-                spans.reserveCapacity(conversion.spanCount)
-                conversion.forEachSpanBatch(size: 4096) { spans += $0 }
-                try writer.writeRaw(ProtobufEncoder().encode(SpanBatch(resource: resource, scope: scope, spans: spans)))
+                try writer.flush()
+            } catch {
+                // Part of one request is of no use to anyone: leave nothing rather than a body
+                // that might still parse.
+                var outcome = "\(writer.destination) was left empty"
+                do throws(InputError) { try writer.discardWritten() } catch let cut { outcome = cut.description }
+                printError("atof-bridge: error: \(error.description); \(outcome)")
+                throw ExitCode(1)
             }
-            try writer.flush()
             summary = ConversionSummary(conversion)
         }
         printSummary(summary, verbose: false)
         if summary.badLineCount > 0 { throw ExitCode(1) }
+    }
+
+    /// Opens the output (a symbolic link, another user's file or a directory is refused) and
+    /// logs what opening found, such as a mode tightened to 0600.
+    private func openOutput() throws -> JSONLWriter {
+        let writer: JSONLWriter
+        do {
+            writer = try JSONLWriter(path: output)
+        } catch {
+            printError("atof-bridge: error: \(error.description)")
+            throw ExitCode(1)
+        }
+        let logger = Logger(label: "atof-bridge.convert")
+        for warning in writer.warnings { logger.warning("\(warning)") }
+        return writer
     }
 }

@@ -69,6 +69,10 @@ struct ExportOutcome {
             spansLine += " (\(input.spansNotHanded) spans were not sent or written: a second signal ended the run at once)"
         }
         lines.append(spansLine)
+        if lost > 0 {
+            let place = fallbackPath.map { " to \($0)" } ?? ""
+            lines.append("\(lost) spans lost: neither delivered nor written\(place) (see the errors above)")
+        }
         if statistics.spansInFallback > 0, let fallbackPath {
             lines.append("\(statistics.spansInFallback) spans are in \(fallbackPath); send them later with: atof-bridge replay \(fallbackPath)")
         }
