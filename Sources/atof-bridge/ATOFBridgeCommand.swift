@@ -1,3 +1,4 @@
+import ATOF
 import ArgumentParser
 
 @main
@@ -7,4 +8,22 @@ struct ATOFBridgeCommand: ParsableCommand {
         abstract: "Turn ATOF agent events into OpenTelemetry spans.",
         subcommands: [ConvertCommand.self, ExportCommand.self, ReplayCommand.self, StatsCommand.self, ValidateCommand.self]
     )
+
+    /// Parses and runs the command as ArgumentParser does, except that a ``CommandFailure`` (or an
+    /// ``InputError`` that was not wrapped in one) is printed as `atof-bridge: <message>` and
+    /// ends the process with status 1, without the usage text.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            printError("atof-bridge: \(failure.message)")
+            exit(withError: ExitCode.failure)
+        } catch let error as InputError {
+            printError("atof-bridge: \(error.description)")
+            exit(withError: ExitCode.failure)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

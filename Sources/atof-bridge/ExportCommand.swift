@@ -51,7 +51,7 @@ struct ExportCommand: ParsableCommand {
         do {
             bridge = try Bridge(configuration: configuration)
         } catch {
-            throw ValidationError("\(error)")
+            throw CommandFailure(SecretRedactor(configuration: configuration).redact("\(error)"))
         }
         var progress = Progress()
         var badLines = 0

@@ -38,7 +38,7 @@ struct ReplayCommand: ParsableCommand {
         do {
             exporter = try OTLPHTTPExporter(configuration: configuration)
         } catch {
-            throw ValidationError("\(error)")
+            throw CommandFailure(SecretRedactor(configuration: configuration).redact("\(error)"))
         }
         let retryPath = fallback ?? Self.undeliveredPath(for: input)
         let retryFile = JSONLinesExporter(path: retryPath)
