@@ -68,5 +68,42 @@ else
 fi
 "$bin" validate Tests/Fixtures/nemo-relay-scopes-tools-marks.jsonl >/dev/null 2>&1 && pass "validate exits 0 on a clean file" || fail "validate clean file"
 
+# ==== Unreadable input: exit 1 and a message naming the path, never the usage text (64) =======
+# Every command, for a missing file, a directory and a file without read permission. As root,
+# chmod 000 does not stop reading, so that case is skipped when running as root.
+mkdir -p "$work/input-dir"
+: >"$work/unreadable.jsonl"
+chmod 000 "$work/unreadable.jsonl"
+inputs=("$work/missing.jsonl" "$work/input-dir")
+if [ "$(id -u)" -eq 0 ]; then
+  echo "skip: unreadable-file cases (running as root: chmod 000 does not prevent reading)"
+else
+  inputs+=("$work/unreadable.jsonl")
+fi
+delivery=(--endpoint http://127.0.0.1:1 --fallback "$work/never-written.jsonl")
+for input in "${inputs[@]}"; do
+  for command in "convert --to otlp-json -o $work/never.out" validate stats "export ${delivery[*]}" \
+    "export --live ${delivery[*]}" "export --follow ${delivery[*]}" "replay ${delivery[*]}"; do
+    read -r -a words <<<"$command"
+    set +e
+    "$bin" "${words[0]}" "$input" "${words[@]:1}" >"$work/input.out" 2>"$work/input.err"
+    status=$?
+    set -e
+    what="${words[0]}"
+    case "${words[1]:-}" in --live|--follow) what="$what ${words[1]}" ;; esac
+    what="$what $(basename "$input")"
+    if [ $status -eq 1 ] && grep -qF "atof-bridge: $input: " "$work/input.err" && ! grep -q "Usage:" "$work/input.err" \
+      && { [ "$input" != "$work/input-dir" ] || grep -q "is a directory" "$work/input.err"; }; then
+      pass "$what: exit 1, the message names the path, no usage text"
+    else
+      fail "$what: exit $status"; cat "$work/input.err" >&2
+    fi
+  done
+done
+[ ! -e "$work/never.out" ] && [ ! -e "$work/never-written.jsonl" ] && pass "no output or fallback file is created for an unreadable input" \
+  || fail "an output or fallback file was created for an unreadable input"
+chmod 600 "$work/unreadable.jsonl"
+# ==== end of the unreadable-input checks =====================================================
+
 echo "cli-test: $passed passed, $failed failed"
 [ $failed -eq 0 ]

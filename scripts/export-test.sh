@@ -157,5 +157,80 @@ status=$?
 set -e
 [ $status -ne 0 ] && grep -q "http/protobuf" "$work/grpc.err" && pass "grpc protocol: clear 'not supported' error" || { fail "grpc: exit $status"; cat "$work/grpc.err" >&2; }
 
+# ==== Secrets: no header value and no URL password in any output or file =====================
+# 9. A gateway answers 401 echoing every request header (scripts/otlp_sink.py --mode echo401).
+#    The export and a replay of its fallback file run in their own directory: stdout, stderr,
+#    the fallback files and every other file written there must hold none of the secrets.
+secrets_dir="$work/secrets"
+mkdir -p "$secrets_dir"
+no_secret_in() {  # no_secret_in DIRECTORY SECRET...: true when no file under DIRECTORY holds one
+  local directory="$1"; shift
+  local secret
+  for secret in "$@"; do
+    if grep -rlF -- "$secret" "$directory" >&2; then return 1; fi
+  done
+}
+start_sink echo401 echo401
+set +e
+(cd "$secrets_dir" && OTEL_EXPORTER_OTLP_HEADERS="x-api-key=SECRET-KEY-456" "$bin" export "$root/$fixture" --endpoint "$url" \
+  --header "Authorization=Bearer SECRET-TOKEN-123" --fallback "$secrets_dir/echo.jsonl" --verbose \
+  >"$secrets_dir/export.stdout" 2>"$secrets_dir/export.stderr")
+status=$?
+(cd "$secrets_dir" && OTEL_EXPORTER_OTLP_HEADERS="x-api-key=SECRET-KEY-456" "$bin" replay "$secrets_dir/echo.jsonl" --endpoint "$url" \
+  --header "Authorization=Bearer SECRET-TOKEN-123" --verbose >"$secrets_dir/replay.stdout" 2>"$secrets_dir/replay.stderr")
+replay_status=$?
+set -e
+seen="$(stat_of "$url" '{k.lower(): v for k, v in s["headers_seen"].items()}.get("authorization") == "Bearer SECRET-TOKEN-123" and {k.lower(): v for k, v in s["headers_seen"].items()}.get("x-api-key") == "SECRET-KEY-456"')"
+if [ $status -eq 2 ] && [ $replay_status -eq 2 ] && [ "$seen" = True ] && [ -s "$secrets_dir/echo.undelivered.jsonl" ] \
+  && grep -q "HTTP 401: .*Authorization: <redacted>" "$secrets_dir/export.stderr" \
+  && grep -q "HTTP 401: .*x-api-key: <redacted>" "$secrets_dir/replay.stderr" \
+  && no_secret_in "$secrets_dir" SECRET-TOKEN-123 SECRET-KEY-456; then
+  pass "a 401 echoing the request headers: the message is shown with <redacted> values; no secret in any output or file"
+else
+  fail "echoed headers: export exit $status, replay exit $replay_status, sink saw the headers: $seen"
+  cat "$secrets_dir"/*.stderr >&2
+fi
+
+# 9b. A password in the endpoint URL: libcurl sends it as Basic credentials, which the gateway
+#     echoes; neither the password nor its base64 form appears.
+rm -f "$secrets_dir"/*
+set +e
+(cd "$secrets_dir" && OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://alice:PASSWORD-789@127.0.0.1:${url##*:}/v1/traces" \
+  "$bin" export "$root/$fixture" --fallback "$secrets_dir/basic.jsonl" --verbose >"$secrets_dir/basic.stdout" 2>"$secrets_dir/basic.stderr")
+status=$?
+set -e
+basic="$(printf 'alice:PASSWORD-789' | base64)"
+if [ $status -eq 2 ] && grep -q "HTTP 401: .*Authorization: Basic <redacted>" "$secrets_dir/basic.stderr" \
+  && no_secret_in "$secrets_dir" PASSWORD-789 "$basic"; then
+  pass "a password in the endpoint URL stays out of every output and file, also as echoed Basic credentials"
+else
+  fail "password in the endpoint URL: exit $status"; cat "$secrets_dir/basic.stderr" >&2
+fi
+
+# 10. A mistyped scheme with a password: --endpoint is refused (usage error) without showing the
+#     password, for export and replay; in OTEL_EXPORTER_OTLP_ENDPOINT it is a warning naming the
+#     variable, without the password (the default endpoint is then used, here replaced by --endpoint).
+rm -f "$secrets_dir"/*
+set +e
+"$bin" export "$fixture" --endpoint "htp://alice:PASSWORD-789@127.0.0.1:1/" >"$secrets_dir/scheme.stdout" 2>"$secrets_dir/scheme.stderr"
+status=$?
+"$bin" replay "$work/down.jsonl" --endpoint "htp://alice:PASSWORD-789@127.0.0.1:1/" >"$secrets_dir/scheme-replay.stdout" 2>"$secrets_dir/scheme-replay.stderr"
+replay_status=$?
+(cd "$secrets_dir" && OTEL_EXPORTER_OTLP_ENDPOINT="htp://alice:PASSWORD-789@127.0.0.1:1/" "$bin" export "$root/$fixture" \
+  --endpoint "$refused" --fallback "$secrets_dir/env.jsonl" >"$secrets_dir/env.stdout" 2>"$secrets_dir/env.stderr")
+env_status=$?
+set -e
+if [ $status -eq 64 ] && [ $replay_status -eq 64 ] \
+  && grep -q -- "--endpoint htp://<redacted>@127.0.0.1:1/ is not an http:// or https:// URL" "$secrets_dir/scheme.stderr" \
+  && grep -q -- "--endpoint htp://<redacted>@127.0.0.1:1/ is not an http:// or https:// URL" "$secrets_dir/scheme-replay.stderr" \
+  && [ $env_status -eq 2 ] && grep -q 'OTEL_EXPORTER_OTLP_ENDPOINT="htp://<redacted>@127.0.0.1:1/" is not an http:// or https:// URL' "$secrets_dir/env.stderr" \
+  && no_secret_in "$secrets_dir" PASSWORD-789 alice; then
+  pass "a mistyped scheme with a password: clear error (--endpoint) or warning (environment), the password never shown"
+else
+  fail "mistyped scheme: export exit $status, replay exit $replay_status, environment exit $env_status"
+  cat "$secrets_dir"/*.stderr >&2
+fi
+# ==== end of the secrets checks ==============================================================
+
 echo "export-test: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -30,12 +30,14 @@ repeats:
   slow:SECS     sleep SECS seconds, then ok
   reset         close the connection without answering, with SO_LINGER 0 (the peer sees a RST)
   partial:N     200 with partial_success {rejected_spans: N, error_message}
+  echo401       401 with a text/plain body echoing every request header as `name: value` lines,
+                credentials included (a gateway that leaks them: the client must not log them)
 e.g. `--mode 503,503,ok`, `--mode 429:1,ok`, `--mode reset,ok`, `--mode 413>100`.
 
 Responses carry the request's content type. A 200 body is an ExportTraceServiceResponse (binary,
 or OTLP/JSON `{}` / `{"partialSuccess":{...}}`); an error body is a google.rpc.Status (binary,
 hand-encoded: code = the matching gRPC code, message = a short English reason; or JSON
-`{"code":N,"message":"..."}`). 415 and 404 answers are text/plain.
+`{"code":N,"message":"..."}`). 415, 404 and echo401 answers are text/plain.
 
 Recorded: requests (every POST /v1/traces), spans (accepted: in requests answered 200, minus
 partial rejections, which are the request's last N spans), span ids with multiplicity (to prove
@@ -107,6 +109,9 @@ class Step:
             return
         if text == "reset":
             self.kind = "reset"
+        elif text == "echo401":
+            self.kind = "echo"
+            self.status = 401
         elif text.startswith("slow:"):
             self.kind = "slow"
             self.seconds = float(text[5:])
@@ -497,6 +502,11 @@ class Handler(BaseHTTPRequestHandler):
                 sink.resets += 1
             self.reset()
             return
+        if step.kind == "echo":
+            self.count_status(401)
+            echoed = "\n".join(f"{name}: {value}" for name, value in self.headers.items())
+            self.plain(401, echoed)
+            return
         status, rejected = 200, 0
         if step.kind == "status":
             status = step.status
@@ -581,7 +591,7 @@ def main(argv):
         epilog="See the module docstring (--help-modes) for the --mode script.")
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default 0: a free one)")
     parser.add_argument("--port-file", help="write the port here once listening")
-    parser.add_argument("--mode", default="ok", help="fault script, e.g. 503,429:1,reset,ok (default ok)")
+    parser.add_argument("--mode", default="ok", help="fault script, e.g. 503,429:1,reset,echo401,ok (default ok)")
     parser.add_argument("--summary", help="write the JSON summary here on SIGTERM/SIGINT or --stop-after-spans")
     parser.add_argument("--stop-after-spans", type=int, help="stop once this many spans were accepted")
     parser.add_argument("--lenient", action="store_true", help="accept what protobuf parses; skip the OTLP checks")

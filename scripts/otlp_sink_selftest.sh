@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Self-test of scripts/otlp_sink.py: starts it (twice), posts real bodies made by the
+# Self-test of scripts/otlp_sink.py: starts it (three times), posts real bodies made by the
 # atof-bridge CLI with curl (binary protobuf, two requests on one kept-alive connection, gzipped
 # protobuf, OTLP/JSON one request per line, a wrong content type, a body protobuf rejects), runs
 # a fault script (503, 429 + Retry-After, reset, partial success, 413 over a span limit, slow),
+# the echo401 mode (a 401 echoing the request headers),
 # and checks /stats, the --summary file written on SIGTERM and on --stop-after-spans, and the
 # response bodies. Stops every sink it started by pid, also on failure.
 #
@@ -151,5 +152,17 @@ wait "$pid" || fail "sink exited non-zero after --stop-after-spans"
 json="$(cat "$work/faults.summary.json")"
 check "fault summary counts" 's["requests"] == 7 and s["spans"] == 11 and s["rejected_spans"] == 1 and s["resets"] == 1'
 check "fault summary statuses" 's["status_counts"] == {"200": 3, "413": 1, "429": 1, "503": 1}'
+
+# --- 3. echo401: a gateway that echoes the request headers (credentials included) in a 401 --
+start_sink echo --mode echo401
+expect_eq "echo401: status" "$(post "$work/b.pb" application/x-protobuf -H 'Authorization: Bearer echo-me-123')" 401
+expect_eq "echo401: content type" "$(header content-type)" "text/plain; charset=utf-8"
+checks=$((checks + 1))
+grep -qx "Authorization: Bearer echo-me-123" "$work/response" && grep -qx "Content-Type: application/x-protobuf" "$work/response" \
+  || fail "echo401: the body does not echo the request headers as name: value lines: $(cat "$work/response")"
+json="$(stats)"
+check "echo401: counted as 401, no span accepted" 's["status_counts"] == {"401": 1} and s["spans"] == 0'
+kill -TERM "$pid"
+wait "$pid" || fail "echo sink exited non-zero after SIGTERM"
 
 echo "otlp_sink_selftest: ok ($checks checks)"

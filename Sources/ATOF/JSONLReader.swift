@@ -39,7 +39,8 @@ public struct JSONLReader: ~Copyable {
     private let ownsDescriptor: Bool
     private let chunkSize: Int
 
-    /// Opens a file; `-` reads standard input.
+    /// Opens a file; `-` reads standard input. Throws ``InputError`` (naming the path and what to
+    /// do) when the file cannot be opened or is a directory.
     public init(path: String, chunkSize: Int = 1 << 20) throws(InputError) {
         if path == "-" {
             self.init(fileDescriptor: 0, source: "<stdin>", chunkSize: chunkSize)
@@ -49,6 +50,12 @@ public struct JSONLReader: ~Copyable {
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno))
             throw InputError(source: path, reason: "cannot open for reading (\(reason)); check the path and permissions")
+        }
+        // A directory opens, but reading it fails (EISDIR): say so before anything is read.
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            close(descriptor)
+            throw InputError(source: path, reason: "is a directory, not a file; give the path of a JSON-lines file (or - for standard input)")
         }
         self.init(descriptor: descriptor, owned: true, source: path, chunkSize: chunkSize)
     }
@@ -98,7 +105,7 @@ public struct JSONLReader: ~Copyable {
                     if let follow, !follow() { break }
                     continue
                 }
-                let reason = String(cString: strerror(errno))
+                let reason = errno == EISDIR ? "it is a directory, not a file" : String(cString: strerror(errno))
                 throw InputError(source: source, reason: "read failed after line \(lineNumber) (\(reason))")
             }
             if readCount == 0 {

@@ -43,22 +43,20 @@ func printError(_ text: String) {
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
 
-/// Opens a JSON-lines input (`-` = standard input), turning a failure into a usage error.
+/// Opens a JSON-lines input (`-` = standard input); a missing, unreadable or directory input is
+/// a ``CommandFailure`` (exit status 1).
 func openLines(_ path: String) throws -> JSONLReader {
     do {
         return try JSONLReader(path: path)
     } catch {
-        throw ValidationError(error.description)
+        throw CommandFailure(error)
     }
 }
 
-/// Reads and converts, turning an unreadable input into a clear error.
+/// Reads and converts (until `stop` says so); a missing, unreadable or directory input is a
+/// ``CommandFailure`` (exit status 1).
 func runConversion(input: String, mapping: MappingFlags, stop: (() -> Bool)? = nil) throws -> OfflineConversion {
-    do {
-        return try OfflineConversion(path: input, mapper: mapping.mapper, stop: stop)
-    } catch let error as InputError {
-        throw ValidationError(error.description)
-    }
+    try CommandFailure.reportingInput { try OfflineConversion(path: input, mapper: mapping.mapper, stop: stop) }
 }
 
 /// What the end-of-run summary reports about a conversion (kept once the conversion is let go).

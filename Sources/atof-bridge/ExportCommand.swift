@@ -50,7 +50,7 @@ struct ExportCommand: ParsableCommand {
         do {
             bridge = try Bridge(configuration: configuration)
         } catch {
-            throw ValidationError("\(error)")
+            throw CommandFailure(SecretRedactor(configuration: configuration).redact("\(error)"))
         }
         // First signal: stop reading; what was read is delivered or written to the fallback
         // file within the shutdown bound (the queue stops making us wait). Second: at once.

@@ -29,14 +29,9 @@ struct ExportFlags: ParsableArguments {
         }
     }
 
-    /// Applies the flags over `configuration`; throws a usage error for a bad URL or header.
+    /// Applies the flags over `configuration`; throws a usage error for a bad URL or header. The
+    /// errors never show a header value or the URL's `user:password@`.
     func apply(to configuration: inout Configuration) throws {
-        if let endpoint {
-            guard let url = Configuration.endpoint(fromCommandLine: endpoint) else {
-                throw ValidationError("--endpoint \(endpoint) is not an http:// or https:// URL")
-            }
-            configuration.endpoint = url
-        }
         for text in headers {
             guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
                 throw ValidationError("--header needs NAME=VALUE; one --header value has no name or no '=' (not shown: it may hold a secret)")
@@ -45,6 +40,13 @@ struct ExportFlags: ParsableArguments {
             let value = EnvironmentValue.trimmed(text[text.index(after: equals)...])
             configuration.headers.removeAll { $0.name.lowercased() == name.lowercased() }
             configuration.headers.append(HTTPHeader(name: name, value: value))
+        }
+        if let endpoint {
+            guard let url = Configuration.endpoint(fromCommandLine: endpoint) else {
+                let shown = SecretRedactor(configuration: configuration).redact(endpoint)
+                throw ValidationError("--endpoint \(shown) is not an http:// or https:// URL (for example http://localhost:4318)")
+            }
+            configuration.endpoint = url
         }
         if let shutdownTimeout { configuration.shutdownTimeout = .milliseconds(Int64(shutdownTimeout * 1000)) }
         if gzip { configuration.compression = .gzip }

@@ -37,7 +37,7 @@ struct ReplayCommand: ParsableCommand {
         do {
             exporter = try OTLPHTTPExporter(configuration: configuration)
         } catch {
-            throw ValidationError("\(error)")
+            throw CommandFailure(SecretRedactor(configuration: configuration).redact("\(error)"))
         }
         // First signal: nothing more is sent (the rest goes to the new file) and the request in
         // progress gets the shutdown bound; a second signal cancels it at once.

@@ -51,12 +51,7 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let statsInput: StatsInput
-        do {
-            statsInput = try StatsInput.read(path: input)
-        } catch let error as InputError {
-            throw ValidationError(error.description)
-        }
+        let statsInput = try CommandFailure.reportingInput { try StatsInput.read(path: input) }
         for message in statsInput.badLineMessages { printError(message) }
         if statsInput.badLineCount > 0 {
             printError(

@@ -284,15 +284,9 @@ struct RetryAfterTests {
     func statusMessage() {
         let body = OTLPRequestDecoding.rpcStatus(code: 3, message: "bad span")
         let response = HTTPResponse(status: 400, body: body, contentType: "application/x-protobuf", retryAfter: nil)
-        #expect(ExportResponse.failureMessage(response) == "bad span")
+        #expect(ExportResponse.failureMessage(response, redactor: SecretRedactor(secrets: [])) == "bad span")
         let text = HTTPResponse(status: 500, body: Array("oops\nline two".utf8), contentType: "text/plain", retryAfter: nil)
-        #expect(ExportResponse.failureMessage(text) == "oops line two")
-    }
-
-    @Test("credentials in the endpoint URL are redacted for logs")
-    func redactsUserInfo() {
-        #expect(OTLPHTTPExporter.redactingCredentials("https://user:pw@collector:4318/v1/traces") == "https://<redacted>@collector:4318/v1/traces")
-        #expect(OTLPHTTPExporter.redactingCredentials("http://collector:4318/v1/traces?a=b@c") == "http://collector:4318/v1/traces?a=b@c")
+        #expect(ExportResponse.failureMessage(text, redactor: SecretRedactor(secrets: [])) == "oops line two")
     }
 
     @Test("backoff grows by the multiplier, stays under the cap and varies within the jitter")

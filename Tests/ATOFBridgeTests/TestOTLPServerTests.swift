@@ -76,6 +76,32 @@ import Testing
         #expect(statuses == [429, 502, 502])
     }
 
+    @Test("answers .echoHeaders with the status and every request header as name: value lines, as text, rpc status or JSON")
+    func echoHeadersEchoesEveryRequestHeader() throws {
+        let server = try TestOTLPServer(script: [
+            .echoHeaders(status: 401, format: .text),
+            .echoHeaders(status: 401, format: .protobufStatus),
+            .echoHeaders(status: 403, format: .jsonStatus),
+        ])
+        let client = try RawClient(port: server.port)
+        var responses: [RawResponse] = []
+        for _ in 0..<3 {
+            try client.send(headers: [("Authorization", "Bearer abc/123"), ("X-Tenant", "blue")], body: [])
+            responses.append(try client.response())
+        }
+
+        #expect(responses.map(\.status) == [401, 401, 403])
+        #expect(responses[0].header("content-type") == "text/plain; charset=utf-8")
+        let text = String(decoding: responses[0].body, as: UTF8.self)
+        #expect(text.contains("Authorization: Bearer abc/123\n") && text.contains("X-Tenant: blue") && text.contains("Host: 127.0.0.1"))
+        #expect(responses[1].header("content-type") == "application/x-protobuf")
+        let status = try #require(OTLPRequestDecoding.rpcStatusFields(responses[1].body))
+        #expect(status.code == 16 && status.message == text)
+        #expect(responses[2].header("content-type") == "application/json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(responses[2].body)) as? [String: Any])
+        #expect(json["code"] as? Int == 7 && json["message"] as? String == text)
+    }
+
     @Test("answers .respond with exactly the given status, headers and body")
     func respondSendsWhatItIsGiven() throws {
         let server = try TestOTLPServer(script: [

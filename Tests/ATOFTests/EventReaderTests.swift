@@ -83,6 +83,18 @@ func temporaryFile(_ content: [UInt8], name: String = "input.jsonl") -> String {
         #expect(throws: InputError.self) { _ = try JSONLReader(path: "/nonexistent/run.jsonl") }
     }
 
+    @Test("a directory given as input is refused when it is opened, with a message naming it and saying it is a directory")
+    func aDirectoryIsAClearError() {
+        let file = temporaryFile([])
+        let directory = String(file[..<(file.lastIndex(of: "/") ?? file.endIndex)])
+        #expect {
+            _ = try JSONLReader(path: directory)
+        } throws: { error in
+            let text = (error as? InputError)?.description ?? ""
+            return text.hasPrefix("\(directory): ") && text.contains("is a directory")
+        }
+    }
+
     @Test func writerCreatesOwnerOnlyFiles() throws {
         let path = temporaryFile([], name: "unused") + ".out"
         let writer = try JSONLWriter(path: path)

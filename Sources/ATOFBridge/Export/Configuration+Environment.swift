@@ -67,7 +67,10 @@ extension Configuration {
             ["true": true, "false": false][$0.lowercased()]
         } ?? false
         configuration.mapping = MappingOptions.fromEnvironment(environment)
-        configuration.warnings = reader.warnings
+        // A warning quotes the bad value: an endpoint may hold user:password@ (also after a
+        // mistyped scheme) and any text a header value.
+        let redactor = SecretRedactor(configuration: configuration)
+        configuration.warnings = reader.warnings.map(redactor.redact)
         return configuration
     }
 

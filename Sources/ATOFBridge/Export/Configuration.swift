@@ -88,7 +88,8 @@ public struct Configuration: Sendable, Hashable {
     /// Default ``LiveSpanAssembler/Limits/init(maximumOpenScopes:recentlyEndedCapacity:maximumHeldEnds:unmatchedEndGrace:)``.
     public var assemblyLimits: LiveSpanAssembler.Limits
     /// The problems found while reading the environment, one message each, naming the variable,
-    /// the bad value (never a header value) and what was used instead. Default empty.
+    /// the bad value (never a header value, and a URL without its `user:password@`) and what was
+    /// used instead. Default empty.
     public var warnings: [String]
 
     /// The defaults, without reading the environment.

@@ -1,4 +1,5 @@
-/// Why a batch could not be delivered. Messages say what to do; they never contain header values.
+/// Why a batch could not be delivered. Messages say what to do; they never contain header values
+/// (``OTLPHTTPExporter`` passes every text through `SecretRedactor`).
 public enum ExportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The receiver answered with an HTTP status that is not success, with its message (cut to
     /// 512 characters).
@@ -47,6 +48,20 @@ public enum ExportError: Error, Sendable, Hashable, CustomStringConvertible {
         case 415: "; the receiver does not accept this content type (OTEL_EXPORTER_OTLP_PROTOCOL)"
         case 413: "; the batch is too large even for one span"
         default: ""
+        }
+    }
+
+    /// The same error with every text passed through `redactor` (receivers' messages and
+    /// libcurl's error texts can echo header values or the URL).
+    func redacted(by redactor: SecretRedactor) -> ExportError {
+        switch self {
+        case .httpStatus(let status, let message): .httpStatus(status, message: redactor.redact(message))
+        case .connection(let text): .connection(redactor.redact(text))
+        case .timedOut(let text): .timedOut(redactor.redact(text))
+        case .tls(let text): .tls(redactor.redact(text))
+        case .request(let text): .request(redactor.redact(text))
+        case .fallbackWrite(let text): .fallbackWrite(redactor.redact(text))
+        case .responseTooLarge, .shutDown: self
         }
     }
 

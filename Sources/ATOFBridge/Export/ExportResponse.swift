@@ -16,8 +16,9 @@ enum ExportResponse {
     }
 
     /// The receiver's explanation of a failure, at most 512 characters, on one line: the
-    /// `message` of a `google.rpc.Status` (protobuf or JSON), else the body as text.
-    static func failureMessage(_ response: HTTPResponse) -> String {
+    /// `message` of a `google.rpc.Status` (protobuf or JSON), else the body as text; secrets
+    /// taken out by `redactor` before the text is cut (so no part of one survives the cut).
+    static func failureMessage(_ response: HTTPResponse, redactor: SecretRedactor) -> String {
         guard !response.body.isEmpty else { return "" }
         let contentType = response.contentType?.lowercased() ?? ""
         var text: String
@@ -26,8 +27,11 @@ enum ExportResponse {
         } else if isJSON(response.contentType), let message = (try? JSONParser.parse(response.body))?["message"]?.stringValue {
             text = message
         } else {
-            text = String(decoding: response.body.prefix(2048), as: UTF8.self)
+            // Far more than the 512 characters kept, so that a secret across the end of what is
+            // kept is still whole when it is redacted.
+            text = String(decoding: response.body.prefix(65_536), as: UTF8.self)
         }
+        text = redactor.redact(text)
         text = String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 }).trimmingWhitespace()
         return text.count > 512 ? String(text.prefix(512)) + "…" : text
     }

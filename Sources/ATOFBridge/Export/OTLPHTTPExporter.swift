@@ -17,6 +17,9 @@ import Darwin
 /// - `POST` with `Content-Type: application/x-protobuf` (exactly; `application/json` with
 ///   `http/json`), `User-Agent: atof-bridge/<version> OTel-OTLP-Exporter-Swift/<version>`, an
 ///   empty `Expect:`, `Content-Encoding: gzip` when configured, and the configured headers.
+/// - Header values and the endpoint's credentials never reach the logs or the returned
+///   ``ExportError``s, even when the receiver echoes the request's headers: every message passes
+///   through `SecretRedactor`.
 /// - 2xx is success; a `partial_success` is counted as rejected spans and its message logged once.
 ///   429, 502, 503, 504, refused or reset connections and timeouts are retried with backoff and
 ///   jitter (``RetryPolicy``), honouring `Retry-After`, inside the export timeout. 413 splits the
@@ -58,6 +61,7 @@ public final class OTLPHTTPExporter: SpanExporter {
     private let exportTimeout: Duration
     private let retry: RetryPolicy
     private let logger: Logger
+    private let redactor: SecretRedactor
 
     /// The URL spans are posted to.
     public let endpoint: String
@@ -73,8 +77,9 @@ public final class OTLPHTTPExporter: SpanExporter {
         exportTimeout = configuration.batch.exportTimeout
         retry = configuration.retry
         endpoint = configuration.endpoint
+        redactor = SecretRedactor(configuration: configuration)
         var logger = logger
-        logger[metadataKey: "endpoint"] = "\(Self.redactingCredentials(configuration.endpoint))"
+        logger[metadataKey: "endpoint"] = "\(redactor.redact(configuration.endpoint))"
         self.logger = logger
         let settings = CurlSessionSettings(
             url: configuration.endpoint,
@@ -94,7 +99,9 @@ public final class OTLPHTTPExporter: SpanExporter {
         guard !batch.spans.isEmpty else { return ExportResult() }
         guard !isShutDown.load(ordering: .acquiring), !cancellation.isCancelled else { return .failed(batch, .shutDown) }
         let deadline = MonotonicInstant.after(exportTimeout)
-        return state.withLock { state in send(batch, deadline: deadline, state: &state) }
+        var result = state.withLock { state in send(batch, deadline: deadline, state: &state) }
+        result.failure = result.failure?.redacted(by: redactor)
+        return result
     }
 
     public func shutdown() {
@@ -146,7 +153,7 @@ public final class OTLPHTTPExporter: SpanExporter {
                 return result
             case .success(let response):
                 state.markReachable()
-                failure = .httpStatus(response.status, message: ExportResponse.failureMessage(response))
+                failure = .httpStatus(response.status, message: ExportResponse.failureMessage(response, redactor: redactor))
                 retryAfter = response.retryAfter
             }
             guard failure.isRetryable, attempt < attempts, !cancellation.isCancelled else {
@@ -158,7 +165,7 @@ public final class OTLPHTTPExporter: SpanExporter {
                 logOnce("\(failure.description); no time left to retry within the export timeout", state: &state)
                 return .failed(batch, failure, retries: retries)
             }
-            logger.debug("retrying export", metadata: ["attempt": "\(attempt)", "delay": "\(delay)", "reason": "\(failure)"])
+            logger.debug("retrying export", metadata: ["attempt": "\(attempt)", "delay": "\(delay)", "reason": "\(redactor.redact(failure.description))"])
             guard cancellation.sleep(for: delay) else { return .failed(batch, .shutDown, retries: retries) }
             retries += 1
         }
@@ -190,18 +197,12 @@ public final class OTLPHTTPExporter: SpanExporter {
         return .nanoseconds(Int64(capped * factor * 1e9))
     }
 
-    /// Logs `message` as a warning the first time it is seen (at most 100 distinct messages).
+    /// Logs `message`, redacted, as a warning the first time it is seen (at most 100 distinct
+    /// messages).
     private func logOnce(_ message: String, state: inout State) {
+        let message = redactor.redact(message)
         guard !state.loggedMessages.contains(message) else { return }
         if state.loggedMessages.count < 100 { state.loggedMessages.insert(message) }
         logger.warning("\(message)")
-    }
-
-    /// `scheme://user:password@host/...` without the `user:password@` part.
-    static func redactingCredentials(_ url: String) -> String {
-        guard let parsed = HTTPURL(url), let at = parsed.origin.lastIndex(of: "@"),
-            let scheme = parsed.origin.firstRange(of: "://")
-        else { return url }
-        return parsed.origin[..<scheme.upperBound] + "<redacted>@" + parsed.origin[parsed.origin.index(after: at)...] + parsed.path + parsed.suffix
     }
 }

@@ -43,6 +43,19 @@ final class TestOTLPServer: @unchecked Sendable {
         /// 413 when the request carries more than `spans` spans, `.ok` otherwise (400 when the
         /// body is not an `ExportTraceServiceRequest`).
         case splitAbove(spans: Int)
+        /// This status (e.g. 401) with a body that echoes every request header as `name: value`
+        /// lines, the way some gateways answer: credentials included.
+        case echoHeaders(status: Int, format: EchoFormat)
+    }
+
+    /// How ``Action/echoHeaders(status:format:)`` sends the echoed headers.
+    enum EchoFormat: Sendable {
+        /// `Content-Type: text/plain`, the lines as the body.
+        case text
+        /// `Content-Type: application/x-protobuf`, a `google.rpc.Status` whose message is the lines.
+        case protobufStatus
+        /// `Content-Type: application/json`, `{"code": N, "message": "<the lines>"}`.
+        case jsonStatus
     }
 
     /// How the server finished with a request.
@@ -389,6 +402,22 @@ extension TestOTLPServer {
                 }
                 let next: Action = count > limit ? .status(413, message: "\(count) spans, more than \(limit)") : .ok
                 return perform(next, fd: fd, record: record, request: request, keepAlive: keepAlive)
+            case .echoHeaders(let status, let format):
+                let lines = request.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
+                let code = Self.grpcCode(forHTTPStatus: status)
+                let (contentType, body): (String, [UInt8])
+                switch format {
+                case .text:
+                    (contentType, body) = ("text/plain; charset=utf-8", Array(lines.utf8))
+                case .protobufStatus:
+                    (contentType, body) = ("application/x-protobuf", OTLPRequestDecoding.rpcStatus(code: code, message: lines))
+                case .jsonStatus:
+                    let object: [String: Any] = ["code": Int(code), "message": lines]
+                    let json = (try? JSONSerialization.data(withJSONObject: object)).map { [UInt8]($0) } ?? []
+                    (contentType, body) = ("application/json", json)
+                }
+                return sendResponse(
+                    fd: fd, record: record, status: status, headers: [("Content-Type", contentType)], body: body, keepAlive: keepAlive)
             case .delay(let seconds, let then):
                 let deadline = Date(timeIntervalSinceNow: seconds)
                 let interrupted = locked { core -> Bool in
