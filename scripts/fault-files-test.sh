@@ -7,19 +7,8 @@ set -euo pipefail
 bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-py="$(bash scripts/python-env.sh)"
 work="$(mktemp -d)"
-sinks=()
-cleanup() {
-  for pid in "${sinks[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${sinks[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok: $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+. scripts/sink-lib.sh
 show() { cat "$@" >&2 2>/dev/null || true; }
 
 # Short waits: nothing listens on port 9 (discard), so every export fails at once.
@@ -27,38 +16,6 @@ export OTEL_BSP_EXPORT_TIMEOUT=3000 OTEL_EXPORTER_OTLP_TIMEOUT=2000
 unset OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_TRACES_ENDPOINT OTEL_EXPORTER_OTLP_HEADERS OTEL_EXPORTER_OTLP_TRACES_HEADERS
 dead=http://127.0.0.1:9/
 
-# start_sink NAME: starts a healthy sink, sets $url; its pid is stopped at exit.
-start_sink() {
-  rm -f "$work/$1.port"
-  "$py" scripts/otlp_sink.py --port 0 --port-file "$work/$1.port" --mode ok >"$work/$1.sink.log" 2>&1 &
-  sinks+=($!)
-  for _ in $(seq 1 100); do [ -s "$work/$1.port" ] && break; sleep 0.1; done
-  [ -s "$work/$1.port" ] || { echo "sink $1 did not start:" >&2; show "$work/$1.sink.log"; exit 1; }
-  url="http://127.0.0.1:$(cat "$work/$1.port")"
-}
-stat_of() {
-  "$py" -c 'import json,sys,urllib.request; s=json.load(urllib.request.urlopen(sys.argv[1]+"/stats",timeout=5)); print(eval(sys.argv[2]))' "$1" "$2"
-}
-# whole_lines FILE: prints the span count when every line is OTLP/JSON and the file ends with "\n"
-# (or is empty); fails otherwise.
-whole_lines() {
-  "$py" - "$1" <<'PY'
-import sys
-sys.path.insert(0, "scripts")
-from verify_otlp import parse_json_line
-data = open(sys.argv[1], "rb").read()
-if data and not data.endswith(b"\n"):
-    sys.exit(f"{sys.argv[1]} does not end with a line break")
-total = 0
-for number, line in enumerate(data.splitlines(), 1):
-    try:
-        request = parse_json_line(line)
-    except Exception as error:
-        sys.exit(f"{sys.argv[1]}:{number}: not OTLP/JSON: {error}")
-    total += sum(len(s.spans) for r in request.resource_spans for s in r.scope_spans)
-print(total)
-PY
-}
 # claimed ERRFILE: the "N in the fallback file" count of a run's summary line.
 claimed() { sed -n 's/.* \([0-9][0-9]*\) in the fallback file,.*/\1/p' "$1" | tail -n 1; }
 
@@ -96,7 +53,7 @@ else
 fi
 
 # 3. Replaying the file delivers every span both runs said is in it.
-start_sink replay
+start_sink replay ok
 if "$bin" replay "$fallback" --endpoint "$url" 2>"$work/replay.err"; then
   got="$(stat_of "$url" 's["unique_spans"], s["duplicate_spans"]')"
   [ "$got" = "($((first + then_claimed)), 0)" ] && pass "replay delivers all $((first + then_claimed)) spans of both runs" \
@@ -113,7 +70,7 @@ printf '{"resourceSpans":[{"resource":' >>"$cut"
 set +e
 "$bin" export "$second" --endpoint "$dead" --fallback "$cut" 2>"$work/cut.err"
 status=$?
-start_sink cut
+start_sink cut ok
 "$bin" replay "$cut" --endpoint "$url" 2>"$work/cut-replay.err"
 replay_status=$?
 set -e

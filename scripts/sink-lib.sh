@@ -43,6 +43,26 @@ with open(sys.argv[1], "rb") as handle:
 print(total)
 PY
 }
+# whole_lines FILE: prints the span count when every line is OTLP/JSON (decoded by
+# opentelemetry-proto) and the file ends with "\n" (or is empty); fails otherwise.
+whole_lines() {
+  "$py" - "$1" <<'PY'
+import sys
+sys.path.insert(0, "scripts")
+from verify_otlp import parse_json_line
+data = open(sys.argv[1], "rb").read()
+if data and not data.endswith(b"\n"):
+    sys.exit(f"{sys.argv[1]} does not end with a line break")
+total = 0
+for number, line in enumerate(data.splitlines(), 1):
+    try:
+        request = parse_json_line(line)
+    except Exception as error:
+        sys.exit(f"{sys.argv[1]}:{number}: not OTLP/JSON: {error}")
+    total += sum(len(s.spans) for r in request.resource_spans for s in r.scope_spans)
+print(total)
+PY
+}
 # refused_url: an http URL on 127.0.0.1 where nothing listens.
 refused_url() {
   echo "http://127.0.0.1:$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
