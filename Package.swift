@@ -66,6 +66,8 @@ let package = Package(
         ),
 
         .testTarget(name: "ATOFTests", dependencies: ["ATOF"]),
+        // The command line's own logic (summaries, exit statuses), on the executable's module.
+        .testTarget(name: "CommandLineTests", dependencies: ["atof-bridge", "ATOFBridge"]),
         .testTarget(
             name: "ATOFBridgeTests",
             dependencies: ["ATOF", "ATOFBridge", "COTLP", "CProtobufC"]

@@ -46,6 +46,9 @@ public final class Bridge: Sendable {
         /// Scope ends without a start.
         public var unmatchedEnds = 0
 
+        /// All counts zero.
+        public init() {}
+
         public var description: String {
             "\(eventsReceived) events, \(badLines) bad lines, \(spansProduced) spans: \(spansExported) exported, "
                 + "\(spansInFallback) in the fallback file, \(spansRejected) rejected, \(spansDropped) dropped, "
