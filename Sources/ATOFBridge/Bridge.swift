@@ -98,7 +98,9 @@ public final class Bridge: Sendable {
         self.logger = logger
         for warning in configuration.warnings { logger.warning("\(warning)") }
         mapper = SpanMapper(options: configuration.mapping)
-        intake = Mutex(Intake(assembler: LiveSpanAssembler(limits: configuration.assemblyLimits)))
+        var limits = configuration.assemblyLimits
+        limits.maximumMarksPerScope = configuration.mapping.maximumEventsPerSpan  // hold what the mapper keeps, count the rest
+        intake = Mutex(Intake(assembler: LiveSpanAssembler(limits: limits)))
         guard let exporter, !configuration.isDisabled else {
             if configuration.isDisabled { logger.info("OTEL_SDK_DISABLED is true: spans are not exported") }
             fallbackPath = nil
