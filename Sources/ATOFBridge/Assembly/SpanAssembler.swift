@@ -6,7 +6,8 @@ import ATOF
 /// The input is judged as a whole: a start and an end pair by uuid wherever they stand, and a
 /// parent is known when its uuid appears as a scope anywhere. Events are taken in timestamp order
 /// (stable on file order; at equal times starts come before marks before ends), so file order
-/// never decides nesting.
+/// never decides nesting. Parent chains of any depth are followed in linear time and memory
+/// (``ParentForest``); a parent cycle is cut at its first scope, with a warning.
 public struct SpanAssembler: Sendable {
     /// The input's name, for diagnostics.
     public var source: String
