@@ -2,7 +2,8 @@
 # Checks of `atof-bridge stats` on the real NeMo Relay fixtures: the text and JSON reports equal
 # the goldens (Tests/Fixtures/golden/<fixture>.stats.txt and .stats.json), OTLP/JSON input gives
 # the same figures as its ATOF source, --trace filters, an unknown trace id fails with exit 1, no
-# colour escapes off a terminal, no line is wider than the width, bad lines are reported.
+# colour escapes off a terminal, no line is wider than the width, bad lines are reported, a deep chain
+# is one trace whose --json stays linear in its spans.
 # Usage: scripts/stats-test.sh PATH-TO-atof-bridge [--update]
 #   --update rewrites the goldens from the binary's output (review them by eye before committing).
 set -euo pipefail
@@ -184,6 +185,26 @@ if [ "$(grep -c '^trace ' "$work/many.txt")" = 20 ] && grep -q "^5 more traces n
 else
   fail "trace cap"
 fi
+
+# 11. A 5,000-deep chain (scripts/generate_pathological.py): one trace; --json lists its spans flat
+#     with their depth, so its size grows with the spans, not with depth times spans; the text
+#     stays within the width and names the true depth of rows drawn at the depth cap.
+python3 scripts/generate_pathological.py deep 5000 "$work/deep.jsonl"
+if "$bin" stats "$work/deep.jsonl" --json >"$work/deep.json" && python3 - "$work/deep.json" <<'EOF'
+import json, os, sys
+report = json.load(open(sys.argv[1]))
+assert report["totals"]["traces"] == 1, report["totals"]
+spans = report["traces"][0]["spans"]
+assert [span["depth"] for span in spans] == list(range(1, 5001))
+assert all(spans[i]["parentSpanId"] == spans[i - 1]["spanId"] for i in range(1, len(spans)))
+assert all("children" not in span for span in spans)
+size = os.path.getsize(sys.argv[1])
+assert size < 1000 * len(spans), f"{size} bytes for {len(spans)} spans"
+EOF
+then pass "5,000-deep chain: one trace, --json flat with depths and parents, size linear in the spans"; else fail "deep chain --json"; fi
+"$bin" stats "$work/deep.jsonl" --width 100 >"$work/deep.txt"
+[ "$(widest "$work/deep.txt")" -le 100 ] && grep -q "\[depth 5000\] level-5000" "$work/deep.txt" \
+  && pass "5,000-deep chain: text within --width, deep rows name their depth" || fail "deep chain text"
 
 echo "stats-test: $passed passed, $failed failed"
 [ $failed -eq 0 ]

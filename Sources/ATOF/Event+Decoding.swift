@@ -141,7 +141,7 @@ extension Event {
             event.profile = try fields.optionalObject(.categoryProfile)
         }
         if slots.hasUnknown01 { event.unknownFields = object.filtered { !knownKeys01.contains($0) } }
-        return .event(event, warnings: fields.warnings)
+        return .event(event, warnings: fields.warnings + duplicateKeyWarnings(slots, metadata: event.metadata))
     }
 
     private static func decode02(_ object: JSONObject, slots: FieldSlots, kind: Kind, spelling: String) throws(EventDecodingError) -> DecodedLine {
@@ -183,7 +183,20 @@ extension Event {
             }
         }
         if slots.hasUnknown02 { event.unknownFields = object.filtered { !knownKeys02.contains($0) } }
-        return .event(event, warnings: fields.warnings)
+        return .event(event, warnings: fields.warnings + duplicateKeyWarnings(slots, metadata: event.metadata))
+    }
+
+    /// One warning per key repeated in the event object or in its `metadata` object (whose keys
+    /// become `atof.metadata.*` attributes). The last value of a repeated key is the one used,
+    /// as ``JSONObject``'s subscript reads it; the members themselves are kept as written.
+    private static func duplicateKeyWarnings(_ slots: FieldSlots, metadata: JSONValue?) -> [String] {
+        var warnings = slots.repeatedKeys.map { "duplicate key \"\($0)\" in the event; the last value is used" }
+        if case .object(let object)? = metadata, object.count > 1 {
+            warnings += DuplicateKeys.find(in: object.members, at: object.members.indices).map {
+                "duplicate key \"\($0)\" in \"metadata\"; the last value is used"
+            }
+        }
+        return warnings
     }
 
     private static func decodeError(_ value: JSONValue) throws(EventDecodingError) -> ErrorInfo {
@@ -202,6 +215,29 @@ extension JSONObject {
     /// The members whose keys pass `isIncluded`, in order.
     func filtered(_ isIncluded: (String) -> Bool) -> JSONObject {
         JSONObject(members.filter { isIncluded($0.key) })
+    }
+}
+
+/// Finds keys that appear more than once in an object.
+enum DuplicateKeys {
+    /// The keys of the members at `indices` of `members` that appear more than once among them,
+    /// each once, in order of first repetition. Few members are compared pairwise (nothing is
+    /// allocated when no key repeats), many through a set.
+    static func find(in members: [JSONObject.Member], at indices: some Collection<Int>) -> [String] {
+        var found: [String] = []
+        if indices.count <= 16 {
+            for (position, index) in indices.enumerated() {
+                let key = members[index].key
+                guard !found.contains(key) else { continue }
+                if indices.prefix(position).contains(where: { members[$0].key == key }) { found.append(key) }
+            }
+            return found
+        }
+        var seen = Set<String>()
+        for index in indices where !seen.insert(members[index].key).inserted && !found.contains(members[index].key) {
+            found.append(members[index].key)
+        }
+        return found
     }
 }
 
@@ -306,19 +342,37 @@ private struct FieldSlots {
     private var positions = SIMD32<Int32>()
     /// Which fields are present, as a bit set.
     private var present: UInt32 = 0
+    /// Which fields appear more than once, as a bit set.
+    private var repeated: UInt32 = 0
     /// Whether some member is not a ``Field`` at all.
     private var hasOther = false
+    /// Whether two members are not ``Field``s (only then can such a key repeat).
+    private var hasOthers = false
 
     init(_ object: JSONObject) {
         members = object.members
         for (index, member) in members.enumerated() {
             if let field = Field.named(member.key) {
                 positions[field.rawValue] = Int32(truncatingIfNeeded: index + 1)
+                repeated |= present & 1 << field.rawValue
                 present |= 1 << field.rawValue
             } else {
+                hasOthers = hasOther
                 hasOther = true
             }
         }
+    }
+
+    /// The keys that appear more than once in the event object: repeated fields, then other
+    /// repeated keys (empty in the common case, without allocating).
+    var repeatedKeys: [String] {
+        guard repeated != 0 || hasOthers else { return [] }
+        var keys = Field.allCases.filter { repeated & 1 << $0.rawValue != 0 }.map(\.key)
+        if hasOthers {
+            let others = members.indices.filter { Field.named(members[$0].key) == nil }
+            keys += DuplicateKeys.find(in: members, at: others)
+        }
+        return keys
     }
 
     subscript(field: Field) -> JSONValue? {
@@ -386,8 +440,28 @@ private struct FieldReader {
         return version
     }
 
+    /// The event time; one outside ``Timestamp/eventRange`` (before 1970, which OTLP cannot
+    /// carry, or past 2262) is an error, never moved into range.
     func timestamp() throws(EventDecodingError) -> Timestamp {
         guard let value = optional(.timestamp) else { throw EventDecodingError("missing required field \"timestamp\"") }
+        let timestamp = try parseTimestamp(value)
+        guard Timestamp.eventRange.contains(timestamp.nanosecondsSinceEpoch) else {
+            switch timestamp.wireForm {
+            case .rfc3339(let text): throw Self.outOfEventRange(text)
+            case .epochMicroseconds(let micros): throw Self.outOfEventRange("\(micros) (epoch microseconds)")
+            }
+        }
+        return timestamp
+    }
+
+    /// The error for a time outside ``Timestamp/eventRange``.
+    static func outOfEventRange(_ text: String) -> EventDecodingError {
+        EventDecodingError(
+            "timestamp \(text) is outside the range an event can have, \(Timestamp.eventRangeText) "
+                + "(OTLP times are nanoseconds since 1970); correct the producer's clock or the value")
+    }
+
+    private func parseTimestamp(_ value: JSONValue) throws(EventDecodingError) -> Timestamp {
         do {
             switch value {
             case .string(let text):
@@ -396,13 +470,15 @@ private struct FieldReader {
                 guard number.isInteger else {
                     throw EventDecodingError("timestamp \(number.text) is not an integer; use integer epoch microseconds or RFC 3339")
                 }
-                guard let micros = number.int64Value else { throw TimestampError.outOfRange(number.text) }
+                guard let micros = number.int64Value else { throw Self.outOfEventRange("\(number.text) (epoch microseconds)") }
                 return try Timestamp(epochMicroseconds: micros)
             default:
                 throw EventDecodingError("field \"timestamp\" must be an RFC 3339 string or integer epoch microseconds")
             }
         } catch let error as EventDecodingError {
             throw error
+        } catch TimestampError.outOfRange(let text) {
+            throw Self.outOfEventRange(text)
         } catch let error as TimestampError {
             throw EventDecodingError(error.description)
         } catch {

@@ -19,8 +19,9 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
 /// Streams a JSON-lines input line by line, in fixed memory (one read buffer plus the longest line).
 ///
 /// Lines are split on the byte `\n` only: U+2028, U+2029 and U+0085 inside a string are not line
-/// breaks. A `\r` before the `\n` is removed. Line numbers are 1-based and count every line,
-/// blank ones included.
+/// breaks. A `\r` before the `\n` is removed, and so is a UTF-8 byte order mark at the very start
+/// of the input (``ByteOrderMark``). Line numbers are 1-based and count every line, blank ones
+/// included.
 public struct JSONLReader: ~Copyable {
     /// One line, valid only inside the closure it is passed to.
     public struct Line {
@@ -92,6 +93,7 @@ public struct JSONLReader: ~Copyable {
 
         func emit(_ bytes: UnsafeBufferPointer<UInt8>, terminated: Bool) throws {
             lineNumber += 1
+            let bytes = lineNumber == 1 ? ByteOrderMark.dropped(from: bytes) : bytes
             var count = bytes.count
             if terminated, count > 0, bytes[count - 1] == 0x0D { count -= 1 }
             try body(Line(number: lineNumber, bytes: UnsafeBufferPointer(rebasing: bytes[0..<count]), isTerminated: terminated))

@@ -3,7 +3,9 @@
 ///
 /// Both wire forms are accepted: an RFC 3339 string with `Z` or an explicit offset and up to nine
 /// fractional digits (further digits are truncated), or an integer count of microseconds since
-/// the epoch. Representable range: the years 1677 to 2262.
+/// the epoch. Representable range: 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z
+/// (a signed 64-bit count of nanoseconds). An event line must also not be before 1970 (OTLP times
+/// are unsigned): ``Timestamp/eventRange`` is what event decoding accepts.
 public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// How the time was written on the wire.
     public enum WireForm: Sendable, Hashable {
@@ -46,7 +48,18 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         }
     }
 
-    /// Nanoseconds since the epoch as an unsigned value for OTLP (times before 1970 become 0).
+    /// The instants a timestamp can hold, as text for messages.
+    public static let representableRange = "1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z"
+
+    /// The instants an event line may carry: from the epoch (OTLP times are unsigned nanoseconds
+    /// since 1970-01-01T00:00:00Z) to the last representable nanosecond.
+    public static let eventRange: ClosedRange<Int64> = 0...Int64.max
+
+    /// ``eventRange`` as text for messages.
+    public static let eventRangeText = "1970-01-01T00:00:00Z to 2262-04-11T23:47:16.854775807Z"
+
+    /// Nanoseconds since the epoch as an unsigned value for OTLP (times before 1970 become 0;
+    /// event decoding rejects them, see ``eventRange``).
     public var unixNanoseconds: UInt64 { UInt64(max(0, nanosecondsSinceEpoch)) }
 
     public var description: String {
@@ -71,7 +84,7 @@ public enum TimestampError: Error, Sendable, Hashable, CustomStringConvertible {
     case malformed(String)
     /// The date-time has no `Z` or offset, so its instant is unknown.
     case naive(String)
-    /// The instant is outside the years 1677 to 2262.
+    /// The instant is outside ``Timestamp/representableRange`` (signed 64-bit nanoseconds).
     case outOfRange(String)
 
     public var description: String {
@@ -81,7 +94,7 @@ public enum TimestampError: Error, Sendable, Hashable, CustomStringConvertible {
         case .naive(let text):
             "timestamp \"\(text)\" has no UTC offset; add Z or an offset such as +00:00"
         case .outOfRange(let text):
-            "timestamp \(text) is outside the supported years 1677-2262"
+            "timestamp \(text) is outside the supported range \(Timestamp.representableRange)"
         }
     }
 }
@@ -174,8 +187,11 @@ extension Timestamp {
 
         let days = daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        let (scaled, overflow1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let (total, overflow2) = scaled.addingReportingOverflow(fraction)
+        // Before the epoch with a fraction, scale one second less and add the fraction's
+        // complement, so that the earliest representable instant does not overflow on the way.
+        let borrow: Int64 = seconds < 0 && fraction > 0 ? 1 : 0
+        let (scaled, overflow1) = (seconds + borrow).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflow2) = scaled.addingReportingOverflow(fraction - borrow * 1_000_000_000)
         guard !overflow1, !overflow2 else { return .outOfRange }
         return .success(total)
     }

@@ -70,6 +70,8 @@ public final class Bridge: Sendable {
     /// Where undelivered spans are written, if anywhere.
     public let fallbackPath: String?
     private let intake: Mutex<Intake>
+    /// No JSON line has been received yet (a byte order mark before the first one is skipped).
+    private let awaitingFirstJSONLine = Atomic<Bool>(true)
     private let mapper: SpanMapper
     private let processor: BatchSpanProcessor?
     private let logger: Logger
@@ -100,7 +102,9 @@ public final class Bridge: Sendable {
         self.logger = logger
         for warning in configuration.warnings { logger.warning("\(warning)") }
         mapper = SpanMapper(options: configuration.mapping)
-        intake = Mutex(Intake(assembler: LiveSpanAssembler(limits: configuration.assemblyLimits)))
+        var limits = configuration.assemblyLimits
+        limits.maximumMarksPerScope = configuration.mapping.maximumEventsPerSpan  // hold what the mapper keeps, count the rest
+        intake = Mutex(Intake(assembler: LiveSpanAssembler(limits: limits)))
         guard let exporter, !configuration.isDisabled else {
             if configuration.isDisabled { logger.info("OTEL_SDK_DISABLED is true: spans are not exported") }
             fallbackPath = nil
@@ -182,10 +186,15 @@ public final class Bridge: Sendable {
     }
 
     /// Takes one ATOF JSON line. Returns `false` (and counts and logs it with its line number)
-    /// when the line is not a valid event; blank lines are ignored.
+    /// when the line is not a valid event; blank lines are ignored. A UTF-8 byte order mark is
+    /// skipped at the start of the first line (line 1, or the first call when no line is given).
     @discardableResult
     public func receive(jsonLine: some Collection<UInt8>, line: Int? = nil, source: String = "<input>") -> Bool {
-        let (event, diagnostics) = EventReader.decode(line: jsonLine, number: line, source: source)
+        let first = awaitingFirstJSONLine.load(ordering: .relaxed) && awaitingFirstJSONLine.exchange(false, ordering: .relaxed)
+        let (event, diagnostics) =
+            (line.map { $0 == 1 } ?? first) && ByteOrderMark.isPrefix(of: jsonLine)
+            ? EventReader.decode(line: jsonLine.dropFirst(3), number: line, source: source)
+            : EventReader.decode(line: jsonLine, number: line, source: source)
         let isBad = diagnostics.contains { $0.severity == .error }
         if !diagnostics.isEmpty {
             let toLog = intake.withLock { intake in

@@ -109,6 +109,103 @@ import Testing
         #expect(remembered[0].identity.parentSpanID == SpanIdentity.spanID(uuid: "s99"))
     }
 
+    @Test("1,000,000 marks into one open scope: the held marks stay at the cap, the rest are counted")
+    func marksOfOneOpenScopeAreCappedAndCounted() throws {
+        var assembler = LiveSpanAssembler()
+        var items: [AssembledItem] = []
+        assembler.receive(SourcedEvent(PathologicalInput.scope(.scopeStart, level: 1, at: 0)), into: &items)
+        let count = 1_000_000
+        let marks = (0..<1_000).map { SourcedEvent(PathologicalInput.mark($0)) }  // fed again and again: cheaper in debug builds
+        for index in 0..<count {
+            assembler.receive(marks[index % marks.count], into: &items)
+            if index % 100_000 == 0 { #expect(assembler.heldMarkCount <= 128) }
+        }
+        #expect(assembler.heldMarkCount == 128)
+        assembler.receive(SourcedEvent(PathologicalInput.scope(.scopeEnd, level: 1, at: count + 1)), into: &items)
+        let scope = try #require(E.scopes(items).first)
+        #expect(scope.marks.count == 128)
+        #expect(scope.droppedMarks == DroppedMarks(count: count - 128, chunkCount: count - 128, earliestChunkTime: PathologicalInput.time(1).nanosecondsSinceEpoch))
+        #expect(assembler.report.attachedMarks == count)
+        let span = SpanMapper().span(for: scope)
+        #expect(span.events.count == 128 && span.droppedEventsCount == UInt32(count - 128))
+        #expect(span[attribute: "atof.chunk_count"] == .int(Int64(count)))
+    }
+
+    @Test("the per-scope mark bound follows the limit; zero holds none and counts all")
+    func theMarkBoundFollowsTheLimit() throws {
+        var limits = LiveSpanAssembler.Limits()
+        limits.maximumMarksPerScope = 0
+        var assembler = LiveSpanAssembler(limits: limits)
+        let events = [E.start("p", at: 0), E.mark("m1", parent: "p", at: 1), E.mark("m2", parent: "p", at: 2), E.end("p", at: 3)]
+        let scope = try #require(E.scopes(feed(&assembler, events)).first)
+        #expect(scope.marks.isEmpty && scope.droppedMarks.count == 2)
+    }
+
+    @Test("a scope naming a parent inside its own subtree is cut: it stays a root and a warning names its line")
+    func aParentCycleIsCut() throws {
+        var assembler = LiveSpanAssembler(source: "live.jsonl")
+        let events = [E.start("x", parent: "p", at: 0), E.start("p", parent: "x", at: 1), E.end("x", parent: "p", at: 2), E.end("p", parent: "x", at: 3)]
+        var items: [AssembledItem] = []
+        for (offset, event) in events.enumerated() { assembler.receive(SourcedEvent(event, line: offset + 1), into: &items) }
+        let scopes = E.scopes(items)
+        let x = try #require(scopes.first { $0.start?.uuid == "x" })
+        let p = try #require(scopes.first { $0.start?.uuid == "p" })
+        #expect(x.identity.parentSpanID == nil)
+        #expect(p.identity.parentSpanID == x.identity.spanID)
+        #expect(p.identity.traceID == x.identity.traceID)
+        #expect(assembler.report.parentCycles == 1)
+        let warning = try #require(assembler.report.diagnostics.first)
+        #expect(warning.line == 1 && warning.severity == .warning)
+        #expect(warning.message.contains("names parent p, which descends from it"))
+    }
+
+    @Test("a cycle closed through a parent that became known late is cut too")
+    func aCycleThroughALateParentIsCut() throws {
+        var assembler = LiveSpanAssembler()
+        let events = [
+            E.start("z", parent: "x", at: 0), E.start("x", parent: "p", at: 1), E.start("p", parent: "z", at: 2),
+            E.end("z", parent: "x", at: 3), E.end("x", parent: "p", at: 4), E.end("p", parent: "z", at: 5),
+        ]
+        let scopes = E.scopes(feed(&assembler, events))
+        var parentOf: [SpanID: SpanID] = [:]
+        for scope in scopes { parentOf[scope.identity.spanID] = scope.identity.parentSpanID }
+        // Following parents from any span ends at a root.
+        for scope in scopes {
+            var current: SpanID? = scope.identity.spanID
+            var hops = 0
+            while let id = current, hops <= scopes.count {
+                current = parentOf[id]
+                hops += 1
+            }
+            #expect(hops <= scopes.count, "span \(scope.start?.uuid ?? "") is on a parent cycle")
+        }
+        #expect(assembler.report.parentCycles == 1)
+    }
+
+    @Test("a scope naming itself as its parent is a root, with a warning")
+    func aSelfParentIsARootWithAWarning() throws {
+        var assembler = LiveSpanAssembler()
+        let scope = try #require(E.scopes(feed(&assembler, [E.start("s", parent: "s", at: 0), E.end("s", parent: "s", at: 1)])).first)
+        #expect(scope.identity.parentSpanID == nil)
+        #expect(assembler.report.parentCycles == 1)
+        #expect(assembler.report.diagnostics.first?.message.contains("names itself as its parent") == true)
+    }
+
+    @Test("an orphan mark reusing its scope's uuid gets the next #n span id, never the scope's")
+    func aMarkReusingItsScopesUUIDGetsItsOwnID() throws {
+        var assembler = LiveSpanAssembler()
+        let scope = try #require(E.scopes(feed(&assembler, [E.start("s", at: 0), E.end("s", at: 1)])).first)
+        let late = try #require(E.orphans(feed(&assembler, [E.mark("s", parent: "s", at: 2)])).first)
+        #expect(late.identity.spanID == SpanIdentity.spanID(uuid: "s#2"))
+        #expect(late.identity.spanID != scope.identity.spanID)
+        #expect(late.identity.parentSpanID == scope.identity.spanID)
+        #expect(assembler.report.marksReusingScopeUUIDs == 1)
+        #expect(assembler.report.diagnostics.last?.message.contains("reuses the uuid s of a scope") == true)
+        // The uuid's next scope comes after the mark's use.
+        let again = try #require(E.scopes(feed(&assembler, [E.start("s", at: 3), E.end("s", at: 4)])).first)
+        #expect(again.identity.spanID == SpanIdentity.spanID(uuid: "s#3"))
+    }
+
     @Test func liveAndOfflineAgreeOnAWellOrderedInput() {
         let events = [
             E.start("a", at: 0), E.start("b", parent: "a", at: 1), E.mark("m", parent: "b", at: 1.5), E.end("b", parent: "a", at: 2), E.end("a", at: 3),

@@ -157,4 +157,64 @@ import Testing
         #expect(scopes.isEmpty && orphans.isEmpty)
         #expect(report.streamHeaders == 1)
     }
+    @Test("a parent cycle is cut at its first scope, which becomes a root; a warning names its line")
+    func aParentCycleIsCutAtItsFirstScope() throws {
+        let (scopes, _, report) = assemble([
+            E.start("b", parent: "a", at: 1), E.start("a", parent: "b", at: 0), E.end("a", parent: "b", at: 3), E.end("b", parent: "a", at: 2),
+        ])
+        let a = try #require(scopes.first { $0.start?.uuid == "a" })
+        let b = try #require(scopes.first { $0.start?.uuid == "b" })
+        #expect(a.identity.parentSpanID == nil)
+        #expect(b.identity.parentSpanID == a.identity.spanID)
+        #expect(a.identity.traceID == b.identity.traceID && a.identity.traceID == SpanIdentity.traceID(uuid: "a"))
+        #expect(report.parentCycles == 1)
+        #expect(report.diagnostics.count == 1)
+        #expect(report.diagnostics.first?.line == 2)
+        #expect(report.diagnostics.first?.message.contains("names parent b, which descends from it (a parent cycle of 2 scopes)") == true)
+    }
+
+    @Test("the cut span keeps its declared parent in atof.parent_uuid")
+    func theCutSpanKeepsItsDeclaredParent() throws {
+        let conversion = OfflineConversion(
+            events: E.sourced([E.start("a", parent: "b", at: 0), E.start("b", parent: "a", at: 1), E.end("b", parent: "a", at: 2), E.end("a", parent: "b", at: 3)]),
+            mapper: SpanMapper())
+        let a = try #require(conversion.spans.first { $0.name == "a" })
+        #expect(a.parentSpanID == nil)
+        #expect(a[attribute: "atof.parent_uuid"] == "b")
+        #expect(conversion.warningCount == 1)
+    }
+
+    @Test("a 10,000-scope cycle becomes one trace with one cut; unended subtree times still reach its root")
+    func aLongCycleIsOneTrace() throws {
+        let count = 10_000
+        let events = (0..<count).map { E.start("s\($0)", parent: "s\(($0 + 1) % count)", at: Double($0)) }
+        let (scopes, _, report) = assemble(events)
+        #expect(Set(scopes.map(\.identity.traceID)).count == 1)
+        #expect(scopes.filter { $0.identity.parentSpanID == nil }.map { $0.start?.uuid } == ["s0"])
+        #expect(report.parentCycles == 1)
+        let root = try #require(scopes.first { $0.start?.uuid == "s0" })
+        #expect(root.endTime == E.time(Double(count - 1)).nanosecondsSinceEpoch)
+    }
+
+    @Test("a scope naming itself as its parent is a root, with a warning")
+    func aSelfParentIsARootWithAWarning() throws {
+        let (scopes, _, report) = assemble([E.start("s", parent: "s", at: 0), E.end("s", parent: "s", at: 1)])
+        #expect(scopes.first?.identity.parentSpanID == nil)
+        #expect(report.parentCycles == 1)
+        #expect(report.diagnostics.first?.message.contains("names itself as its parent") == true)
+    }
+
+    @Test("orphan marks reusing a scope's uuid get the next #n span ids, never the scope's")
+    func marksReusingAScopeUUIDGetTheirOwnIDs() throws {
+        let (scopes, orphans, report) = assemble([
+            E.start("s", at: 0), E.end("s", at: 1), E.mark("s", parent: "s", at: 2), E.mark("s", parent: "s", at: 3),
+        ])
+        let scope = try #require(scopes.first)
+        #expect(orphans.map(\.identity.spanID) == [SpanIdentity.spanID(uuid: "s#2"), SpanIdentity.spanID(uuid: "s#3")])
+        #expect(orphans.allSatisfy { $0.identity.parentSpanID == scope.identity.spanID && $0.identity.traceID == scope.identity.traceID })
+        let ids = scopes.map { [$0.identity.traceID.hex, $0.identity.spanID.hex] } + orphans.map { [$0.identity.traceID.hex, $0.identity.spanID.hex] }
+        #expect(Set(ids).count == ids.count)
+        #expect(report.marksReusingScopeUUIDs == 2)
+        #expect(report.diagnostics.map(\.line) == [3, 4])
+    }
 }

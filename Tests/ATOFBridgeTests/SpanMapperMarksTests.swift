@@ -73,6 +73,20 @@ import Testing
         #expect(span.droppedEventsCount == 3)
     }
 
+    @Test("marks the live assembler counted without holding add to the dropped events, chunk count and first chunk")
+    func marksCountedByTheAssemblerAreDropped() throws {
+        var scope = try F.scope(
+            start: F.v01("start", category: "llm"), end: F.v01("end", category: "llm"),
+            marks: [F.mark01(name: "llm.chunk", uuid: "c-0", timestamp: "2026-01-01T00:00:01.5Z")])
+        scope.droppedMarks = DroppedMarks(
+            count: 7, chunkCount: 5, earliestChunkTime: try Timestamp(rfc3339: "2026-01-01T00:00:01.25Z").nanosecondsSinceEpoch)
+        let span = SpanMapper().span(for: scope)
+        #expect(span.events.count == 1)
+        #expect(span.droppedEventsCount == 7)
+        #expect(span[attribute: "atof.chunk_count"] == .int(6))
+        #expect(span[attribute: "gen_ai.response.time_to_first_chunk"] == .double(0.25))
+    }
+
     @Test func contentCaptureOffRemovesMarkData() throws {
         let span = try F.span(
             start: F.v01("start"), end: F.v01("end"), marks: [F.mark01(data: #"{"secret":1}"#, metadata: #"{"k":"v"}"#)],

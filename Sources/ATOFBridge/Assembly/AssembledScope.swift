@@ -42,8 +42,11 @@ public struct AssembledScope: Sendable, Hashable {
     public var start: Event?
     /// The end event; `nil` when the scope never ended (or for a duplicate start).
     public var end: Event?
-    /// Marks whose parent is this scope and whose time lies inside it, in time order.
+    /// Marks whose parent is this scope and whose time lies inside it, in time order (live: in
+    /// arrival order, at most ``LiveSpanAssembler/Limits/maximumMarksPerScope``).
     public var marks: [Event]
+    /// Marks of this scope that were counted but not held (live assembly's bound); none offline.
+    public var droppedMarks: DroppedMarks
     /// The resolved ids.
     public var identity: Identity
     /// Span start time, ns since the epoch.
@@ -53,10 +56,14 @@ public struct AssembledScope: Sendable, Hashable {
     /// Anomalies found while pairing.
     public var anomalies: Anomalies
 
-    public init(start: Event?, end: Event?, marks: [Event] = [], identity: Identity, startTime: Int64, endTime: Int64, anomalies: Anomalies = []) {
+    public init(
+        start: Event?, end: Event?, marks: [Event] = [], droppedMarks: DroppedMarks = DroppedMarks(), identity: Identity, startTime: Int64,
+        endTime: Int64, anomalies: Anomalies = []
+    ) {
         self.start = start
         self.end = end
         self.marks = marks
+        self.droppedMarks = droppedMarks
         self.identity = identity
         self.startTime = startTime
         self.endTime = endTime

@@ -16,6 +16,10 @@ public struct AssemblyReport: Sendable, Hashable {
     public var attachedMarks = 0
     /// Stream headers read (they make no span).
     public var streamHeaders = 0
+    /// Parent cycles cut (each cut scope is exported as a trace root).
+    public var parentCycles = 0
+    /// Orphan marks whose uuid is also a scope's (given the span id of a further use of the uuid).
+    public var marksReusingScopeUUIDs = 0
     /// One warning per anomaly, with the line it concerns.
     public var diagnostics: [Diagnostic] = []
 
@@ -39,6 +43,27 @@ public struct AssemblyReport: Sendable, Hashable {
             clockSkews += 1
             message = "end of \"\(name)\" (\(uuid)) is stamped before its start; end time set to the start time (atof.clock_skew)"
         }
+        diagnostics.append(Diagnostic(severity: .warning, source: source, line: line, message: message))
+    }
+
+    /// Counts a parent cycle cut at scope `uuid`, whose declared parent `parent` lies inside its
+    /// own subtree (or is itself), and adds its warning.
+    mutating func noteParentCycle(name: String, uuid: String, parent: String, length: Int?, source: String, line: Int?) {
+        parentCycles += 1
+        let cycle =
+            parent == uuid
+            ? "names itself as its parent"
+            : "names parent \(parent), which descends from it (a parent cycle\(length.map { " of \($0) scopes" } ?? ""))"
+        let message = "scope \"\(name)\" (\(uuid)) \(cycle); exported as a trace root, the declared parent kept in atof.parent_uuid"
+        diagnostics.append(Diagnostic(severity: .warning, source: source, line: line, message: message))
+    }
+
+    /// Counts an orphan mark that reuses the uuid of a scope, exported as use `occurrence` of it.
+    mutating func noteMarkReusingScopeUUID(name: String, uuid: String, occurrence: Int, source: String, line: Int?) {
+        marksReusingScopeUUIDs += 1
+        let message =
+            "mark \"\(name)\" reuses the uuid \(uuid) of a scope; its span takes the id of use \(occurrence) of that uuid "
+            + "(the hash of \(uuid)#\(occurrence)) so that it does not collide with the scope's span"
         diagnostics.append(Diagnostic(severity: .warning, source: source, line: line, message: message))
     }
 }

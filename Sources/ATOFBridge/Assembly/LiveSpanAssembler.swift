@@ -1,6 +1,7 @@
 import ATOF
 
-/// Pairs events fed one at a time (in-process, or a followed file) into spans, in bounded memory.
+/// Pairs events fed one at a time (in-process, or a followed file) into spans, in bounded memory
+/// and in time linear in the events, at any nesting depth.
 ///
 /// A span is handed out as soon as its end arrives. What "known" means is judged by what has
 /// arrived so far (span-mapping.md §2): a parent is known while it is open or in the bounded index
@@ -8,7 +9,17 @@ import ATOF
 /// - at most ``Limits/maximumOpenScopes`` open scopes; past it the oldest is exported as unended;
 /// - the last ``Limits/recentlyEndedCapacity`` ended scopes are remembered for late children and marks;
 /// - an end without a start is held until a start arrives, until events ``Limits/unmatchedEndGrace``
-///   nanoseconds newer have been seen, or until ``Limits/maximumHeldEnds`` are held (oldest first).
+///   nanoseconds newer have been seen, or until ``Limits/maximumHeldEnds`` are held (oldest first);
+/// - an open scope holds at most ``Limits/maximumMarksPerScope`` marks; later ones are only counted
+///   (``AssembledScope/droppedMarks``: the span's `dropped_events_count` and `atof.chunk_count`).
+///
+/// An unended scope ends at the latest time seen in its subtree: its own events (marks, its
+/// children's starts and ends), and what each descendant reports when it ends. At ``finish()``
+/// descendants still open report first; a scope forced out by the open-scope bound does not wait
+/// for its still-open descendants (it ends at the latest time reported so far).
+///
+/// A parent link that would close a cycle (a scope naming a parent inside its own subtree, or
+/// itself) is cut: that scope is exported as a trace root and a warning names its line.
 public struct LiveSpanAssembler: Sendable {
     /// Memory bounds of live assembly.
     public struct Limits: Sendable, Hashable {
@@ -20,6 +31,10 @@ public struct LiveSpanAssembler: Sendable {
         public var maximumHeldEnds: Int
         /// How much newer (event time, ns) the input must get before a held end is given up. Default 5 s.
         public var unmatchedEndGrace: Int64
+        /// Marks one open scope holds (in arrival order); later ones are counted, not held.
+        /// Default 128, the mapping's default event cap (``MappingOptions/maximumEventsPerSpan``):
+        /// set it to the cap in force, as ``Bridge`` does. Negative values act as 0.
+        public var maximumMarksPerScope = 128
 
         public init(maximumOpenScopes: Int = 65_536, recentlyEndedCapacity: Int = 65_536, maximumHeldEnds: Int = 4_096, unmatchedEndGrace: Int64 = 5_000_000_000) {
             self.maximumOpenScopes = max(1, maximumOpenScopes)
@@ -39,7 +54,14 @@ public struct LiveSpanAssembler: Sendable {
         /// This occurrence's span id (what children see as their parent).
         var spanID: SpanID
         var traceContext: TraceContext?
+        /// The parent was not known when the start arrived: the scope began as a trace root.
+        var rootAtOpen: Bool
+        /// The root of its tree as far as parent links go (see ``LiveSpanAssembler/treeRoot(of:)``).
+        var treeRoot: ScopeKey
         var marks: [Event] = []
+        var droppedMarks = DroppedMarks()
+        /// The latest event time seen in its subtree so far (its own events and what ended
+        /// descendants reported).
         var latest: Int64
     }
 
@@ -47,6 +69,8 @@ public struct LiveSpanAssembler: Sendable {
         var spanID: SpanID
         var traceID: TraceID
         var occurrences: Int
+        /// The root of its tree as far as parent links go.
+        var treeRoot: ScopeKey
     }
 
     /// The bounds in force.
@@ -82,6 +106,11 @@ public struct LiveSpanAssembler: Sendable {
         (openOrder.count - openOrderHead) + (endedOrder.count - endedOrderHead) + heldOrder.count + pairings.count
     }
 
+    /// Marks held by the open scopes now (each at most ``Limits/maximumMarksPerScope``; for tests).
+    var heldMarkCount: Int {
+        open.values.reduce(0) { $0 + $1.marks.count }
+    }
+
     /// Takes the diagnostics gathered since the last call.
     public mutating func takeDiagnostics() -> [Diagnostic] {
         defer { report.diagnostics.removeAll() }
@@ -101,7 +130,7 @@ public struct LiveSpanAssembler: Sendable {
         let time = event.timestamp.nanosecondsSinceEpoch
         let parentKey = event.parentUUID.map(ScopeKey.init)
         latestSeen = max(latestSeen, time)
-        noteLatest(in: parentKey, time: time)
+        noteTime(in: parentKey, time: time)
         switch event.kind {
         case .streamHeader:
             report.streamHeaders += 1
@@ -120,6 +149,7 @@ public struct LiveSpanAssembler: Sendable {
     /// ends as unmatched.
     public mutating func finish() -> [AssembledItem] {
         var ready: [AssembledItem] = []
+        reportOpenSubtrees()
         while let oldest = oldestOpenKey() {
             exportUnended(oldest, into: &ready)
         }
@@ -155,11 +185,17 @@ public struct LiveSpanAssembler: Sendable {
         }
         switch outcome {
         case .opened(let occurrence):
+            if parentKey == key, let parent = event.parentUUID {
+                report.noteParentCycle(name: event.name, uuid: uuid, parent: parent, length: 1, source: source, line: sourced.line)
+            }
             let (traceID, context) = traceOrigin(for: event, key: key, parentKey: parentKey)
+            let linkedParent = parentKey.flatMap { $0 != key && knownIdentity(of: $0) != nil ? $0 : nil }
+            let root = linkedParent.map { treeRoot(of: $0) } ?? key
             sequence += 1
             open[key] = OpenScope(
                 start: sourced, parentKey: parentKey, occurrence: occurrence, sequence: sequence, traceID: traceID,
-                spanID: key.spanID(uuid: uuid, occurrence: occurrence), traceContext: context, latest: time)
+                spanID: key.spanID(uuid: uuid, occurrence: occurrence), traceContext: context, rootAtOpen: linkedParent == nil,
+                treeRoot: root, latest: time)
             openOrder.append((key, sequence))
             compactOpenOrder()
         case .paired(let start, let end, let occurrence, let clockSkew):
@@ -170,18 +206,20 @@ public struct LiveSpanAssembler: Sendable {
                 anomalies.insert(.clockSkew)
                 report.note(.clockSkew, name: end.event.name, uuid: uuid, source: source, line: end.line)
             }
+            if let opened { reportSubtreeTime(opened) }
             let startParentKey = opened.map(\.parentKey) ?? start.event.parentUUID.map(ScopeKey.init)
-            let identity = resolveIdentity(
-                key: key, uuid: uuid, occurrence: occurrence, event: start.event, parentKey: startParentKey, opened: opened)
+            let (identity, treeRoot) = resolveIdentity(
+                key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: startParentKey, opened: opened)
             ready.append(.scope(AssembledScope(
-                start: start.event, end: end.event, marks: opened?.marks ?? [], identity: identity,
-                startTime: startTime, endTime: max(startTime, end.event.timestamp.nanosecondsSinceEpoch), anomalies: anomalies)))
-            remember(key, uuid: uuid, identity: identity, occurrences: occurrences)
+                start: start.event, end: end.event, marks: opened?.marks ?? [], droppedMarks: opened?.droppedMarks ?? DroppedMarks(),
+                identity: identity, startTime: startTime, endTime: max(startTime, end.event.timestamp.nanosecondsSinceEpoch),
+                anomalies: anomalies)))
+            remember(key, uuid: uuid, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
             if idle { pairings.removeValue(forKey: key) }
         case .duplicate(let start, let occurrence, let first):
             report.note(.duplicateStart, name: start.event.name, uuid: uuid, source: source, line: start.line, firstLine: first.line)
-            let identity = resolveIdentity(
-                key: key, uuid: uuid, occurrence: occurrence, event: start.event, parentKey: parentKey, opened: nil)
+            let (identity, _) = resolveIdentity(
+                key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: parentKey, opened: nil)
             let time = start.event.timestamp.nanosecondsSinceEpoch
             ready.append(.scope(AssembledScope(start: start.event, end: nil, identity: identity, startTime: time, endTime: time, anomalies: .duplicateStart)))
         case .held:
@@ -200,12 +238,13 @@ public struct LiveSpanAssembler: Sendable {
         if pairings.values[index].heldEnds.isEmpty { pairings.remove(at: index) }
         let uuid = start.event.uuid
         report.note(.unended, name: start.event.name, uuid: uuid, source: source, line: start.line)
-        let identity = resolveIdentity(
-            key: key, uuid: uuid, occurrence: occurrence, event: start.event, parentKey: opened.parentKey, opened: opened)
+        reportSubtreeTime(opened)
+        let (identity, treeRoot) = resolveIdentity(
+            key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: opened.parentKey, opened: opened)
         let startTime = start.event.timestamp.nanosecondsSinceEpoch
-        remember(key, uuid: uuid, identity: identity, occurrences: occurrences)
+        remember(key, uuid: uuid, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
         ready.append(.scope(AssembledScope(
-            start: start.event, end: nil, marks: opened.marks, identity: identity,
+            start: start.event, end: nil, marks: opened.marks, droppedMarks: opened.droppedMarks, identity: identity,
             startTime: startTime, endTime: max(startTime, opened.latest), anomalies: .unended)))
     }
 
@@ -226,12 +265,12 @@ public struct LiveSpanAssembler: Sendable {
         for (end, occurrence) in released {
             let uuid = end.event.uuid
             report.note(.unmatchedEnd, name: end.event.name, uuid: uuid, source: source, line: end.line)
-            let identity = resolveIdentity(
-                key: key, uuid: uuid, occurrence: occurrence, event: end.event, parentKey: end.event.parentUUID.map(ScopeKey.init),
+            let (identity, treeRoot) = resolveIdentity(
+                key: key, uuid: uuid, occurrence: occurrence, sourced: end, parentKey: end.event.parentUUID.map(ScopeKey.init),
                 opened: nil)
             let time = end.event.timestamp.nanosecondsSinceEpoch
             ready.append(.scope(AssembledScope(start: nil, end: end.event, identity: identity, startTime: time, endTime: time, anomalies: .unmatchedEnd)))
-            remember(key, uuid: uuid, identity: identity, occurrences: pairing.occurrences)
+            remember(key, uuid: uuid, identity: identity, occurrences: pairing.occurrences, treeRoot: treeRoot)
         }
         if pairing.openStart == nil, pairing.heldEnds.isEmpty, let index = pairings.index(forKey: key) {
             pairings.remove(at: index)
@@ -244,12 +283,20 @@ public struct LiveSpanAssembler: Sendable {
         let mark = sourced.event
         let time = mark.timestamp.nanosecondsSinceEpoch
         if let parentKey, let index = open.index(forKey: parentKey), time >= open.values[index].start.event.timestamp.nanosecondsSinceEpoch {
-            open.values[index].marks.append(mark)
+            if open.values[index].marks.count < max(0, limits.maximumMarksPerScope) {
+                open.values[index].marks.append(mark)
+            } else {
+                open.values[index].droppedMarks.count(mark)
+            }
             report.attachedMarks += 1
             return
         }
         report.orphanMarks += 1
-        let spanID = SpanIdentity.spanID(uuid: mark.uuid)
+        let scopeUse = takeScopeUse(of: ScopeKey(mark.uuid))
+        if let scopeUse {
+            report.noteMarkReusingScopeUUID(name: mark.name, uuid: mark.uuid, occurrence: scopeUse, source: source, line: sourced.line)
+        }
+        let spanID = SpanIdentity.markSpanID(uuid: mark.uuid, scopeUse: scopeUse)
         if let parentKey, let parentIDs = knownIdentity(of: parentKey) {
             ready.append(.orphanMark(OrphanMark(
                 mark: mark,
@@ -258,6 +305,21 @@ public struct LiveSpanAssembler: Sendable {
         }
         ready.append(.orphanMark(OrphanMark(
             mark: mark, identity: .init(traceID: SpanIdentity.traceID(uuid: mark.uuid), spanID: spanID, flags: AssembledScope.Identity.localFlags))))
+    }
+
+    /// When `key` is also the uuid of a scope known now (open, held or recently ended), counts one
+    /// more use of it and returns its number; `nil` otherwise.
+    private mutating func takeScopeUse(of key: ScopeKey) -> Int? {
+        if let index = pairings.index(forKey: key) {
+            let use = pairings.values[index].takeOccurrence()
+            if let endedIndex = ended.index(forKey: key) { ended.values[endedIndex].occurrences = use }
+            return use
+        }
+        if let index = ended.index(forKey: key) {
+            ended.values[index].occurrences += 1
+            return ended.values[index].occurrences
+        }
+        return nil
     }
 
     // MARK: - Identity
@@ -283,28 +345,66 @@ public struct LiveSpanAssembler: Sendable {
         return nil
     }
 
-    private func resolveIdentity(
-        key: ScopeKey, uuid: String, occurrence: Int, event: Event, parentKey: ScopeKey?, opened: OpenScope?
-    ) -> AssembledScope.Identity {
+    /// The ids of a span, and the root of its tree once linked (the parent's root, else itself).
+    ///
+    /// A scope that began as a trace root and whose parent became known later is linked to it
+    /// now, unless that parent lies in its own subtree (its tree's root is the scope itself):
+    /// that link would close a cycle, so it is cut and the scope stays a root.
+    private mutating func resolveIdentity(
+        key: ScopeKey, uuid: String, occurrence: Int, sourced: SourcedEvent, parentKey: ScopeKey?, opened: OpenScope?
+    ) -> (AssembledScope.Identity, ScopeKey) {
+        let event = sourced.event
         let spanID = opened.flatMap { $0.occurrence == occurrence ? $0.spanID : nil } ?? key.spanID(uuid: uuid, occurrence: occurrence)
         if let parentKey, parentKey != key, let known = knownIdentity(of: parentKey) {
-            return .init(traceID: known.traceID, spanID: spanID, parentSpanID: known.spanID, flags: AssembledScope.Identity.localFlags)
+            let parentRoot = treeRoot(of: parentKey)
+            if opened?.rootAtOpen != true || parentRoot != key {
+                return (.init(traceID: known.traceID, spanID: spanID, parentSpanID: known.spanID, flags: AssembledScope.Identity.localFlags), parentRoot)
+            }
+            report.noteParentCycle(
+                name: event.name, uuid: uuid, parent: event.parentUUID ?? "", length: nil, source: source, line: sourced.line)
         }
-        let (traceID, context) = opened.map { ($0.traceID, $0.traceContext) } ?? traceOrigin(for: event, key: key, parentKey: parentKey)
+        let (traceID, context) = opened.map { ($0.traceID, $0.traceContext) } ?? traceOrigin(for: event, key: key, parentKey: nil)
         if let context {
-            return .init(traceID: traceID, spanID: spanID, parentSpanID: context.parentSpanID, traceState: context.traceState, flags: context.spanFlags)
+            return (.init(traceID: traceID, spanID: spanID, parentSpanID: context.parentSpanID, traceState: context.traceState, flags: context.spanFlags), key)
         }
-        return .init(traceID: traceID, spanID: spanID, flags: AssembledScope.Identity.localFlags)
+        return (.init(traceID: traceID, spanID: spanID, flags: AssembledScope.Identity.localFlags), key)
     }
 
-    private mutating func remember(_ key: ScopeKey, uuid: String, identity: AssembledScope.Identity, occurrences: Int) {
+    /// The root of `key`'s tree: follows the tree roots recorded for open and remembered scopes
+    /// (each points at its tree's root when it was linked, or at itself), compressing the path
+    /// it walks, so that lookups stay cheap at any depth. A scope no longer remembered ends the walk.
+    private mutating func treeRoot(of key: ScopeKey) -> ScopeKey {
+        var root = key
+        while let next = recordedRoot(of: root), next != root { root = next }
+        var member = key
+        while let next = recordedRoot(of: member), next != root, next != member {
+            setRecordedRoot(of: member, to: root)
+            member = next
+        }
+        return root
+    }
+
+    private func recordedRoot(of key: ScopeKey) -> ScopeKey? {
+        open[key]?.treeRoot ?? ended[key]?.treeRoot
+    }
+
+    private mutating func setRecordedRoot(of key: ScopeKey, to root: ScopeKey) {
+        if let index = open.index(forKey: key) {
+            open.values[index].treeRoot = root
+        } else if let index = ended.index(forKey: key) {
+            ended.values[index].treeRoot = root
+        }
+    }
+
+    private mutating func remember(_ key: ScopeKey, uuid: String, identity: AssembledScope.Identity, occurrences: Int, treeRoot: ScopeKey) {
         if let index = ended.index(forKey: key) {
             ended.values[index].traceID = identity.traceID
             ended.values[index].occurrences = occurrences
+            ended.values[index].treeRoot = treeRoot
         } else {
             endedOrder.append(key)
             let primarySpanID = occurrences <= 1 ? identity.spanID : SpanIdentity.spanID(uuid: uuid)
-            ended[key] = EndedScope(spanID: primarySpanID, traceID: identity.traceID, occurrences: occurrences)
+            ended[key] = EndedScope(spanID: primarySpanID, traceID: identity.traceID, occurrences: occurrences, treeRoot: treeRoot)
         }
         while ended.count > limits.recentlyEndedCapacity, endedOrderHead < endedOrder.count {
             ended.removeValue(forKey: endedOrder[endedOrderHead])
@@ -313,6 +413,31 @@ public struct LiveSpanAssembler: Sendable {
         if endedOrderHead > 4096, endedOrderHead * 2 > endedOrder.count {
             endedOrder.removeFirst(endedOrderHead)
             endedOrderHead = 0
+        }
+    }
+
+    // MARK: - Subtree times
+
+    /// Raises the latest time of the event's parent, if it is open. Ancestors further up learn
+    /// it when the parent ends (``reportSubtreeTime(_:)``): constant work per event at any depth.
+    private mutating func noteTime(in parent: ScopeKey?, time: Int64) {
+        guard let parent, let index = open.index(forKey: parent) else { return }
+        open.values[index].latest = max(open.values[index].latest, time)
+    }
+
+    /// A scope that ends (or is exported unended) reports the latest time of its subtree to its
+    /// parent, if that is open and older (started before it: so reports never go round a cycle).
+    private mutating func reportSubtreeTime(_ scope: OpenScope) {
+        guard let parent = scope.parentKey, let index = open.index(forKey: parent), open.values[index].sequence < scope.sequence else { return }
+        open.values[index].latest = max(open.values[index].latest, scope.latest)
+    }
+
+    /// Before the open scopes are exported at the end: each reports to its open parent, the
+    /// youngest first, so that every subtree time is complete. Linear in the open scopes.
+    private mutating func reportOpenSubtrees() {
+        for entry in openOrder[openOrderHead...].reversed() {
+            guard let scope = open[entry.key], scope.sequence == entry.sequence else { continue }
+            reportSubtreeTime(scope)
         }
     }
 
@@ -339,18 +464,6 @@ public struct LiveSpanAssembler: Sendable {
         guard openOrder.count - openOrderHead > 2 * open.count + 1_024 else { return }
         openOrder = openOrder[openOrderHead...].filter { open[$0.key]?.sequence == $0.sequence }
         openOrderHead = 0
-    }
-
-    /// Raises the subtree end time of every open ancestor (for unended scopes).
-    private mutating func noteLatest(in parent: ScopeKey?, time: Int64) {
-        var next = parent
-        var hops = 0
-        while let key = next, hops < ScopeGraph.maximumDepth, let index = open.index(forKey: key) {
-            if open.values[index].latest >= time { break }
-            open.values[index].latest = time
-            next = open.values[index].parentKey
-            hops += 1
-        }
     }
 }
 

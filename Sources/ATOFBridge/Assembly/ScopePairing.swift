@@ -58,6 +58,13 @@ struct ScopePairing<Handle: Sendable>: Sendable {
         return .held
     }
 
+    /// Counts one more use of the uuid by something other than a scope event (an orphan mark
+    /// with the same uuid) and returns its occurrence number.
+    mutating func takeOccurrence() -> Int {
+        occurrences += 1
+        return occurrences
+    }
+
     /// Gives up on the held ends: each becomes an unmatched-end occurrence.
     mutating func releaseHeldEnds() -> [(end: Handle, occurrence: Int)] {
         defer { heldEnds.removeAll() }

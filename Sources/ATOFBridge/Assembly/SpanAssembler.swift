@@ -6,7 +6,8 @@ import ATOF
 /// The input is judged as a whole: a start and an end pair by uuid wherever they stand, and a
 /// parent is known when its uuid appears as a scope anywhere. Events are taken in timestamp order
 /// (stable on file order; at equal times starts come before marks before ends), so file order
-/// never decides nesting.
+/// never decides nesting. Parent chains of any depth are followed in linear time and memory
+/// (``ParentForest``); a parent cycle is cut at its first scope, with a warning.
 public struct SpanAssembler: Sendable {
     /// The input's name, for diagnostics.
     public var source: String
@@ -169,18 +170,23 @@ public struct SpanAssembler: Sendable {
             }
             parentOf[record.id] = id(of: parent) ?? unknown
         }
-        func knownParent(of id: Int) -> Int? { parentOf[id] >= 0 ? parentOf[id] : nil }
-        /// Follows known parents upward; a cycle stops where it returns to `id` or at the depth limit.
-        func root(of id: Int, parent: Int?) -> Int {
-            var current = id
-            var next = parent
-            var hops = 0
-            while let candidate = next, candidate != id, hops < ScopeGraph.maximumDepth {
-                current = candidate
-                next = knownParent(of: candidate)
-                hops += 1
-            }
-            return current
+        // The parent forest: cycles cut (see `ParentForest`), then every root found once.
+        let forest = ParentForest(parents: parentOf.map { $0 >= 0 ? $0 : nil })
+        for cut in forest.cuts {
+            let recordIndex = primaryOf[cut.node] ?? records.firstIndex { $0.id == cut.node }
+            guard let recordIndex, let describing = records[recordIndex].describing else { continue }
+            report.noteParentCycle(
+                name: events[describing].event.name, uuid: uuids[cut.node], parent: uuids[cut.parent], length: cut.length,
+                source: source, line: events[describing].line)
+        }
+        let rootOf = forest.roots()
+        func knownParent(of id: Int) -> Int? { forest.parent(of: id) }
+        /// The parent of a record of scope `id` whose event names `parent`: none for itself, and
+        /// none across a cut cycle.
+        func recordParent(of id: Int, named parent: Int?) -> Int? {
+            guard let parent, parent != id else { return nil }
+            if parent == parentOf[id], forest.parent(of: id) == nil { return nil }
+            return parent
         }
         // Per root: its trace id and W3C context (computed once per root).
         var traces = [(traceID: TraceID, context: TraceContext?)?](repeating: nil, count: uuids.count)
@@ -194,30 +200,27 @@ public struct SpanAssembler: Sendable {
             traces[root] = result
             return result
         }
-        // Only unended scopes need the latest time in their subtree.
+        // Only unended scopes need the latest time in their subtree: each event raises its
+        // parent's, then the forest carries the maxima to the roots (children before parents).
         var latestInSubtree = [Int64](repeating: .min, count: uuids.count)
         if report.unended > 0 {
             for index in ordered {
-                guard let start = id(of: keys[index].parent) else { continue }
-                let eventTime = time(index)
-                var next: Int? = start
-                var hops = 0
-                while let candidate = next, hops < ScopeGraph.maximumDepth {
-                    latestInSubtree[candidate] = max(latestInSubtree[candidate], eventTime)
-                    next = knownParent(of: candidate)
-                    hops += 1
-                    if next == start { break }
-                }
+                guard let parent = id(of: keys[index].parent) else { continue }
+                latestInSubtree[parent] = max(latestInSubtree[parent], time(index))
+            }
+            forest.forEachChildBeforeItsParent { child, parent in
+                latestInSubtree[parent] = max(latestInSubtree[parent], latestInSubtree[child])
             }
         }
 
         /// The ids of occurrence `occurrence` of scope `id` whose event names `parent` (a known
         /// scope's id, or nil).
         func identity(id: Int, occurrence: Int, parent: Int?) -> AssembledScope.Identity {
-            let rootID = root(of: id, parent: parent)
+            let parent = recordParent(of: id, named: parent)
+            let rootID = parent.map { rootOf[$0] } ?? id
             let (traceID, context) = trace(ofRoot: rootID)
             let spanID = SpanIdentity.spanID(uuid: uuids[id], occurrence: occurrence)
-            if let parent, parent != id {
+            if let parent {
                 return .init(traceID: traceID, spanID: spanID, parentSpanID: SpanIdentity.spanID(uuid: uuids[parent]), flags: AssembledScope.Identity.localFlags)
             }
             if let context, rootID == id {
@@ -240,7 +243,15 @@ public struct SpanAssembler: Sendable {
                 }
             }
             let markUUID = events[index].event.uuid
-            let spanID = SpanIdentity.spanID(uuid: markUUID)
+            // A mark reusing a scope's uuid is one more use of it (after the scope's occurrences).
+            var scopeUse: Int?
+            states[keys[index].uuid]?.update { state in
+                scopeUse = state.pairing.takeOccurrence()
+            }
+            if let scopeUse {
+                report.noteMarkReusingScopeUUID(name: events[index].event.name, uuid: markUUID, occurrence: scopeUse, source: source, line: events[index].line)
+            }
+            let spanID = SpanIdentity.markSpanID(uuid: markUUID, scopeUse: scopeUse)
             let markIdentity: AssembledScope.Identity
             if let parentID = parentState?.id {
                 let parentIdentity = identity(id: parentID, occurrence: 1, parent: knownParent(of: parentID))
@@ -322,56 +333,6 @@ public struct SpanAssembler: Sendable {
             if l.0 != r.0 { return l.0 < r.0 }
             if l.1 != r.1 { return l.1 < r.1 }
             return lhs < rhs
-        }
-    }
-}
-
-/// The scope parent graph of a whole input: which uuids are known scopes, and their roots.
-struct ScopeGraph {
-    private var parents: [String: String] = [:]
-    private var known: Set<String> = []
-
-    init(records: [(uuid: String, parent: String?)]) {
-        for (uuid, parent) in records {
-            known.insert(uuid)
-            if let parent, parents[uuid] == nil { parents[uuid] = parent }
-        }
-    }
-
-    func isKnown(_ uuid: String) -> Bool { known.contains(uuid) }
-
-    func parent(of uuid: String) -> String? { parents[uuid] }
-
-    /// A parent counts when it is a known scope other than the child itself.
-    func isKnownParent(_ parent: String, of uuid: String) -> Bool {
-        parent != uuid && known.contains(parent)
-    }
-
-    /// Parent chains longer than this are taken to be cycles and cut there.
-    static let maximumDepth = 4096
-
-    /// Follows known parents upward; a cycle stops where it returns to `uuid` or at the depth limit.
-    func root(of uuid: String, parent: String?) -> String {
-        var current = uuid
-        var next = parent
-        var hops = 0
-        while let candidate = next, candidate != uuid, known.contains(candidate), hops < Self.maximumDepth {
-            current = candidate
-            next = parents[candidate]
-            hops += 1
-        }
-        return current
-    }
-
-    /// Calls `body` for `start` and each known ancestor above it (bounded by the depth limit).
-    func forEachAncestor(of start: String?, _ body: (String) -> Void) {
-        var next = start
-        var hops = 0
-        while let candidate = next, known.contains(candidate), hops < Self.maximumDepth {
-            body(candidate)
-            next = parents[candidate]
-            hops += 1
-            if next == start { break }
         }
     }
 }

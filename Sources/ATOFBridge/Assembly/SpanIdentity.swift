@@ -20,6 +20,15 @@ enum SpanIdentity {
         return hashedSpanID(uuid)
     }
 
+    /// The span id of an orphan mark (span-mapping.md §6, §7): the plain id of its uuid, unless
+    /// that uuid is also a scope's. Then the mark is one more use of the uuid, occurrence
+    /// `scopeUse` (≥ 2, numbered after the scope's own occurrences), and takes the hash of
+    /// `<uuid>#<n>` like any other reuse, so that no two spans share (trace id, span id). Both
+    /// assemblers number the uses of a uuid this way.
+    static func markSpanID(uuid: String, scopeUse: Int?) -> SpanID {
+        spanID(uuid: uuid, occurrence: scopeUse ?? 1)
+    }
+
     static func traceID(uuid: String) -> TraceID {
         if let (high, low) = parseUUID(uuid), high != 0 || low != 0 {
             return TraceID(high: high, low: low)

@@ -137,7 +137,9 @@ struct LLMCall: Sendable {
             timeToFirstChunk = seconds
         } else if let milliseconds = JSONRead.double(vendor("ttft_ms")) {
             timeToFirstChunk = milliseconds / 1000
-        } else if let firstChunk = scope.marks.lazy.filter({ $0.name == "llm.chunk" }).map(\.timestamp.nanosecondsSinceEpoch).min() {
+        } else if let firstChunk = scope.marks.lazy.filter({ $0.name == "llm.chunk" }).map(\.timestamp.nanosecondsSinceEpoch)
+            .reduce(scope.droppedMarks.earliestChunkTime, { earliest, time in min(earliest ?? time, time) })
+        {
             let (elapsed, overflow) = firstChunk.subtractingReportingOverflow(scope.startTime)
             timeToFirstChunk = overflow ? nil : Double(max(0, elapsed)) / 1_000_000_000
         }

@@ -30,8 +30,9 @@ extension SpanMapper {
         )
     }
 
-    /// The capped events for `marks`, how many were dropped, and how many were `llm.chunk` marks.
-    func markEvents(_ marks: [Event]) -> (events: [SpanEvent], dropped: Int, chunkCount: Int) {
+    /// The capped events for `marks`, how many were dropped, and how many were `llm.chunk` marks;
+    /// marks the assembler already counted without holding (`alreadyDropped`) count in both.
+    func markEvents(_ marks: [Event], alreadyDropped: DroppedMarks = DroppedMarks()) -> (events: [SpanEvent], dropped: Int, chunkCount: Int) {
         let cap = max(0, options.maximumEventsPerSpan)
         var events: [SpanEvent] = []
         events.reserveCapacity(min(cap, marks.count))
@@ -42,8 +43,8 @@ extension SpanMapper {
             writeMarkContent(mark, into: &builder)
             events.append(SpanEvent(name: mark.name, timeUnixNano: mark.timestamp.unixNanoseconds, attributes: builder.attributes))
         }
-        let chunkCount = marks.reduce(0) { $0 + ($1.name == "llm.chunk" ? 1 : 0) }
-        return (events, max(0, marks.count - cap), chunkCount)
+        let chunkCount = marks.reduce(0) { $0 + ($1.name == "llm.chunk" ? 1 : 0) } + alreadyDropped.chunkCount
+        return (events, max(0, marks.count - cap) + alreadyDropped.count, chunkCount)
     }
 
     /// `atof.data`, `atof.data_schema.*` and `atof.metadata.*` of a mark.

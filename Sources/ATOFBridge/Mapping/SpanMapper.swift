@@ -120,7 +120,7 @@ public struct SpanMapper: Sendable {
         builder.set("atof.status", string: outcome.atofStatus)
 
         // §6 marks.
-        let marks = markEvents(scope.marks)
+        let marks = markEvents(scope.marks, alreadyDropped: scope.droppedMarks)
         if marks.chunkCount > 0 {
             builder.set("atof.chunk_count", int: Int64(marks.chunkCount))
         }

@@ -10,11 +10,16 @@ import ATOFBridge
 ///   "categories": [{category, spans, errors, durationMs, inputTokens, outputTokens}],
 ///   "anomalies": {unended, unmatchedEnds, orphanMarks, duplicateStarts, clockSkews},
 ///   "traces": [{traceId, startTimeUnixNano, endTimeUnixNano, durationMs, spanCount, errors,
-///               spans: [{spanId, parentSpanId, name, category, kind, startTimeUnixNano,
+///               spans: [{spanId, parentSpanId, depth, name, category, kind, startTimeUnixNano,
 ///                        startOffsetMs, durationMs, status, statusMessage, inputTokens,
-///                        outputTokens, anomalies, children: [...]}]}],
+///                        outputTokens, anomalies}]}],
 ///   "tracesShown", "tracesOmitted" }
 /// ```
+///
+/// A trace's `spans` are one flat list in tree order (depth first, siblings by start time, as
+/// the text draws them): `depth` is 1 for a root, 2 for its children, and so on, and
+/// `parentSpanId` names the parent. A flat list keeps the output linear in the number of spans
+/// however deep the tree is, and readable by any JSON parser (no nesting limit to hit).
 struct StatsJSON {
     let report: StatsReport
 
@@ -71,29 +76,12 @@ struct StatsJSON {
             "durationMs": .milliseconds(summary.windowNanos),
             "spanCount": .count(summary.spanIndices.count),
             "errors": .count(summary.errorCount),
-            "spans": .array(nested(tree, traceStart: summary.start)),
+            "spans": .array(tree.rows.map { .object(span($0.spanIndex, depth: $0.depth, traceStart: summary.start)) }),
         ])
     }
 
-    /// The rows nested by depth, each span's children under `children`, built without
-    /// recursion (the depth is bounded by ``TraceTree/maximumDepth``).
-    private func nested(_ tree: TraceTree, traceStart: UInt64) -> [ReportJSON] {
-        var stack: [(members: [ReportJSONMember], children: [ReportJSON])] = [([], [])]
-        func closeTop() {
-            guard let top = stack.popLast() else { return }
-            let span = ReportJSON.object(top.members + [ReportJSONMember("children", .array(top.children))])
-            stack[stack.count - 1].children.append(span)
-        }
-        for row in tree.rows {
-            while stack.count > row.depth { closeTop() }
-            stack.append((span(row.spanIndex, traceStart: traceStart), []))
-        }
-        while stack.count > 1 { closeTop() }
-        return stack[0].children
-    }
-
-    /// One span's members, without its children.
-    private func span(_ index: Int, traceStart: UInt64) -> [ReportJSONMember] {
+    /// One span's members.
+    private func span(_ index: Int, depth: Int, traceStart: UInt64) -> [ReportJSONMember] {
         let span = report.input.spans[index]
         let facts = report.facts[index]
         let offset = span.startTimeUnixNano >= traceStart ? span.startTimeUnixNano - traceStart : 0
@@ -104,6 +92,7 @@ struct StatsJSON {
         return [
             ReportJSONMember("spanId", .string(span.spanID.hex)),
             ReportJSONMember("parentSpanId", parent),
+            ReportJSONMember("depth", .count(depth)),
             ReportJSONMember("name", .string(span.name)),
             ReportJSONMember("category", .string(facts.category)),
             ReportJSONMember("kind", .string(Self.name(of: span.kind))),

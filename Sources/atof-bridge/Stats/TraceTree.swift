@@ -6,20 +6,23 @@ import ATOFBridge
 /// A span's parent is the span of the same trace whose id is its `parentSpanID`; a span whose
 /// parent is not in the trace is a root (it hangs under the trace line). Parent links that form a
 /// cycle (possible only in foreign OTLP input) are cut at the earliest span of the cycle, which
-/// becomes a root. Rows deeper than ``maximumDepth`` are shown at that depth, so that no input can
-/// make the output unbounded in width or nesting.
+/// becomes a root. Rows deeper than ``maximumDepth`` are drawn at that depth, so that no input can
+/// make the text unbounded in width; each row still knows its true depth (``Row/depth``).
 struct TraceTree {
     /// One displayed span.
     struct Row {
         /// The span's index in the input.
         var spanIndex: Int
-        /// 1 for a root, 2 for its children, ..., at most ``TraceTree/maximumDepth``.
+        /// 1 for a root, 2 for its children, and so on, however deep.
         var depth: Int
         /// No later sibling follows it (drawn `└─` rather than `├─`).
         var isLastSibling = false
+
+        /// The depth it is drawn at: ``depth``, at most ``TraceTree/maximumDepth``.
+        var displayDepth: Int { min(depth, TraceTree.maximumDepth) }
     }
 
-    /// The deepest level shown; deeper spans are shown at this level.
+    /// The deepest level drawn; deeper spans are drawn at this level.
     static let maximumDepth = 100
 
     /// The rows, in display order.
@@ -60,7 +63,7 @@ struct TraceTree {
             while let (position, depth) = stack.popLast() {
                 guard !visited[position] else { continue }
                 visited[position] = true
-                rows.append(Row(spanIndex: ordered[position], depth: min(depth, maximumDepth)))
+                rows.append(Row(spanIndex: ordered[position], depth: depth))
                 for child in children[position].reversed() where !visited[child] {
                     stack.append((child, depth + 1))
                 }
@@ -72,11 +75,11 @@ struct TraceTree {
         return rows
     }
 
-    /// Sets ``Row/isLastSibling``: no later row at the same depth before one at a smaller depth.
+    /// Sets ``Row/isLastSibling``: no later row at the same drawn depth before one at a smaller one.
     private static func markLastSiblings(_ rows: inout [Row]) {
         var laterSibling = [Bool](repeating: false, count: maximumDepth + 2)
         for position in rows.indices.reversed() {
-            let depth = rows[position].depth
+            let depth = rows[position].displayDepth
             rows[position].isLastSibling = !laterSibling[depth]
             laterSibling[depth] = true
             for deeper in (depth + 1)..<laterSibling.count { laterSibling[deeper] = false }
@@ -88,11 +91,11 @@ struct TraceTree {
         var continues = [Bool](repeating: false, count: Self.maximumDepth + 1)
         return rows.map { row in
             var prefix = ""
-            for level in stride(from: 1, to: row.depth, by: 1) {
+            for level in stride(from: 1, to: row.displayDepth, by: 1) {
                 prefix += continues[level] ? "│  " : "   "
             }
             prefix += row.isLastSibling ? "└─ " : "├─ "
-            continues[row.depth] = !row.isLastSibling
+            continues[row.displayDepth] = !row.isLastSibling
             return prefix
         }
     }

@@ -25,7 +25,7 @@ struct TraceTreeText {
         let prefixWidth = max(Self.minimumNameColumn, (width - 30) / 2) / 2
         let prefixes = tree.prefixes.map { $0.count <= prefixWidth ? $0 : "…" + String($0.suffix(prefixWidth - 1)) }
         let names = tree.rows.enumerated().map { position, row in
-            prefixes[position] + Self.label(spans[row.spanIndex], facts[row.spanIndex])
+            prefixes[position] + Self.depthNote(row) + Self.label(spans[row.spanIndex], facts[row.spanIndex])
         }
         let categories = tree.rows.map { DisplayWidth.printable(facts[$0.spanIndex].category) }
         let durations = tree.rows.map { TimeText.human(facts[$0.spanIndex].durationNanos) }
@@ -81,6 +81,12 @@ struct TraceTreeText {
             "\(TimeText.human(trace.windowNanos)) from \(TimeText.utc(trace.start))",
         ]
         return TextWrapping.lines("trace \(trace.traceID.hex):", items, width: width).map { StyledLine($0) }
+    }
+
+    /// `[depth 4097] ` for a row drawn shallower than it is (see ``TraceTree/maximumDepth``);
+    /// empty otherwise.
+    private static func depthNote(_ row: TraceTree.Row) -> String {
+        row.depth > TraceTree.maximumDepth ? "[depth \(row.depth)] " : ""
     }
 
     /// The span's name followed by its anomalies: `never-ends (unended)`.
