@@ -27,7 +27,8 @@ struct ValidateCommand: ParsableCommand {
         let report = conversion.report
         print(
             "unended: \(report.unended), unmatched: \(report.unmatchedEnds), duplicate: \(report.duplicateStarts), "
-                + "orphan: \(report.orphanMarks), clock skew: \(report.clockSkews)")
+                + "orphan: \(report.orphanMarks), clock skew: \(report.clockSkews), parent cycles: \(report.parentCycles), "
+                + "marks reusing a scope uuid: \(report.marksReusingScopeUUIDs)")
         printSummary(conversion, verbose: true)
         if conversion.badLineCount > 0 { throw ExitCode(1) }
     }
