@@ -18,6 +18,10 @@ let package = Package(
         // The event format alone: no C, no OpenTelemetry.
         .target(name: "ATOF"),
 
+        // Threads for blocking work, a mutex with a condition and monotonic deadlines (package
+        // access), shared by the bridge, the instrumentation and the command line.
+        .target(name: "ATOFThreads"),
+
         // System libraries (Debian: libcurl4-openssl-dev, libprotobuf-c-dev, zlib1g-dev).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
@@ -33,7 +37,7 @@ let package = Package(
         .target(
             name: "ATOFBridge",
             dependencies: [
-                "ATOF", "COTLP", "CProtobufC", "CZlib", "CCurl",
+                "ATOF", "ATOFThreads", "COTLP", "CProtobufC", "CZlib", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -42,7 +46,7 @@ let package = Package(
         .target(
             name: "ATOFInstrumentation",
             dependencies: [
-                "ATOF", "ATOFBridge",
+                "ATOF", "ATOFBridge", "ATOFThreads",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
@@ -52,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "atof-bridge",
             dependencies: [
-                "ATOF", "ATOFBridge",
+                "ATOF", "ATOFBridge", "ATOFThreads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -68,9 +72,10 @@ let package = Package(
         .testTarget(name: "ATOFTests", dependencies: ["ATOF"]),
         // The command line's own logic (summaries, exit statuses), on the executable's module.
         .testTarget(name: "CommandLineTests", dependencies: ["atof-bridge", "ATOFBridge"]),
+        .testTarget(name: "ATOFThreadsTests", dependencies: ["ATOFThreads"]),
         .testTarget(
             name: "ATOFBridgeTests",
-            dependencies: ["ATOF", "ATOFBridge", "COTLP", "CProtobufC"]
+            dependencies: ["ATOF", "ATOFBridge", "ATOFThreads", "COTLP", "CProtobufC"]
         ),
         .testTarget(
             name: "ATOFInstrumentationTests",

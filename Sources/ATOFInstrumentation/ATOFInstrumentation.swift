@@ -1,5 +1,6 @@
 import ATOF
 import ATOFBridge
+import ATOFThreads
 import Instrumentation
 import Logging
 import Synchronization

@@ -1,5 +1,6 @@
 import ATOF
 import ATOFBridge
+import ATOFThreads
 import Logging
 
 /// Where the events of instrumented code go. Install one or more with

@@ -1,5 +1,6 @@
 import ATOF
 import ATOFBridge
+import ATOFThreads
 import Logging
 
 /// The `.jsonLines` subscriber: a bounded queue of events in front of one background thread that

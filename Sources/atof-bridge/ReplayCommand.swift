@@ -1,5 +1,6 @@
 import ATOF
 import ATOFBridge
+import ATOFThreads
 import ArgumentParser
 
 struct ReplayCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import ATOFBridge
+import ATOFThreads
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import ATOF
+import ATOFThreads
 import Glibc
 import Synchronization
 import Testing

@@ -1,3 +1,4 @@
+import ATOFThreads
 import CCurl
 import Synchronization
 

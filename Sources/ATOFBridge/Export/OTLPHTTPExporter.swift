@@ -1,3 +1,4 @@
+import ATOFThreads
 import Logging
 import Synchronization
 

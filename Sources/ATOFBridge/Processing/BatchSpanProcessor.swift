@@ -1,3 +1,4 @@
+import ATOFThreads
 import Logging
 
 /// Queues finished spans and exports them in batches from one dedicated thread.
