@@ -41,7 +41,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         StderrLogHandler.bootstrap(level: verbose ? .info : .warning)
-        var configuration = Configuration.fromEnvironment(serviceName: mapping.serviceName, mapping.environment)
+        var configuration = Bridge.Configuration.fromEnvironment(serviceName: mapping.serviceName, mapping.environment)
         try delivery.apply(to: &configuration)
         if let fallback { configuration.fallbackPath = fallback }
         configuration.overflowPolicy = .block
@@ -50,7 +50,7 @@ struct ExportCommand: ParsableCommand {
         do {
             bridge = try Bridge(configuration: configuration)
         } catch {
-            throw CommandFailure(SecretRedactor(configuration: configuration).redact("\(error)"))
+            throw CommandFailure(configuration.exporter.redactor.redact("\(error)"))
         }
         // First signal: stop reading; what was read is delivered or written to the fallback
         // file within the shutdown bound (the queue stops making us wait). Second: at once.

@@ -31,26 +31,26 @@ struct ExportFlags: ParsableArguments {
 
     /// Applies the flags over `configuration`; throws a usage error for a bad URL or header. The
     /// errors never show a header value or the URL's `user:password@`.
-    func apply(to configuration: inout Configuration) throws {
+    func apply(to configuration: inout Bridge.Configuration) throws {
         for text in headers {
             guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
                 throw ValidationError("--header needs NAME=VALUE; one --header value has no name or no '=' (not shown: it may hold a secret)")
             }
             let name = EnvironmentValue.trimmed(text[..<equals])
             let value = EnvironmentValue.trimmed(text[text.index(after: equals)...])
-            configuration.headers.removeAll { $0.name.lowercased() == name.lowercased() }
-            configuration.headers.append(HTTPHeader(name: name, value: value))
+            configuration.exporter.headers.removeAll { $0.name.lowercased() == name.lowercased() }
+            configuration.exporter.headers.append(HTTPHeader(name: name, value: value))
         }
         if let endpoint {
-            guard let url = Configuration.endpoint(fromCommandLine: endpoint) else {
-                let shown = SecretRedactor(configuration: configuration).redact(endpoint)
+            guard let url = OTLPExporterConfiguration.endpoint(fromCommandLine: endpoint) else {
+                let shown = configuration.exporter.redactor.redact(endpoint)
                 throw ValidationError("--endpoint \(shown) is not an http:// or https:// URL (for example http://localhost:4318)")
             }
-            configuration.endpoint = url
+            configuration.exporter.endpoint = url
         }
         if let shutdownTimeout { configuration.shutdownTimeout = .milliseconds(Int64(shutdownTimeout * 1000)) }
-        if gzip { configuration.compression = .gzip }
-        if let caFile { configuration.tls.caFile = caFile }
-        if insecureSkipVerify { configuration.tls.insecureSkipVerify = true }
+        if gzip { configuration.exporter.compression = .gzip }
+        if let caFile { configuration.exporter.tls.caFile = caFile }
+        if insecureSkipVerify { configuration.exporter.tls.insecureSkipVerify = true }
     }
 }

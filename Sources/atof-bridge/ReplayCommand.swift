@@ -32,13 +32,13 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         StderrLogHandler.bootstrap(level: verbose ? .info : .warning)
-        var configuration = Configuration.fromEnvironment(ProcessEnvironment.current)
+        var configuration = Bridge.Configuration.fromEnvironment(ProcessEnvironment.current)
         try delivery.apply(to: &configuration)
         let exporter: OTLPHTTPExporter
         do {
-            exporter = try OTLPHTTPExporter(configuration: configuration)
+            exporter = try OTLPHTTPExporter(configuration: configuration.exporter)
         } catch {
-            throw CommandFailure(SecretRedactor(configuration: configuration).redact("\(error)"))
+            throw CommandFailure(configuration.exporter.redactor.redact("\(error)"))
         }
         // First signal: nothing more is sent (the rest goes to the new file) and the request in
         // progress gets the shutdown bound; a second signal cancels it at once.

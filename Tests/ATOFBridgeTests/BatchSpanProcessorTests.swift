@@ -70,7 +70,7 @@ struct BatchSpanProcessorTests {
         BatchSpanProcessor(
             exporter: exporter,
             resource: Resource(),
-            configuration: BatchConfiguration(maximumQueueSize: queue, maximumExportBatchSize: batch, scheduleDelay: delay, exportTimeout: .seconds(5)),
+            configuration: BatchConfiguration(maximumQueueSize: queue, maximumExportBatchSize: batch, scheduleDelay: delay),
             overflowPolicy: policy,
             spillFile: spill,
             logger: CapturedLogs().logger())
@@ -212,7 +212,7 @@ struct BatchSpanProcessorStoppingTests {
         BatchSpanProcessor(
             exporter: FallbackExporter(primary: exporter, fallback: spill, logger: CapturedLogs().logger()),
             resource: Resource(),
-            configuration: BatchConfiguration(maximumQueueSize: 8, maximumExportBatchSize: 4, scheduleDelay: .seconds(60), exportTimeout: .seconds(5)),
+            configuration: BatchConfiguration(maximumQueueSize: 8, maximumExportBatchSize: 4, scheduleDelay: .seconds(60)),
             overflowPolicy: policy,
             spillFile: spill,
             logger: CapturedLogs().logger())

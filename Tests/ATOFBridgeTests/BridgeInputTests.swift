@@ -9,7 +9,7 @@ import Testing
     static let start = #"{"kind":"scope","atof_version":"0.1","uuid":"0190a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:00Z","name":"planner","scope_category":"start","category":"agent"}"#
     static let end = #"{"kind":"scope","atof_version":"0.1","uuid":"0190a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:09Z","name":"planner","scope_category":"end","category":"agent"}"#
 
-    static func bridge(_ configure: (inout Configuration) -> Void = { _ in }) -> (Bridge, RecordingExporter) {
+    static func bridge(_ configure: (inout Bridge.Configuration) -> Void = { _ in }) -> (Bridge, RecordingExporter) {
         var configuration = ExportTestSupport.configuration(url: "http://127.0.0.1:9/v1/traces")
         configure(&configuration)
         let exporter = RecordingExporter()

@@ -3,8 +3,8 @@ import Testing
 @testable import ATOFBridge
 
 @Suite struct ConfigurationTests {
-    private func configuration(_ environment: [String: String]) -> Configuration {
-        Configuration.fromEnvironment(environment)
+    private func configuration(_ environment: [String: String]) -> Bridge.Configuration {
+        Bridge.Configuration.fromEnvironment(environment)
     }
 
     @Test("ATOF_BRIDGE_SHUTDOWN_TIMEOUT sets the shutdown bound in milliseconds; a bad value warns and keeps 30 s")
@@ -19,23 +19,24 @@ import Testing
 
     @Test("init() gives the documented defaults and an empty environment changes nothing")
     func defaults() {
-        let defaults = Configuration()
-        #expect(defaults.endpoint == "http://localhost:4318/v1/traces")
-        #expect(defaults.headers.isEmpty)
-        #expect(defaults.timeout == .seconds(10))
-        #expect(defaults.connectTimeout == .seconds(5))
-        #expect(defaults.compression == .none)
-        #expect(defaults.protocol == .httpProtobuf)
+        let defaults = Bridge.Configuration()
+        #expect(defaults.exporter.endpoint == "http://localhost:4318/v1/traces")
+        #expect(defaults.exporter.headers.isEmpty)
+        #expect(defaults.exporter.timeout == .seconds(10))
+        #expect(defaults.exporter.connectTimeout == .seconds(5))
+        #expect(defaults.exporter.compression == .none)
+        #expect(defaults.exporter.protocol == .httpProtobuf)
         #expect(defaults.serviceName == nil && defaults.serviceVersion == nil && defaults.serviceNamespace == nil)
         #expect(defaults.resourceEnvironment.isEmpty)
-        #expect(defaults.batch == BatchConfiguration(maximumQueueSize: 2048, maximumExportBatchSize: 512, scheduleDelay: .seconds(5), exportTimeout: .seconds(30)))
+        #expect(defaults.batch == BatchConfiguration(maximumQueueSize: 2048, maximumExportBatchSize: 512, scheduleDelay: .seconds(5)))
+        #expect(defaults.exporter.exportTimeout == .seconds(30))
         #expect(defaults.overflowPolicy == .spill)
         #expect(defaults.fallbackPath == "atof-bridge-fallback.otlp.jsonl")
         #expect(defaults.shutdownTimeout == .seconds(30))
-        #expect(defaults.tls == TLSConfiguration(caFile: nil, clientCertificate: nil, clientKey: nil, insecureSkipVerify: false))
-        #expect(defaults.httpVersion == .automatic)
-        #expect(defaults.retry == RetryPolicy())
-        #expect(defaults.maximumResponseBodySize == 4_194_304)
+        #expect(defaults.exporter.tls == TLSConfiguration(caFile: nil, clientCertificate: nil, clientKey: nil, insecureSkipVerify: false))
+        #expect(defaults.exporter.httpVersion == .automatic)
+        #expect(defaults.exporter.retry == RetryPolicy())
+        #expect(defaults.exporter.maximumResponseBodySize == 4_194_304)
         #expect(!defaults.isDisabled)
         #expect(defaults.mapping == MappingOptions())
         #expect(defaults.assemblyLimits == LiveSpanAssembler.Limits())
@@ -67,14 +68,14 @@ import Testing
     )
     func endpoint(environment: [String: String], expected: String) {
         let configuration = configuration(environment)
-        #expect(configuration.endpoint == expected)
+        #expect(configuration.exporter.endpoint == expected)
         #expect(configuration.warnings.isEmpty)
     }
 
     @Test("an endpoint that is not an http(s) URL gives a warning and the default", arguments: ["collector:4318", "ftp://collector", "http://", "http://a b/"])
     func invalidEndpoint(value: String) {
         let configuration = configuration(["OTEL_EXPORTER_OTLP_ENDPOINT": value])
-        #expect(configuration.endpoint == "http://localhost:4318/v1/traces")
+        #expect(configuration.exporter.endpoint == "http://localhost:4318/v1/traces")
         #expect(
             configuration.warnings == [
                 "OTEL_EXPORTER_OTLP_ENDPOINT=\"\(value)\" is not an http:// or https:// URL; using the default http://localhost:4318/v1/traces"
@@ -84,20 +85,20 @@ import Testing
 
     @Test("tracesURL(fromBase:) appends v1/traces after exactly one slash")
     func tracesURLFromBase() {
-        #expect(Configuration.tracesURL(fromBase: "http://h:4318") == "http://h:4318/v1/traces")
-        #expect(Configuration.tracesURL(fromBase: "http://h:4318///") == "http://h:4318/v1/traces")
-        #expect(Configuration.tracesURL(fromBase: "https://h/a/b") == "https://h/a/b/v1/traces")
-        #expect(Configuration.tracesURL(fromBase: "https://h#frag") == "https://h/v1/traces#frag")
-        #expect(Configuration.tracesURL(fromBase: "h:4318") == nil)
+        #expect(OTLPExporterConfiguration.tracesURL(fromBase: "http://h:4318") == "http://h:4318/v1/traces")
+        #expect(OTLPExporterConfiguration.tracesURL(fromBase: "http://h:4318///") == "http://h:4318/v1/traces")
+        #expect(OTLPExporterConfiguration.tracesURL(fromBase: "https://h/a/b") == "https://h/a/b/v1/traces")
+        #expect(OTLPExporterConfiguration.tracesURL(fromBase: "https://h#frag") == "https://h/v1/traces#frag")
+        #expect(OTLPExporterConfiguration.tracesURL(fromBase: "h:4318") == nil)
     }
 
     @Test("a command-line endpoint ending in /v1/traces is kept, any other is a base")
     func commandLineEndpoint() {
-        #expect(Configuration.endpoint(fromCommandLine: "http://h:4318/v1/traces") == "http://h:4318/v1/traces")
-        #expect(Configuration.endpoint(fromCommandLine: "https://h/p/v1/traces?k=v") == "https://h/p/v1/traces?k=v")
-        #expect(Configuration.endpoint(fromCommandLine: "http://h:4318") == "http://h:4318/v1/traces")
-        #expect(Configuration.endpoint(fromCommandLine: "http://h:4318/phoenix/") == "http://h:4318/phoenix/v1/traces")
-        #expect(Configuration.endpoint(fromCommandLine: "localhost:4318") == nil)
+        #expect(OTLPExporterConfiguration.endpoint(fromCommandLine: "http://h:4318/v1/traces") == "http://h:4318/v1/traces")
+        #expect(OTLPExporterConfiguration.endpoint(fromCommandLine: "https://h/p/v1/traces?k=v") == "https://h/p/v1/traces?k=v")
+        #expect(OTLPExporterConfiguration.endpoint(fromCommandLine: "http://h:4318") == "http://h:4318/v1/traces")
+        #expect(OTLPExporterConfiguration.endpoint(fromCommandLine: "http://h:4318/phoenix/") == "http://h:4318/phoenix/v1/traces")
+        #expect(OTLPExporterConfiguration.endpoint(fromCommandLine: "localhost:4318") == nil)
     }
 
     // MARK: Headers
@@ -108,7 +109,7 @@ import Testing
             "OTEL_EXPORTER_OTLP_HEADERS": " Authorization = Basic%20dXNlcjpwYXNz== , x-tenant=caf%C3%A9,, api-key=a+b%2Cc ",
         ])
         #expect(
-            configuration.headers == [
+            configuration.exporter.headers == [
                 HTTPHeader(name: "Authorization", value: "Basic dXNlcjpwYXNz=="),
                 HTTPHeader(name: "x-tenant", value: "café"),
                 HTTPHeader(name: "api-key", value: "a+b,c"),
@@ -122,7 +123,7 @@ import Testing
         let configuration = configuration([
             "OTEL_EXPORTER_OTLP_TRACES_HEADERS": "good=1,s3cretNoEquals,=s3cretNoName,bad name=s3cret,x-key=s3cret%ZZ,x-crlf=s3cret%0D%0AInjected: 1,x-bytes=s3cret%FF,last=2",
         ])
-        #expect(configuration.headers == [HTTPHeader(name: "good", value: "1"), HTTPHeader(name: "last", value: "2")])
+        #expect(configuration.exporter.headers == [HTTPHeader(name: "good", value: "1"), HTTPHeader(name: "last", value: "2")])
         #expect(configuration.warnings.count == 6)
         for warning in configuration.warnings {
             #expect(warning.hasPrefix("OTEL_EXPORTER_OTLP_TRACES_HEADERS item "))
@@ -135,9 +136,9 @@ import Testing
     @Test("the traces headers replace the generic headers")
     func tracesHeadersReplaceGeneric() {
         let both = configuration(["OTEL_EXPORTER_OTLP_HEADERS": "a=1,b=2", "OTEL_EXPORTER_OTLP_TRACES_HEADERS": "c=3"])
-        #expect(both.headers == [HTTPHeader(name: "c", value: "3")])
+        #expect(both.exporter.headers == [HTTPHeader(name: "c", value: "3")])
         let generic = configuration(["OTEL_EXPORTER_OTLP_HEADERS": "a=1", "OTEL_EXPORTER_OTLP_TRACES_HEADERS": ""])
-        #expect(generic.headers == [HTTPHeader(name: "a", value: "1")])
+        #expect(generic.exporter.headers == [HTTPHeader(name: "a", value: "1")])
     }
 
     @Test("a header prints as name: <redacted>, alone or inside a configuration")
@@ -146,8 +147,8 @@ import Testing
         #expect(header.description == "Authorization: <redacted>")
         #expect(header.debugDescription == "Authorization: <redacted>")
         #expect("\(header)" == "Authorization: <redacted>")
-        var configuration = Configuration()
-        configuration.headers = [header]
+        var configuration = Bridge.Configuration()
+        configuration.exporter.headers = [header]
         var dumped = ""
         dump(configuration, to: &dumped)
         for text in [String(describing: configuration), String(reflecting: configuration), dumped] {
@@ -160,15 +161,15 @@ import Testing
 
     @Test("the request timeout is in milliseconds and 0 means no limit")
     func timeout() {
-        #expect(configuration(["OTEL_EXPORTER_OTLP_TIMEOUT": "2500"]).timeout == .milliseconds(2500))
-        #expect(configuration(["OTEL_EXPORTER_OTLP_TIMEOUT": "0"]).timeout == nil)
-        #expect(configuration(["OTEL_EXPORTER_OTLP_TIMEOUT": "1000", "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": "750"]).timeout == .milliseconds(750))
+        #expect(configuration(["OTEL_EXPORTER_OTLP_TIMEOUT": "2500"]).exporter.timeout == .milliseconds(2500))
+        #expect(configuration(["OTEL_EXPORTER_OTLP_TIMEOUT": "0"]).exporter.timeout == nil)
+        #expect(configuration(["OTEL_EXPORTER_OTLP_TIMEOUT": "1000", "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": "750"]).exporter.timeout == .milliseconds(750))
     }
 
     @Test("a negative or malformed timeout gives a warning and the default", arguments: ["-1", "abc", "1.5", "10s"])
     func invalidTimeout(value: String) {
         let configuration = configuration(["OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": value])
-        #expect(configuration.timeout == .seconds(10))
+        #expect(configuration.exporter.timeout == .seconds(10))
         #expect(
             configuration.warnings == [
                 "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT=\"\(value)\" is not a non-negative integer number of milliseconds; using the default 10000 ms"
@@ -178,19 +179,19 @@ import Testing
 
     @Test("compression is none or gzip in any case")
     func compression() {
-        #expect(configuration(["OTEL_EXPORTER_OTLP_COMPRESSION": "GZip"]).compression == .gzip)
-        #expect(configuration(["OTEL_EXPORTER_OTLP_COMPRESSION": "gzip", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "none"]).compression == .none)
+        #expect(configuration(["OTEL_EXPORTER_OTLP_COMPRESSION": "GZip"]).exporter.compression == .gzip)
+        #expect(configuration(["OTEL_EXPORTER_OTLP_COMPRESSION": "gzip", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "none"]).exporter.compression == .none)
         let invalid = configuration(["OTEL_EXPORTER_OTLP_COMPRESSION": "zstd"])
-        #expect(invalid.compression == .none)
+        #expect(invalid.exporter.compression == .none)
         #expect(invalid.warnings == ["OTEL_EXPORTER_OTLP_COMPRESSION=\"zstd\" is not one of none, gzip; using the default none"])
     }
 
     @Test("the protocol is parsed; grpc is recognised but unsupported, with a reason")
     func otlpProtocol() {
-        #expect(configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"]).protocol == .httpJSON)
-        #expect(configuration(["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "HTTP/PROTOBUF", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"]).protocol == .httpProtobuf)
+        #expect(configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"]).exporter.protocol == .httpJSON)
+        #expect(configuration(["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "HTTP/PROTOBUF", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"]).exporter.protocol == .httpProtobuf)
         let grpc = configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"])
-        #expect(grpc.protocol == .grpc)
+        #expect(grpc.exporter.protocol == .grpc)
         #expect(grpc.warnings.isEmpty)
         #expect(!OTLPProtocol.grpc.isSupported)
         let reason = OTLPProtocol.grpc.unsupportedReason ?? ""
@@ -198,7 +199,7 @@ import Testing
         #expect(OTLPProtocol.httpProtobuf.isSupported && OTLPProtocol.httpJSON.isSupported)
         #expect(OTLPProtocol.httpProtobuf.unsupportedReason == nil)
         let invalid = configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "thrift"])
-        #expect(invalid.protocol == .httpProtobuf)
+        #expect(invalid.exporter.protocol == .httpProtobuf)
         #expect(invalid.warnings == ["OTEL_EXPORTER_OTLP_PROTOCOL=\"thrift\" is not one of http/protobuf, http/json, grpc; using the default http/protobuf"])
     }
 
@@ -212,7 +213,8 @@ import Testing
             "OTEL_BSP_SCHEDULE_DELAY": "0",
             "OTEL_BSP_EXPORT_TIMEOUT": "1500",
         ])
-        #expect(configuration.batch == BatchConfiguration(maximumQueueSize: 100, maximumExportBatchSize: 50, scheduleDelay: .zero, exportTimeout: .milliseconds(1500)))
+        #expect(configuration.batch == BatchConfiguration(maximumQueueSize: 100, maximumExportBatchSize: 50, scheduleDelay: .zero))
+        #expect(configuration.exporter.exportTimeout == .milliseconds(1500))
         #expect(configuration.warnings.isEmpty)
     }
 
@@ -225,12 +227,13 @@ import Testing
             "OTEL_BSP_EXPORT_TIMEOUT": "0",
         ])
         #expect(configuration.batch == BatchConfiguration())
+        #expect(configuration.exporter.exportTimeout == .seconds(30))
         #expect(
             configuration.warnings == [
+                "OTEL_BSP_EXPORT_TIMEOUT=\"0\" is not a positive integer number of milliseconds; using the default 30000 ms",
                 "OTEL_BSP_MAX_QUEUE_SIZE=\"abc\" is not a positive integer; using the default 2048",
                 "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=\"0\" is not a positive integer; using the default 512",
                 "OTEL_BSP_SCHEDULE_DELAY=\"-5\" is not a non-negative integer number of milliseconds; using the default 5000 ms",
-                "OTEL_BSP_EXPORT_TIMEOUT=\"0\" is not a positive integer number of milliseconds; using the default 30000 ms",
             ]
         )
     }
@@ -296,7 +299,7 @@ import Testing
             "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE": "/traces/client.pem",
             "OTEL_EXPORTER_OTLP_CLIENT_KEY": "/generic/client.key",
         ])
-        #expect(configuration.tls == TLSConfiguration(caFile: "/traces/ca.pem", clientCertificate: "/traces/client.pem", clientKey: "/generic/client.key"))
+        #expect(configuration.exporter.tls == TLSConfiguration(caFile: "/traces/ca.pem", clientCertificate: "/traces/client.pem", clientKey: "/generic/client.key"))
         #expect(configuration.warnings.isEmpty)
     }
 
@@ -306,7 +309,7 @@ import Testing
     )
     func tlsPairing(variable: String) {
         let configuration = configuration([variable: "/etc/x.pem", "OTEL_EXPORTER_OTLP_CERTIFICATE": "/etc/ca.pem"])
-        #expect(configuration.tls == TLSConfiguration(caFile: "/etc/ca.pem"))
+        #expect(configuration.exporter.tls == TLSConfiguration(caFile: "/etc/ca.pem"))
         #expect(configuration.warnings.count == 1)
         #expect(configuration.warnings.first?.hasPrefix("\(variable) is set but ") == true)
     }
@@ -321,7 +324,7 @@ import Testing
             "OTEL_EXPORTER_OTLP_HEADERS": "a=b",
             "OPENINFERENCE_HIDE_INPUTS": "true",
         ]
-        let configuration = Configuration.fromEnvironment(serviceName: "from-code", environment)
+        let configuration = Bridge.Configuration.fromEnvironment(serviceName: "from-code", environment)
         #expect(configuration.serviceName == "from-code")
         #expect(configuration.resourceEnvironment == ["OTEL_SERVICE_NAME": "from-env", "OTEL_RESOURCE_ATTRIBUTES": "service.version=1.2,deployment.environment=test"])
         #expect(configuration.mapping.hideInputs)
@@ -329,7 +332,7 @@ import Testing
         #expect(resource.attributes.contains(SpanAttribute("service.name", .string("from-code"))))
         #expect(resource.attributes.contains(SpanAttribute("service.version", .string("1.2"))))
         #expect(resource.attributes.contains(SpanAttribute("deployment.environment", .string("test"))))
-        let fromEnvironment = Configuration.fromEnvironment(environment).makeResource(processName: "tool").resource
+        let fromEnvironment = Bridge.Configuration.fromEnvironment(environment).makeResource(processName: "tool").resource
         #expect(fromEnvironment.attributes.contains(SpanAttribute("service.name", .string("from-env"))))
     }
 
@@ -340,12 +343,12 @@ import Testing
             "OTEL_EXPORTER_OTLP_COMPRESSION": "gzip",
             "OTEL_BSP_MAX_QUEUE_SIZE": "10",
         ])
-        #expect(configuration.endpoint == "http://env:4318/v1/traces")
-        configuration.endpoint = "http://code:4318/v1/traces"
-        configuration.compression = .none
+        #expect(configuration.exporter.endpoint == "http://env:4318/v1/traces")
+        configuration.exporter.endpoint = "http://code:4318/v1/traces"
+        configuration.exporter.compression = .none
         configuration.batch.maximumQueueSize = 4096
-        #expect(configuration.endpoint == "http://code:4318/v1/traces")
-        #expect(configuration.compression == .none)
+        #expect(configuration.exporter.endpoint == "http://code:4318/v1/traces")
+        #expect(configuration.exporter.compression == .none)
         #expect(configuration.batch.maximumQueueSize == 4096)
     }
 }

@@ -46,7 +46,7 @@ struct FallbackAndBridgeTests {
         let down = try TestOTLPServer(script: [.status(503)])
         defer { down.stop() }
         var configuration = Support.configuration(url: down.url)
-        configuration.batch.exportTimeout = .milliseconds(300)
+        configuration.exporter.exportTimeout = .milliseconds(300)
         configuration.batch.maximumExportBatchSize = 16
         configuration.fallbackPath = path
         let bridge = try Bridge(configuration: configuration, logger: CapturedLogs().logger())
@@ -60,7 +60,7 @@ struct FallbackAndBridgeTests {
 
         let up = try TestOTLPServer(script: [.ok])
         defer { up.stop() }
-        let replay = try OTLPHTTPExporter(configuration: Support.configuration(url: up.url))
+        let replay = try OTLPHTTPExporter(configuration: Support.configuration(url: up.url).exporter)
         var delivered = 0
         for batch in try FallbackFile.batches(path) { delivered += replay.export(batch).delivered }
         #expect(delivered == statistics.spansProduced)
@@ -120,8 +120,8 @@ struct FallbackAndBridgeTests {
         let server = try TestOTLPServer(script: [.delay(seconds: 8, then: .ok)])
         defer { server.stop() }
         var configuration = Support.configuration(url: server.url)
-        configuration.timeout = .seconds(20)
-        configuration.batch.exportTimeout = .seconds(20)
+        configuration.exporter.timeout = .seconds(20)
+        configuration.exporter.exportTimeout = .seconds(20)
         configuration.fallbackPath = path
         let bridge = try Bridge(configuration: configuration, logger: CapturedLogs().logger())
         for (number, line) in try Self.fixtureLines("nemo-relay-llm-calls.jsonl").enumerated() { bridge.receive(jsonLine: line, line: number + 1) }

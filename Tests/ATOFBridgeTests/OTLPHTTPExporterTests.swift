@@ -9,17 +9,17 @@ import Testing
 struct OTLPHTTPExporterTests {
     typealias Support = ExportTestSupport
 
-    private func exporter(_ server: TestOTLPServer, _ adjust: (inout Configuration) -> Void = { _ in }, logs: CapturedLogs = CapturedLogs()) throws -> OTLPHTTPExporter {
+    private func exporter(_ server: TestOTLPServer, _ adjust: (inout Bridge.Configuration) -> Void = { _ in }, logs: CapturedLogs = CapturedLogs()) throws -> OTLPHTTPExporter {
         var configuration = Support.configuration(url: server.url)
         adjust(&configuration)
-        return try OTLPHTTPExporter(configuration: configuration, logger: logs.logger())
+        return try OTLPHTTPExporter(configuration: configuration.exporter, logger: logs.logger())
     }
 
     @Test("a 200 delivers the batch with the exact content type, user agent, empty Expect and user headers")
     func deliversWithHeaders() throws {
         let server = try TestOTLPServer(script: [.ok])
         defer { server.stop() }
-        let exporter = try exporter(server) { $0.headers = [HTTPHeader(name: "Authorization", value: "Bearer s3cret"), HTTPHeader(name: "X-Tenant", value: "blue")] }
+        let exporter = try exporter(server) { $0.exporter.headers = [HTTPHeader(name: "Authorization", value: "Bearer s3cret"), HTTPHeader(name: "X-Tenant", value: "blue")] }
         let batch = Support.batch(count: 5)
         let result = exporter.export(batch)
         #expect(result.delivered == 5)
@@ -62,7 +62,7 @@ struct OTLPHTTPExporterTests {
     func retryAfterBeyondDeadlineGivesUp() throws {
         let server = try TestOTLPServer(script: [.status(503, retryAfter: "2"), .ok])
         defer { server.stop() }
-        let result = try exporter(server) { $0.batch.exportTimeout = .milliseconds(800) }.export(Support.batch(count: 3))
+        let result = try exporter(server) { $0.exporter.exportTimeout = .milliseconds(800) }.export(Support.batch(count: 3))
         #expect(result.delivered == 0 && result.undeliveredCount == 3)
         #expect(result.failure == .httpStatus(503, message: ""))
         #expect(server.requests.count == 1)
@@ -100,8 +100,8 @@ struct OTLPHTTPExporterTests {
         defer { server.stop() }
         let started = MonotonicInstant.now()
         let result = try exporter(server) {
-            $0.timeout = .milliseconds(300)
-            $0.batch.exportTimeout = .milliseconds(1_000)
+            $0.exporter.timeout = .milliseconds(300)
+            $0.exporter.exportTimeout = .milliseconds(1_000)
         }.export(Support.batch(count: 2))
         let took = Double(MonotonicInstant.now().nanoseconds - started.nanoseconds) / 1e9
         #expect(result.undeliveredCount == 2)
@@ -113,8 +113,8 @@ struct OTLPHTTPExporterTests {
     @Test("a refused connection is retried, then reported; later exports try once until one succeeds")
     func refusedConnection() throws {
         var configuration = Support.configuration(url: "http://127.0.0.1:\(TestOTLPServer.refusedPort())/v1/traces")
-        configuration.batch.exportTimeout = .seconds(2)
-        let exporter = try OTLPHTTPExporter(configuration: configuration, logger: CapturedLogs().logger())
+        configuration.exporter.exportTimeout = .seconds(2)
+        let exporter = try OTLPHTTPExporter(configuration: configuration.exporter, logger: CapturedLogs().logger())
         let first = exporter.export(Support.batch(count: 3))
         #expect(first.undeliveredCount == 3)
         #expect(first.retries >= 2)
@@ -128,9 +128,9 @@ struct OTLPHTTPExporterTests {
         let server = try TestOTLPServer(script: [.delay(seconds: 3, then: .ok)])
         defer { server.stop() }
         let exporter = try exporter(server) {
-            $0.timeout = .milliseconds(200)
-            $0.batch.exportTimeout = .milliseconds(500)
-            $0.retry.unreachableProbeInterval = .seconds(60)
+            $0.exporter.timeout = .milliseconds(200)
+            $0.exporter.exportTimeout = .milliseconds(500)
+            $0.exporter.retry.unreachableProbeInterval = .seconds(60)
         }
         let first = exporter.export(Support.batch(count: 2))
         if case .timedOut = first.failure {} else { Issue.record("expected a timeout, got \(String(describing: first.failure))") }
@@ -149,9 +149,9 @@ struct OTLPHTTPExporterTests {
         let server = try TestOTLPServer(script: [.delay(seconds: 3, then: .ok)])
         defer { server.stop() }
         let exporter = try exporter(server) {
-            $0.timeout = .milliseconds(200)
-            $0.batch.exportTimeout = .milliseconds(500)
-            $0.retry.unreachableProbeInterval = .zero
+            $0.exporter.timeout = .milliseconds(200)
+            $0.exporter.exportTimeout = .milliseconds(500)
+            $0.exporter.retry.unreachableProbeInterval = .zero
         }
         _ = exporter.export(Support.batch(count: 2))
         let attempts = server.requests.count
@@ -188,7 +188,7 @@ struct OTLPHTTPExporterTests {
         let server = try TestOTLPServer(script: [.ok])
         defer { server.stop() }
         let batch = Support.batch(count: 20)
-        let result = try exporter(server) { $0.compression = .gzip }.export(batch)
+        let result = try exporter(server) { $0.exporter.compression = .gzip }.export(batch)
         #expect(result.delivered == 20)
         let request = try #require(server.requests.first)
         #expect(request.header("Content-Encoding") == "gzip")
@@ -211,7 +211,7 @@ struct OTLPHTTPExporterTests {
         let server = try TestOTLPServer(script: [.respond(status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"partialSuccess":{"rejectedSpans":"1","errorMessage":"late"}}"#.utf8))])
         defer { server.stop() }
         let batch = Support.batch(count: 3)
-        let result = try exporter(server) { $0.protocol = .httpJSON }.export(batch)
+        let result = try exporter(server) { $0.exporter.protocol = .httpJSON }.export(batch)
         #expect(result.delivered == 2 && result.rejected == 1)
         let request = try #require(server.requests.first)
         #expect(request.header("Content-Type") == "application/json")
@@ -221,10 +221,10 @@ struct OTLPHTTPExporterTests {
 
     @Test("grpc is refused when the exporter is made, with a message that says what to use")
     func grpcIsRefused() {
-        var configuration = Configuration()
-        configuration.protocol = .grpc
+        var configuration = Bridge.Configuration()
+        configuration.exporter.protocol = .grpc
         #expect {
-            _ = try OTLPHTTPExporter(configuration: configuration)
+            _ = try OTLPHTTPExporter(configuration: configuration.exporter)
         } throws: { error in
             "\(error)".contains("http/protobuf")
         }
@@ -234,7 +234,7 @@ struct OTLPHTTPExporterTests {
     func responseBodyCap() throws {
         let server = try TestOTLPServer(script: [.respond(status: 200, headers: [("Content-Type", "application/x-protobuf")], body: [UInt8](repeating: 0x0A, count: 64 << 10))])
         defer { server.stop() }
-        let result = try exporter(server) { $0.maximumResponseBodySize = 1024 }.export(Support.batch(count: 2))
+        let result = try exporter(server) { $0.exporter.maximumResponseBodySize = 1024 }.export(Support.batch(count: 2))
         #expect(result.undeliveredCount == 2)
         #expect(result.failure == .responseTooLarge(limit: 1024))
     }
@@ -244,7 +244,7 @@ struct OTLPHTTPExporterTests {
         let server = try TestOTLPServer(script: [.status(401, message: "unauthorized")])
         defer { server.stop() }
         let logs = CapturedLogs()
-        let exporter = try exporter(server, { $0.headers = [HTTPHeader(name: "Authorization", value: "Bearer TOPSECRET")] }, logs: logs)
+        let exporter = try exporter(server, { $0.exporter.headers = [HTTPHeader(name: "Authorization", value: "Bearer TOPSECRET")] }, logs: logs)
         let result = exporter.export(Support.batch(count: 1))
         #expect(result.undeliveredCount == 1)
         #expect(!"\(String(describing: result.failure))".contains("TOPSECRET"))
@@ -292,9 +292,9 @@ struct RetryAfterTests {
 
     @Test("backoff grows by the multiplier, stays under the cap and varies within the jitter")
     func backoffSchedule() throws {
-        var configuration = Configuration()
-        configuration.retry = RetryPolicy(initialBackoff: .seconds(1), multiplier: 2, maximumBackoff: .seconds(5), jitter: 0.2)
-        let exporter = try OTLPHTTPExporter(configuration: configuration)
+        var configuration = Bridge.Configuration()
+        configuration.exporter.retry = RetryPolicy(initialBackoff: .seconds(1), multiplier: 2, maximumBackoff: .seconds(5), jitter: 0.2)
+        let exporter = try OTLPHTTPExporter(configuration: configuration.exporter)
         for (attempt, base) in [(1, 1.0), (2, 2.0), (3, 4.0), (4, 5.0), (9, 5.0)] {
             let delay = exporter.backoff(afterAttempt: attempt).secondsValue
             #expect(delay >= base * 0.8 - 1e-9 && delay <= base * 1.2 + 1e-9, "attempt \(attempt): \(delay)")

@@ -53,9 +53,9 @@ struct SecretRedactorTests {
 
     @Test("the endpoint's password is a secret as typed, percent-decoded and as the Basic credentials libcurl sends")
     func endpointUserInfoIsASecret() {
-        var configuration = Configuration()
-        configuration.endpoint = "http://alice:PASS%2Fword@127.0.0.1:4318/v1/traces"
-        let redactor = SecretRedactor(configuration: configuration)
+        var configuration = Bridge.Configuration()
+        configuration.exporter.endpoint = "http://alice:PASS%2Fword@127.0.0.1:4318/v1/traces"
+        let redactor = SecretRedactor(configuration: configuration.exporter)
         // base64("alice:PASS/word")
         let echoed = "Authorization: Basic YWxpY2U6UEFTUy93b3Jk; password PASS/word; raw PASS%2Fword"
         #expect(redactor.redact(echoed) == "Authorization: Basic <redacted>; password <redacted>; raw <redacted>")
@@ -87,12 +87,12 @@ struct SecretRedactorTests {
     @Test("configuration warnings show a bad endpoint without its user:password@")
     func environmentWarningsAreRedacted() {
         for name in ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] {
-            let configuration = Configuration.fromEnvironment([name: "htp://alice:PASSWORD-789@127.0.0.1:1/"])
+            let configuration = Bridge.Configuration.fromEnvironment([name: "htp://alice:PASSWORD-789@127.0.0.1:1/"])
             #expect(configuration.warnings.count == 1)
             let warning = configuration.warnings.joined()
             #expect(warning.contains(name) && warning.contains("htp://<redacted>@127.0.0.1:1/"), "\(warning)")
             #expect(!warning.contains("PASSWORD-789") && !warning.contains("alice"))
-            #expect(configuration.endpoint == "http://localhost:4318/v1/traces")
+            #expect(configuration.exporter.endpoint == "http://localhost:4318/v1/traces")
         }
     }
 }
@@ -111,8 +111,8 @@ struct EchoedSecretsTests {
         let server = try TestOTLPServer(script: [action])
         let logs = CapturedLogs()
         var configuration = Support.configuration(url: "http://alice:PASSWORD-789@127.0.0.1:\(server.port)/v1/traces")
-        configuration.headers = [HTTPHeader(name: "Authorization", value: Self.token), HTTPHeader(name: "x-api-key", value: Self.key)]
-        let exporter = try OTLPHTTPExporter(configuration: configuration, logger: logs.logger())
+        configuration.exporter.headers = [HTTPHeader(name: "Authorization", value: Self.token), HTTPHeader(name: "x-api-key", value: Self.key)]
+        let exporter = try OTLPHTTPExporter(configuration: configuration.exporter, logger: logs.logger())
         let result = exporter.export(Support.batch(count: 2))
         #expect(result.undeliveredCount == 2 || result.rejected > 0)
         return (result.failure.map(\.description) ?? "", logs.all, server)

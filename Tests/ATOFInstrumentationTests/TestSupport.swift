@@ -62,7 +62,7 @@ enum Harness {
 
     /// A bridge that exports into a recording double, with no fallback file.
     static func bridge() -> (Bridge, RecordingExporter) {
-        var configuration = Configuration()
+        var configuration = Bridge.Configuration()
         configuration.fallbackPath = nil
         configuration.serviceName = "instrumentation-tests"
         let exporter = RecordingExporter()

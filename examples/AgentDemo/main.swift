@@ -106,10 +106,10 @@ struct AgentDemo {
         unlink("out/run.atof.jsonl")
         unlink("out/spans.otlp.jsonl")
 
-        var configuration = Configuration.fromEnvironment(serviceName: "agent-demo")
+        var configuration = Bridge.Configuration.fromEnvironment(serviceName: "agent-demo")
         configuration.fallbackPath = "out/spans.otlp.jsonl"
         // A demo should not wait 30 s for a collector that is not there.
-        if ProcessEnvironment.current["OTEL_BSP_EXPORT_TIMEOUT"] == nil { configuration.batch.exportTimeout = .seconds(3) }
+        if ProcessEnvironment.current["OTEL_BSP_EXPORT_TIMEOUT"] == nil { configuration.exporter.exportTimeout = .seconds(3) }
         let bridge = try Bridge(configuration: configuration)
         try ATOFInstrumentation.bootstrap(.bridge(bridge), .jsonLines(path: "out/run.atof.jsonl"))
 
@@ -118,7 +118,7 @@ struct AgentDemo {
 
         _ = ATOFInstrumentation.shutdown(timeout: .seconds(10))
         let statistics = bridge.statistics
-        print("spans: \(statistics.spansProduced) produced, \(statistics.spansExported) sent to \(configuration.endpoint), "
+        print("spans: \(statistics.spansProduced) produced, \(statistics.spansExported) sent to \(configuration.exporter.endpoint), "
             + "\(statistics.spansInFallback) in out/spans.otlp.jsonl")
         print("raw ATOF: out/run.atof.jsonl (try: atof-bridge stats out/run.atof.jsonl)")
         if statistics.spansProduced != statistics.spansExported + statistics.spansInFallback {

@@ -70,15 +70,15 @@ public final class OTLPHTTPExporter: SpanExporter {
     /// Creates an exporter for `configuration`'s endpoint, headers, timeouts, compression,
     /// protocol, TLS and HTTP version. Throws when the protocol is not supported (`grpc`) or
     /// libcurl refuses an option (for example a URL it cannot parse).
-    public init(configuration: Configuration, logger: Logger = Logger(label: "atof-bridge.exporter")) throws(ExportError) {
+    public init(configuration: OTLPExporterConfiguration, logger: Logger = Logger(label: "atof-bridge.exporter")) throws(ExportError) {
         if let reason = configuration.protocol.unsupportedReason { throw .request(reason) }
         encoding = configuration.protocol
         gzip = configuration.compression == .gzip
         requestTimeout = configuration.timeout
-        exportTimeout = configuration.batch.exportTimeout
+        exportTimeout = configuration.exportTimeout
         retry = configuration.retry
         endpoint = configuration.endpoint
-        redactor = SecretRedactor(configuration: configuration)
+        redactor = configuration.redactor
         var logger = logger
         logger[metadataKey: "endpoint"] = "\(redactor.redact(configuration.endpoint))"
         self.logger = logger

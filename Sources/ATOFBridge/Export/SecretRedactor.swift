@@ -2,7 +2,7 @@
 /// redacted.
 ///
 /// - Every configured header value (`OTEL_EXPORTER_OTLP_[TRACES_]HEADERS`, `--header`,
-///   ``Configuration/headers``) becomes `<redacted>` wherever it occurs, as does the credential
+///   ``OTLPExporterConfiguration/headers``) becomes `<redacted>` wherever it occurs, as does the credential
 ///   part of an `Authorization`-style value (`Bearer TOKEN`: `TOKEN` alone too) and the
 ///   JSON-escaped form of each. Receivers and gateways echo request headers in their error
 ///   messages; the user name and password of the endpoint URL are treated the same way (as
@@ -44,7 +44,7 @@ package struct SecretRedactor: Sendable, Hashable {
     }
 
     /// A redactor for the header values and the endpoint's user information of `configuration`.
-    package init(configuration: Configuration) {
+    package init(configuration: OTLPExporterConfiguration) {
         self.init(secrets: configuration.headers.map(\.value) + Self.userInfoSecrets(configuration.endpoint))
     }
 
@@ -125,9 +125,9 @@ package struct SecretRedactor: Sendable, Hashable {
         if let colon = userInfo.firstIndex(of: ":") {
             let password = String(userInfo[userInfo.index(after: colon)...])
             secrets.append(password)
-            if let decoded = ResourceAttributesParser.percentDecoded(password) { secrets.append(decoded) }
+            if let decoded = EnvironmentValue.percentDecoded(password) { secrets.append(decoded) }
         }
-        if let decoded = ResourceAttributesParser.percentDecoded(userInfo) {
+        if let decoded = EnvironmentValue.percentDecoded(userInfo) {
             secrets.append(base64(Array(decoded.utf8)))
         }
         return secrets

@@ -113,30 +113,3 @@ public struct MappingOptions: Sendable, Hashable {
     /// `true` when output-side content is written.
     var capturesOutputs: Bool { captureContent && !hideOutputs }
 }
-
-/// Parsing of environment variable values.
-package enum EnvironmentValue {
-    /// A boolean, or `nil` when unset or not recognised.
-    static func bool(_ text: String?) -> Bool? {
-        guard let text else { return nil }
-        switch trimmed(text).lowercased() {
-        case "true", "1", "yes", "on": return true
-        case "false", "0", "no", "off": return false
-        default: return nil
-        }
-    }
-
-    /// A non-negative integer, or `nil` when unset or malformed.
-    static func count(_ text: String?) -> Int? {
-        guard let text, let value = Int(trimmed(text)), value >= 0 else { return nil }
-        return value
-    }
-
-    /// The text without leading and trailing spaces and tabs.
-    package static func trimmed(_ text: some StringProtocol) -> String {
-        var slice = Substring(text)
-        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
-        return String(slice)
-    }
-}

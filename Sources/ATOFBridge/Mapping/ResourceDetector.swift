@@ -97,7 +97,7 @@ enum ResourceAttributesParser {
                 continue
             }
             let rawValue = EnvironmentValue.trimmed(trimmedItem[trimmedItem.index(after: equals)...])
-            guard let value = percentDecoded(rawValue) else {
+            guard let value = EnvironmentValue.percentDecoded(rawValue) else {
                 warnings.append(
                     "OTEL_RESOURCE_ATTRIBUTES item \(position) (key \"\(key)\") has a bad percent escape or is not UTF-8; skipped (encode characters as %XX)"
                 )
@@ -106,31 +106,5 @@ enum ResourceAttributesParser {
             entries.append((key, value))
         }
         return entries
-    }
-
-    /// The text with `%XX` escapes decoded, or `nil` for a bad escape or a result that is not UTF-8.
-    static func percentDecoded(_ text: String) -> String? {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

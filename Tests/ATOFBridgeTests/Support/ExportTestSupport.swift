@@ -31,13 +31,13 @@ enum ExportTestSupport {
     }
 
     /// A configuration for `url` with short waits, so fault tests take milliseconds.
-    static func configuration(url: String) -> Configuration {
-        var configuration = Configuration()
-        configuration.endpoint = url
-        configuration.timeout = .seconds(2)
-        configuration.connectTimeout = .seconds(1)
-        configuration.batch.exportTimeout = .seconds(5)
-        configuration.retry = RetryPolicy(initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100), jitter: 0.1, maximumRetryAfter: .seconds(2))
+    static func configuration(url: String) -> Bridge.Configuration {
+        var configuration = Bridge.Configuration()
+        configuration.exporter.endpoint = url
+        configuration.exporter.timeout = .seconds(2)
+        configuration.exporter.connectTimeout = .seconds(1)
+        configuration.exporter.exportTimeout = .seconds(5)
+        configuration.exporter.retry = RetryPolicy(initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100), jitter: 0.1, maximumRetryAfter: .seconds(2))
         configuration.fallbackPath = nil
         return configuration
     }

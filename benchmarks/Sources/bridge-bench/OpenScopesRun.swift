@@ -62,7 +62,7 @@ struct OpenScopesRun {
 /// Runs ``OpenScopesRun`` and prints its RESULT: resident memory as the scopes open, and the
 /// account of every scope once shutdown has exported them as unended.
 func openScopesBenchmark(
-    configuration: Configuration, endpoint: HTTPEndpoint, count: Int, shutdownTimeout: Double,
+    configuration: Bridge.Configuration, endpoint: HTTPEndpoint, count: Int, shutdownTimeout: Double,
     fallbackPath: String, keepFallback: Bool, scenario: String
 ) -> Int32 {
     guard let (outcome, account) = SinkAccount.measure(

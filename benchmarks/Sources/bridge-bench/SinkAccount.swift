@@ -20,7 +20,7 @@ struct SinkAccount {
     /// sink's counts; then counts (and unless `keep`, removes) the fallback file. `nil`, after
     /// saying why on standard error, when the sink does not answer or the bridge cannot be made.
     static func measure<Outcome>(
-        configuration: Configuration, endpoint: HTTPEndpoint, fallbackPath: String, keep: Bool,
+        configuration: Bridge.Configuration, endpoint: HTTPEndpoint, fallbackPath: String, keep: Bool,
         _ body: (Bridge) -> Outcome
     ) -> (outcome: Outcome, account: SinkAccount)? {
         guard let before = SinkStats.fetch(from: endpoint) else {

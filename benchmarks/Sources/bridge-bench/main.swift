@@ -58,8 +58,8 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
         throw Arguments.Problem(description: "--endpoint http://127.0.0.1:PORT/v1/traces is required")
     }
     let requestedSpans = try arguments.integer("spans", default: burst ? 1_000_000 : 400_000)
-    var configuration = Configuration()  // the defaults; the environment is not read
-    configuration.endpoint = endpoint.description
+    var configuration = Bridge.Configuration()  // the defaults; the environment is not read
+    configuration.exporter.endpoint = endpoint.description
     configuration.serviceName = "bridge-bench"
     let defaults = configuration.batch
     configuration.batch = BatchConfiguration(

@@ -47,8 +47,8 @@ func report(_ implementation: String, scopes: Int, measured: Measured, cpuMicros
 }
 
 func runATOF(scopes: Int, endpoint: String) throws -> Int32 {
-    var configuration = Configuration()
-    configuration.endpoint = endpoint
+    var configuration = Bridge.Configuration()
+    configuration.exporter.endpoint = endpoint
     configuration.fallbackPath = "/tmp/scope-bench-fallback.jsonl"
     let bridge = try Bridge(configuration: configuration)
     try ATOFInstrumentation.bootstrap(.bridge(bridge))

@@ -17,46 +17,6 @@ import Synchronization
 ///
 /// Header values (credentials) are never logged.
 public final class Bridge: Sendable {
-    /// Counts of everything the bridge has seen and done. Every span produced is exported,
-    /// rejected, written to the fallback file, dropped, lost (``spansFailed``) or still queued.
-    public struct Statistics: Sendable, Hashable, CustomStringConvertible {
-        /// Events received (parsed lines and ``Bridge/receive(_:)-(Event)`` calls).
-        public var eventsReceived = 0
-        /// JSON lines that were not valid ATOF events (skipped and logged).
-        public var badLines = 0
-        /// Spans made from the events.
-        public var spansProduced = 0
-        /// Spans the receiver accepted.
-        public var spansExported = 0
-        /// Requests sent again after a transient failure.
-        public var retries = 0
-        /// Spans the receiver declared rejected.
-        public var spansRejected = 0
-        /// Spans written to the fallback file (replay them with `atof-bridge replay`).
-        public var spansInFallback = 0
-        /// Spans dropped (`drop` policy, or no fallback file).
-        public var spansDropped = 0
-        /// Spans lost: neither delivered nor written to the fallback file (for example the disk
-        /// was full, or there was no file). The summary (``description``) calls them "lost".
-        public var spansFailed = 0
-        /// Spans waiting in the queue.
-        public var spansQueued = 0
-        /// Scopes that never ended (exported at shutdown or when the open-scope bound was hit).
-        public var unendedScopes = 0
-        /// Scope ends without a start.
-        public var unmatchedEnds = 0
-
-        /// All counts zero.
-        public init() {}
-
-        public var description: String {
-            "\(eventsReceived) events, \(badLines) bad lines, \(spansProduced) spans: \(spansExported) exported, "
-                + "\(spansInFallback) in the fallback file, \(spansRejected) rejected, \(spansDropped) dropped, "
-                + "\(spansFailed) lost, \(spansQueued) queued; \(retries) retries; \(unendedScopes) unended scopes, "
-                + "\(unmatchedEnds) unmatched ends"
-        }
-    }
-
     private struct Intake {
         var assembler: LiveSpanAssembler
         var eventsReceived = 0
@@ -88,16 +48,25 @@ public final class Bridge: Sendable {
             self.init(configuration: configuration, exporter: nil, logger: logger)
             return
         }
-        let http = try OTLPHTTPExporter(configuration: configuration, logger: logger)
-        let exporter: any SpanExporter = configuration.fallbackPath.map {
-            FallbackExporter(primary: http, fallback: JSONLinesExporter(path: $0, logger: logger), logger: logger)
-        } ?? http
-        self.init(configuration: configuration, exporter: exporter, logger: logger)
+        let http = try OTLPHTTPExporter(configuration: configuration.exporter, logger: logger)
+        guard let path = configuration.fallbackPath else {
+            self.init(configuration: configuration, exporter: http, logger: logger)
+            return
+        }
+        let file = JSONLinesExporter(path: path, logger: logger)
+        self.init(configuration: configuration, exporter: FallbackExporter(primary: http, fallback: file, logger: logger), fallbackFile: file, logger: logger)
     }
 
     /// Creates a bridge with your own exporter (for example a ``JSONLinesExporter`` alone, or a
-    /// test double). With `exporter` `nil` the bridge counts events and exports nothing.
-    public init(configuration: Configuration, exporter: (any SpanExporter)?, logger: Logger = Logger(label: "atof-bridge")) {
+    /// test double). `fallbackFile` is where spans go when the queue is full (`spill`) or time
+    /// runs out at shutdown; pass the file your exporter falls back to, if any. With `exporter`
+    /// `nil` the bridge counts events and exports nothing.
+    public init(
+        configuration: Configuration,
+        exporter: (any SpanExporter)?,
+        fallbackFile: JSONLinesExporter? = nil,
+        logger: Logger = Logger(label: "atof-bridge")
+    ) {
         self.configuration = configuration
         self.logger = logger
         for warning in configuration.warnings { logger.warning("\(warning)") }
@@ -113,15 +82,14 @@ public final class Bridge: Sendable {
         }
         let detection = configuration.makeResource(processName: Self.processName)
         for warning in detection.warnings { logger.warning("\(warning)") }
-        let spillFile = (exporter as? FallbackExporter)?.fallback ?? (exporter as? JSONLinesExporter)
-        fallbackPath = (exporter as? FallbackExporter)?.fallback.path
+        fallbackPath = fallbackFile?.path
         processor = BatchSpanProcessor(
             exporter: exporter,
             resource: detection.resource,
             scope: .atofBridge,
             configuration: configuration.batch,
             overflowPolicy: configuration.overflowPolicy,
-            spillFile: spillFile,
+            spillFile: fallbackFile,
             mapper: mapper,
             logger: logger)
     }
