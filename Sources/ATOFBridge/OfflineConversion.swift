@@ -41,8 +41,8 @@ public struct OfflineConversion: Sendable {
 
     /// Every span, in start-time order (mapped on each call: for a large input prefer
     /// ``forEachSpanBatch(size:transform:_:)``).
-    public var spans: [Span] {
-        var spans: [Span] = []
+    public var spans: [OTLP.Span] {
+        var spans: [OTLP.Span] = []
         spans.reserveCapacity(planned.count)
         forEachSpanBatch(size: 4096) { spans += $0 }
         return spans
@@ -132,7 +132,7 @@ public struct OfflineConversion: Sendable {
     /// time, in order. Memory holds only the batches in flight.
     public func forEachSpanBatch<Output: Sendable>(
         size: Int,
-        transform: @escaping @Sendable ([Span]) -> Output,
+        transform: @escaping @Sendable ([OTLP.Span]) -> Output,
         _ body: (Output) throws -> Void
     ) rethrows {
         let size = max(1, size)
@@ -171,10 +171,10 @@ public struct OfflineConversion: Sendable {
     }
 
     /// The spans of batch `batch` (of `size` each), mapped.
-    private func mapBatch(_ batch: Int, size: Int) -> [Span] {
+    private func mapBatch(_ batch: Int, size: Int) -> [OTLP.Span] {
         let lower = batch * size
         let upper = min(lower + size, planned.count)
-        var spans: [Span] = []
+        var spans: [OTLP.Span] = []
         spans.reserveCapacity(max(0, upper - lower))
         for index in lower..<upper {
             switch SpanAssembler.materialize(planned[index], events: events) {
@@ -187,7 +187,7 @@ public struct OfflineConversion: Sendable {
 
     /// Hands the spans to `body` in batches of `size`, in order; they are mapped on every core
     /// (see ``forEachSpanBatch(size:transform:_:)``).
-    public func forEachSpanBatch(size: Int, _ body: ([Span]) throws -> Void) rethrows {
+    public func forEachSpanBatch(size: Int, _ body: ([OTLP.Span]) throws -> Void) rethrows {
         try forEachSpanBatch(size: size, transform: { $0 }, body)
     }
 

@@ -31,10 +31,10 @@ struct MappingFlags: ParsableArguments {
 
     var mapper: SpanMapper { SpanMapper(options: options) }
 
-    func batch(spans: [Span]) -> SpanBatch {
-        let detected = Resource.make(serviceName: serviceName, environment: environment, processName: "atof-bridge")
+    func batch(spans: [OTLP.Span]) -> OTLP.SpanBatch {
+        let detected = OTLP.Resource.make(serviceName: serviceName, environment: environment, processName: "atof-bridge")
         for warning in detected.warnings { printError("atof-bridge: warning: \(warning)") }
-        return SpanBatch(resource: detected.resource, spans: spans)
+        return OTLP.SpanBatch(resource: detected.resource, spans: spans)
     }
 }
 

@@ -59,7 +59,7 @@ struct ConvertCommand: ParsableCommand {
                     // growing a megabyte buffer by doubling.
                     var line: [UInt8] = []
                     line.reserveCapacity(4096 + spans.count * 2560)
-                    encoder.encode(SpanBatch(resource: resource, scope: scope, spans: spans), appendingTo: &line)
+                    encoder.encode(OTLP.SpanBatch(resource: resource, scope: scope, spans: spans), appendingTo: &line)
                     return line
                 }) { line in
                     try writer.writeLine(line)
@@ -84,7 +84,7 @@ struct ConvertCommand: ParsableCommand {
             if conversion.spanCount > 0 {
                 let encoder = ProtobufEncoder()
                 conversion.forEachSpanBatch(size: 4096, transform: { spans in
-                    encoder.encode(SpanBatch(resource: resource, scope: scope, spans: spans))
+                    encoder.encode(OTLP.SpanBatch(resource: resource, scope: scope, spans: spans))
                 }) { splice.add($0) }
             }
             do throws(InputError) {
@@ -99,10 +99,10 @@ struct ConvertCommand: ParsableCommand {
                     try writer.writeRaw(tail)
                 } else {
                     // No span, or a request of another shape: encode every span at once.
-                    var spans: [Span] = []
+                    var spans: [OTLP.Span] = []
                     spans.reserveCapacity(conversion.spanCount)
                     conversion.forEachSpanBatch(size: 4096) { spans += $0 }
-                    try writer.writeRaw(ProtobufEncoder().encode(SpanBatch(resource: resource, scope: scope, spans: spans)))
+                    try writer.writeRaw(ProtobufEncoder().encode(OTLP.SpanBatch(resource: resource, scope: scope, spans: spans)))
                 }
                 try writer.flush()
             } catch {

@@ -10,7 +10,7 @@ import Testing
 /// never overlap.
 final class RecordingExporter: SpanExporter {
     private struct State {
-        var batches: [[Span]] = []
+        var batches: [[OTLP.Span]] = []
         var active = 0
         var overlapped = false
         var held = false
@@ -20,8 +20,8 @@ final class RecordingExporter: SpanExporter {
 
     private let state = ConditionLock(State())
 
-    var batches: [[Span]] { state.withLock { $0.batches } }
-    var exportedSpans: [Span] { batches.flatMap { $0 } }
+    var batches: [[OTLP.Span]] { state.withLock { $0.batches } }
+    var exportedSpans: [OTLP.Span] { batches.flatMap { $0 } }
     var overlapped: Bool { state.withLock { $0.overlapped } }
     var flushes: Int { state.withLock { $0.flushes } }
     var shutdowns: Int { state.withLock { $0.shutdowns } }
@@ -37,7 +37,7 @@ final class RecordingExporter: SpanExporter {
         state.withLock(when: { $0.batches.reduce(0) { $0 + $1.count } >= count }, before: .after(.milliseconds(Int64(seconds * 1000)))) { _, done in done }
     }
 
-    func export(_ batch: SpanBatch) -> ExportResult {
+    func export(_ batch: OTLP.SpanBatch) -> ExportResult {
         state.withLock { state in
             if state.active > 0 { state.overlapped = true }
             state.active += 1
@@ -69,7 +69,7 @@ struct BatchSpanProcessorTests {
     ) -> BatchSpanProcessor {
         BatchSpanProcessor(
             exporter: exporter,
-            resource: Resource(),
+            resource: OTLP.Resource(),
             configuration: BatchConfiguration(maximumQueueSize: queue, maximumExportBatchSize: batch, scheduleDelay: delay),
             overflowPolicy: policy,
             spillFile: spill,
@@ -190,7 +190,7 @@ final class HungExporter: SpanExporter {
 
     var exportsStarted: Int { started.load(ordering: .relaxed) }
 
-    func export(_ batch: SpanBatch) -> ExportResult {
+    func export(_ batch: OTLP.SpanBatch) -> ExportResult {
         started.add(1, ordering: .relaxed)
         cancelled.withLock(when: { $0 }, before: .after(.seconds(60))) { _, _ in }
         return .failed(batch, .shutDown)
@@ -211,7 +211,7 @@ struct BatchSpanProcessorStoppingTests {
     private func processor(_ exporter: any SpanExporter, spill: JSONLinesExporter, policy: OverflowPolicy = .block) -> BatchSpanProcessor {
         BatchSpanProcessor(
             exporter: FallbackExporter(primary: exporter, fallback: spill, logger: CapturedLogs().logger()),
-            resource: Resource(),
+            resource: OTLP.Resource(),
             configuration: BatchConfiguration(maximumQueueSize: 8, maximumExportBatchSize: 4, scheduleDelay: .seconds(60)),
             overflowPolicy: policy,
             spillFile: spill,
@@ -295,12 +295,12 @@ struct BatchSpanProcessorStoppingTests {
 
 /// Reading a fallback file back in the tests.
 enum FallbackFile {
-    static func spanIDs(_ path: String) throws -> [SpanID] {
+    static func spanIDs(_ path: String) throws -> [OTLP.SpanID] {
         try batches(path).flatMap { $0.spans.map(\.spanID) }
     }
 
-    static func batches(_ path: String) throws -> [SpanBatch] {
-        var batches: [SpanBatch] = []
+    static func batches(_ path: String) throws -> [OTLP.SpanBatch] {
+        var batches: [OTLP.SpanBatch] = []
         let reader = try JSONLReader(path: path)
         try reader.forEachLine { line in
             batches += try OTLPJSONDecoder().decode(line.bytes).batches

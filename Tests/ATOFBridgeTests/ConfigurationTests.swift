@@ -329,11 +329,11 @@ import Testing
         #expect(configuration.resourceEnvironment == ["OTEL_SERVICE_NAME": "from-env", "OTEL_RESOURCE_ATTRIBUTES": "service.version=1.2,deployment.environment=test"])
         #expect(configuration.mapping.hideInputs)
         let resource = configuration.makeResource(processName: "tool").resource
-        #expect(resource.attributes.contains(SpanAttribute("service.name", .string("from-code"))))
-        #expect(resource.attributes.contains(SpanAttribute("service.version", .string("1.2"))))
-        #expect(resource.attributes.contains(SpanAttribute("deployment.environment", .string("test"))))
+        #expect(resource.attributes.contains(OTLP.Attribute("service.name", .string("from-code"))))
+        #expect(resource.attributes.contains(OTLP.Attribute("service.version", .string("1.2"))))
+        #expect(resource.attributes.contains(OTLP.Attribute("deployment.environment", .string("test"))))
         let fromEnvironment = Bridge.Configuration.fromEnvironment(environment).makeResource(processName: "tool").resource
-        #expect(fromEnvironment.attributes.contains(SpanAttribute("service.name", .string("from-env"))))
+        #expect(fromEnvironment.attributes.contains(OTLP.Attribute("service.name", .string("from-env"))))
     }
 
     @Test("properties set in code after fromEnvironment win")

@@ -29,7 +29,7 @@ struct FallbackAndBridgeTests {
         defer { unlink(path) }
         var batch = Support.batch(count: 8)
         for index in batch.spans.indices {
-            batch.spans[index].attributes.append(SpanAttribute("output.value", .string(String(repeating: "x", count: 300_000))))
+            batch.spans[index].attributes.append(OTLP.Attribute("output.value", .string(String(repeating: "x", count: 300_000))))
         }
         let exporter = JSONLinesExporter(path: path)
         #expect(exporter.export(batch).delivered == 8)

@@ -22,8 +22,8 @@ import Testing
         let conversion = try OfflineConversion(path: "\(Self.fixtures)/\(name).jsonl", mapper: SpanMapper())
         #expect(conversion.badLineCount == 0)
         #expect(conversion.warningCount == 0)
-        let resource = Resource.make(environment: [:], processName: "atof-bridge").resource
-        var output = OTLPJSONEncoder().encode(SpanBatch(resource: resource, spans: conversion.spans))
+        let resource = OTLP.Resource.make(environment: [:], processName: "atof-bridge").resource
+        var output = OTLPJSONEncoder().encode(OTLP.SpanBatch(resource: resource, spans: conversion.spans))
         output.append(0x0A)
         let golden = try Self.readAll("\(Self.fixtures)/golden/\(name).otlp.jsonl")
         #expect(output == golden, "regenerate with: atof-bridge convert Tests/Fixtures/\(name).jsonl --to otlp-json -o Tests/Fixtures/golden/\(name).otlp.jsonl, after reviewing the change")
@@ -43,7 +43,7 @@ import Testing
 
     @Test func protobufAndJSONCarryTheSameSpans() throws {
         let conversion = try OfflineConversion(path: "\(Self.fixtures)/nemo-relay-scopes-tools-marks.jsonl", mapper: SpanMapper())
-        let batch = SpanBatch(resource: Resource(), spans: conversion.spans)
+        let batch = OTLP.SpanBatch(resource: OTLP.Resource(), spans: conversion.spans)
         let proto = ProtobufEncoder().encode(batch)
         #expect(!proto.isEmpty)
         let json = try JSONParser.parse(OTLPJSONEncoder().encode(batch))

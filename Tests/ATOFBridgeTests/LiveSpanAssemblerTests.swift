@@ -167,11 +167,11 @@ import Testing
             E.end("z", parent: "x", at: 3), E.end("x", parent: "p", at: 4), E.end("p", parent: "z", at: 5),
         ]
         let scopes = E.scopes(feed(&assembler, events))
-        var parentOf: [SpanID: SpanID] = [:]
+        var parentOf: [OTLP.SpanID: OTLP.SpanID] = [:]
         for scope in scopes { parentOf[scope.identity.spanID] = scope.identity.parentSpanID }
         // Following parents from any span ends at a root.
         for scope in scopes {
-            var current: SpanID? = scope.identity.spanID
+            var current: OTLP.SpanID? = scope.identity.spanID
             var hops = 0
             while let id = current, hops <= scopes.count {
                 current = parentOf[id]

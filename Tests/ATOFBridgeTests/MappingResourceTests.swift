@@ -3,12 +3,12 @@ import Testing
 @testable import ATOFBridge
 
 @Suite struct MappingResourceTests {
-    static func value(_ resource: Resource, _ key: String) -> AttributeValue? {
+    static func value(_ resource: OTLP.Resource, _ key: String) -> OTLP.AttributeValue? {
         resource.attributes.first { $0.key == key }?.value
     }
 
     @Test func explicitServiceNameWinsOverEveryOtherSource() {
-        let detection = Resource.make(
+        let detection = OTLP.Resource.make(
             serviceName: "explicit",
             environment: ["OTEL_SERVICE_NAME": "from-env", "OTEL_RESOURCE_ATTRIBUTES": "service.name=from-attrs"],
             processName: "proc")
@@ -17,24 +17,24 @@ import Testing
     }
 
     @Test func otelServiceNameWinsOverResourceAttributes() {
-        let detection = Resource.make(
+        let detection = OTLP.Resource.make(
             environment: ["OTEL_SERVICE_NAME": "from-env", "OTEL_RESOURCE_ATTRIBUTES": "service.name=from-attrs"], processName: "proc")
         #expect(Self.value(detection.resource, "service.name") == "from-env")
     }
 
     @Test func resourceAttributesServiceNameWinsOverTheFallback() {
-        let detection = Resource.make(
+        let detection = OTLP.Resource.make(
             serviceName: "", environment: ["OTEL_SERVICE_NAME": "", "OTEL_RESOURCE_ATTRIBUTES": "service.name=from-attrs"], processName: "proc")
         #expect(Self.value(detection.resource, "service.name") == "from-attrs")
     }
 
     @Test func serviceNameFallsBackToUnknownServiceWithTheProcessName() {
-        #expect(Self.value(Resource.make(environment: [:], processName: "agent-app").resource, "service.name") == "unknown_service:agent-app")
-        #expect(Self.value(Resource.make(environment: [:], processName: "").resource, "service.name") == "unknown_service")
+        #expect(Self.value(OTLP.Resource.make(environment: [:], processName: "agent-app").resource, "service.name") == "unknown_service:agent-app")
+        #expect(Self.value(OTLP.Resource.make(environment: [:], processName: "").resource, "service.name") == "unknown_service")
     }
 
     @Test func telemetrySDKAttributesDescribeThisLibrary() {
-        let detection = Resource.make(
+        let detection = OTLP.Resource.make(
             environment: ["OTEL_RESOURCE_ATTRIBUTES": "telemetry.sdk.name=other"], processName: "p")
         #expect(Self.value(detection.resource, "telemetry.sdk.name") == "atof-bridge")
         #expect(Self.value(detection.resource, "telemetry.sdk.language") == "swift")
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func everyResourceAttributeIsKeptWithPercentDecodedValues() {
-        let detection = Resource.make(
+        let detection = OTLP.Resource.make(
             environment: [
                 "OTEL_RESOURCE_ATTRIBUTES": " deployment.environment = prod ,team=a%2Cb%3Dc,note=caf%C3%A9+1,empty=,,host.name=x,host.name=y"
             ],
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func malformedPairsAreSkippedAndReported() {
-        let detection = Resource.make(
+        let detection = OTLP.Resource.make(
             environment: ["OTEL_RESOURCE_ATTRIBUTES": "good=1,novalue,=orphan,bad=%zz,short=%4,notutf8=%FF,also.good=2"], processName: "p")
         #expect(Self.value(detection.resource, "good") == "1")
         #expect(Self.value(detection.resource, "also.good") == "2")
@@ -71,19 +71,19 @@ import Testing
     }
 
     @Test func explicitVersionAndNamespaceWinOverResourceAttributes() {
-        let detection = Resource.make(
+        let detection = OTLP.Resource.make(
             serviceName: "svc", serviceVersion: "2.0", serviceNamespace: "prod",
             environment: ["OTEL_RESOURCE_ATTRIBUTES": "service.version=1.0,service.namespace=dev"], processName: "p")
         #expect(Self.value(detection.resource, "service.version") == "2.0")
         #expect(Self.value(detection.resource, "service.namespace") == "prod")
         #expect(detection.resource.attributes.filter { $0.key == "service.version" }.count == 1)
 
-        let fromEnvironment = Resource.make(
+        let fromEnvironment = OTLP.Resource.make(
             environment: ["OTEL_RESOURCE_ATTRIBUTES": "service.version=1.0,service.namespace=dev"], processName: "p")
         #expect(Self.value(fromEnvironment.resource, "service.version") == "1.0")
         #expect(Self.value(fromEnvironment.resource, "service.namespace") == "dev")
 
-        let neither = Resource.make(environment: [:], processName: "p")
+        let neither = OTLP.Resource.make(environment: [:], processName: "p")
         #expect(Self.value(neither.resource, "service.version") == nil)
         #expect(Self.value(neither.resource, "service.namespace") == nil)
     }

@@ -11,9 +11,9 @@ enum MappingFixtures {
         var description: String { "not an event: \(line)" }
     }
 
-    static let traceID = TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10)
-    static let spanID = SpanID(0x1112_1314_1516_1718)
-    static let parentSpanID = SpanID(0x2122_2324_2526_2728)
+    static let traceID = OTLP.TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10)
+    static let spanID = OTLP.SpanID(0x1112_1314_1516_1718)
+    static let parentSpanID = OTLP.SpanID(0x2122_2324_2526_2728)
     static let identity = AssembledScope.Identity(traceID: traceID, spanID: spanID, parentSpanID: parentSpanID)
 
     /// 2026-01-01T00:00:01Z and 2026-01-01T00:00:02Z in nanoseconds.
@@ -80,7 +80,7 @@ enum MappingFixtures {
     static func span(
         start: String?, end: String?, marks: [String] = [], anomalies: AssembledScope.Anomalies = [],
         options: MappingOptions = MappingOptions()
-    ) throws -> Span {
+    ) throws -> OTLP.Span {
         SpanMapper(options: options).span(for: try scope(start: start, end: end, marks: marks, anomalies: anomalies))
     }
 
@@ -93,7 +93,7 @@ enum MappingFixtures {
     }
 }
 
-extension Span {
+extension OTLP.Span {
     /// The attribute keys, in order.
     var attributeKeys: [String] { attributes.map(\.key) }
 
@@ -103,9 +103,9 @@ extension Span {
     }
 }
 
-extension SpanEvent {
+extension OTLP.SpanEvent {
     /// The value of the attribute `key`, if the event has it.
-    subscript(attribute key: String) -> AttributeValue? {
+    subscript(attribute key: String) -> OTLP.AttributeValue? {
         attributes.first { $0.key == key }?.value
     }
 }

@@ -7,13 +7,13 @@ import Testing
 @Suite struct OTLPJSONDecoderTests {
     // MARK: Fixtures
 
-    static let traceID = TraceID(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210)
-    static let rootID = SpanID(0x00AA_BBCC_DDEE_FF01)
-    static let childID = SpanID(0x1122_3344_5566_7788)
+    static let traceID = OTLP.TraceID(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210)
+    static let rootID = OTLP.SpanID(0x00AA_BBCC_DDEE_FF01)
+    static let childID = OTLP.SpanID(0x1122_3344_5566_7788)
 
     /// A span with every field set and every attribute kind, including the doubles JSON numbers
     /// cannot hold.
-    static let everyField = Span(
+    static let everyField = OTLP.Span(
         traceID: traceID,
         spanID: childID,
         parentSpanID: rootID,
@@ -23,45 +23,45 @@ import Testing
         startTimeUnixNano: 1_700_000_000_100_000_000,
         endTimeUnixNano: 18_446_744_073_709_551_615,
         attributes: [
-            SpanAttribute("s", "text with \\ and \u{7}"),
-            SpanAttribute("", "empty key"),
-            SpanAttribute("empty string", ""),
-            SpanAttribute("b", true),
-            SpanAttribute("f", false),
-            SpanAttribute("zero", 0),
-            SpanAttribute("i", 42),
-            SpanAttribute("max", .int(.max)),
-            SpanAttribute("min", .int(.min)),
-            SpanAttribute("d", 2.5),
-            SpanAttribute("tiny", .double(.leastNonzeroMagnitude)),
-            SpanAttribute("huge", .double(.greatestFiniteMagnitude)),
-            SpanAttribute("negative zero", .double(-0.0)),
-            SpanAttribute("whole", .double(3.0)),
-            SpanAttribute("nan", .double(.nan)),
-            SpanAttribute("inf", .double(.infinity)),
-            SpanAttribute("-inf", .double(-.infinity)),
-            SpanAttribute("a", .stringArray(["x", "", "z\u{0}"])),
-            SpanAttribute("empty array", .stringArray([])),
+            OTLP.Attribute("s", "text with \\ and \u{7}"),
+            OTLP.Attribute("", "empty key"),
+            OTLP.Attribute("empty string", ""),
+            OTLP.Attribute("b", true),
+            OTLP.Attribute("f", false),
+            OTLP.Attribute("zero", 0),
+            OTLP.Attribute("i", 42),
+            OTLP.Attribute("max", .int(.max)),
+            OTLP.Attribute("min", .int(.min)),
+            OTLP.Attribute("d", 2.5),
+            OTLP.Attribute("tiny", .double(.leastNonzeroMagnitude)),
+            OTLP.Attribute("huge", .double(.greatestFiniteMagnitude)),
+            OTLP.Attribute("negative zero", .double(-0.0)),
+            OTLP.Attribute("whole", .double(3.0)),
+            OTLP.Attribute("nan", .double(.nan)),
+            OTLP.Attribute("inf", .double(.infinity)),
+            OTLP.Attribute("-inf", .double(-.infinity)),
+            OTLP.Attribute("a", .stringArray(["x", "", "z\u{0}"])),
+            OTLP.Attribute("empty array", .stringArray([])),
         ],
         droppedAttributesCount: 3,
         events: [
-            SpanEvent(name: "first token", timeUnixNano: 1_700_000_000_200_000_000, attributes: [SpanAttribute("n", 1)]),
-            SpanEvent(name: "exception", timeUnixNano: 1_700_000_000_300_000_000),
-            SpanEvent(name: "", timeUnixNano: 0, attributes: [SpanAttribute("nan", .double(.nan))]),
+            OTLP.SpanEvent(name: "first token", timeUnixNano: 1_700_000_000_200_000_000, attributes: [OTLP.Attribute("n", 1)]),
+            OTLP.SpanEvent(name: "exception", timeUnixNano: 1_700_000_000_300_000_000),
+            OTLP.SpanEvent(name: "", timeUnixNano: 0, attributes: [OTLP.Attribute("nan", .double(.nan))]),
         ],
         droppedEventsCount: 7,
         status: .error("rate limited"),
         flags: 0x301
     )
 
-    static let root = Span(
+    static let root = OTLP.Span(
         traceID: traceID, spanID: rootID, name: "agent turn", startTimeUnixNano: 1_700_000_000_000_000_000,
-        endTimeUnixNano: 1_700_000_001_500_000_000, attributes: [SpanAttribute("atof.category", "agent")],
+        endTimeUnixNano: 1_700_000_001_500_000_000, attributes: [OTLP.Attribute("atof.category", "agent")],
         status: .ok)
 
-    static let batch = SpanBatch(
-        resource: Resource(attributes: [SpanAttribute("service.name", "svc"), SpanAttribute("pid", 7)]),
-        scope: InstrumentationScope(name: "atof-bridge", version: "0.1.0"),
+    static let batch = OTLP.SpanBatch(
+        resource: OTLP.Resource(attributes: [OTLP.Attribute("service.name", "svc"), OTLP.Attribute("pid", 7)]),
+        scope: OTLP.InstrumentationScope(name: "atof-bridge", version: "0.1.0"),
         spans: [root, everyField]
     )
 
@@ -105,11 +105,11 @@ import Testing
 
     /// The batch with each double replaced by its bit pattern, so that NaN compares equal to NaN
     /// and -0.0 differs from 0.0.
-    static func bitExact(_ batch: SpanBatch) -> SpanBatch {
-        func exact(_ attributes: [SpanAttribute]) -> [SpanAttribute] {
+    static func bitExact(_ batch: OTLP.SpanBatch) -> OTLP.SpanBatch {
+        func exact(_ attributes: [OTLP.Attribute]) -> [OTLP.Attribute] {
             attributes.map { attribute in
                 guard case .double(let number) = attribute.value else { return attribute }
-                return SpanAttribute(attribute.key, .string("double bits \(number.bitPattern)"))
+                return OTLP.Attribute(attribute.key, .string("double bits \(number.bitPattern)"))
             }
         }
         var copy = batch
@@ -140,7 +140,7 @@ import Testing
         #expect(Self.bitExact(batch) == Self.bitExact(Self.batch))
         // The bit-exact comparison must itself notice a changed double.
         var changed = Self.batch
-        changed.spans[1].attributes[13] = SpanAttribute("whole", .double(3.0000000000000004))
+        changed.spans[1].attributes[13] = OTLP.Attribute("whole", .double(3.0000000000000004))
         #expect(Self.bitExact(batch) != Self.bitExact(changed))
         // And re-encoding gives the same bytes.
         #expect(OTLPJSONEncoder().encode(batch) == bytes)
@@ -149,10 +149,10 @@ import Testing
 
     @Test("a span with only ids decodes with every other field at its default, and encodes back the same")
     func bareSpanDefaults() throws {
-        let bare = Span(
+        let bare = OTLP.Span(
             traceID: Self.traceID, spanID: Self.rootID, name: "", kind: .unspecified, startTimeUnixNano: 0,
             endTimeUnixNano: 0, flags: 0)
-        let batch = SpanBatch(resource: Resource(), scope: InstrumentationScope(name: "", version: ""), spans: [bare])
+        let batch = OTLP.SpanBatch(resource: OTLP.Resource(), scope: OTLP.InstrumentationScope(name: "", version: ""), spans: [bare])
         let bytes = OTLPJSONEncoder().encode(batch)
         let decoded = try OTLPJSONDecoder().decode(bytes)
         #expect(decoded.batches == [batch])
@@ -194,18 +194,18 @@ import Testing
         let decoded = try Self.decode(Self.foreignLine)
         #expect(decoded.warnings.isEmpty)
         let batch = try #require(decoded.batches.first)
-        #expect(batch.resource == Resource(attributes: [SpanAttribute("service.name", "svc")]))
-        #expect(batch.scope == InstrumentationScope(name: "lib", version: "1"))
-        let trace = try #require(TraceID(hex: "5b8efff798038103d269b633813fc60c"))
+        #expect(batch.resource == OTLP.Resource(attributes: [OTLP.Attribute("service.name", "svc")]))
+        #expect(batch.scope == OTLP.InstrumentationScope(name: "lib", version: "1"))
+        let trace = try #require(OTLP.TraceID(hex: "5b8efff798038103d269b633813fc60c"))
         let expected = [
-            Span(
-                traceID: trace, spanID: SpanID(0xEEE1_9B7E_C3C1_B173), name: "root", kind: .server,
+            OTLP.Span(
+                traceID: trace, spanID: OTLP.SpanID(0xEEE1_9B7E_C3C1_B173), name: "root", kind: .server,
                 startTimeUnixNano: 10, endTimeUnixNano: 20, flags: 0),
-            Span(
-                traceID: trace, spanID: SpanID(0xEEE1_9B7E_C3C1_B174), parentSpanID: SpanID(0xEEE1_9B7E_C3C1_B173),
+            OTLP.Span(
+                traceID: trace, spanID: OTLP.SpanID(0xEEE1_9B7E_C3C1_B174), parentSpanID: OTLP.SpanID(0xEEE1_9B7E_C3C1_B173),
                 name: "child", kind: .client, startTimeUnixNano: 11, endTimeUnixNano: 19,
-                attributes: [SpanAttribute("i", 1), SpanAttribute("a", .stringArray(["x"]))],
-                events: [SpanEvent(name: "e", timeUnixNano: 12, attributes: [SpanAttribute("d", 1.5)])],
+                attributes: [OTLP.Attribute("i", 1), OTLP.Attribute("a", .stringArray(["x"]))],
+                events: [OTLP.SpanEvent(name: "e", timeUnixNano: 12, attributes: [OTLP.Attribute("d", 1.5)])],
                 status: .error("boom"), flags: 1),
         ]
         #expect(batch.spans == expected)
@@ -226,7 +226,7 @@ import Testing
         #expect(span.flags == .max)
         #expect(span[attribute: "i"] == .int(.min))
         #expect(span.events.first?.timeUnixNano == 12)
-        #expect(span.events.first?.attributes == [SpanAttribute("d", -2500.0), SpanAttribute("n", 7.0)])
+        #expect(span.events.first?.attributes == [OTLP.Attribute("d", -2500.0), OTLP.Attribute("n", 7.0)])
     }
 
     @Test("enums may be written as their names")
@@ -236,7 +236,7 @@ import Testing
             .replacingOccurrences(of: #""code":2"#, with: #""code":"STATUS_CODE_OK""#)
         let spans = try #require(try Self.decode(line).batches.first?.spans)
         #expect(spans.map(\.kind) == [.server, .consumer])
-        #expect(spans.last?.status == SpanStatus(code: .ok, message: "boom"))
+        #expect(spans.last?.status == OTLP.SpanStatus(code: .ok, message: "boom"))
     }
 
     @Test("unknown members, schemaUrl and null members are ignored at every level")
@@ -286,8 +286,8 @@ import Testing
             """
         let decoded = try Self.decode(line)
         #expect(decoded.batches.map(\.scope) == [
-            InstrumentationScope(name: "s1", version: ""), InstrumentationScope(name: "s2", version: "2"),
-            InstrumentationScope(name: "", version: ""),
+            OTLP.InstrumentationScope(name: "s1", version: ""), OTLP.InstrumentationScope(name: "s2", version: "2"),
+            OTLP.InstrumentationScope(name: "", version: ""),
         ])
         #expect(decoded.batches.map { $0.resource.attributes.first?.value.stringValue } == ["a", "a", "b"])
         #expect(decoded.batches.map { $0.spans.map(\.name) } == [["a1", "a2"], ["a3"], ["b1"]])
@@ -306,7 +306,7 @@ import Testing
 
     @Test("an empty batch written by the encoder decodes to no batches")
     func encodedEmptyBatch() throws {
-        let empty = SpanBatch(resource: Resource(attributes: [SpanAttribute("service.name", "svc")]), spans: [])
+        let empty = OTLP.SpanBatch(resource: OTLP.Resource(attributes: [OTLP.Attribute("service.name", "svc")]), spans: [])
         #expect(try OTLPJSONDecoder().decode(OTLPJSONEncoder().encode(empty)).batches.isEmpty)
     }
 
@@ -330,11 +330,11 @@ import Testing
         let decoded = try Self.decode(line)
         let span = try #require(decoded.batches.first?.spans.first)
         #expect(span.attributes == [
-            SpanAttribute("map", .string(#"{"k":"v\"q","n":1,"e":null}"#)),
-            SpanAttribute("bytes", .string("AAEC/w==")),
-            SpanAttribute("ints", .string("[1,-2]")),
-            SpanAttribute("mixed", .string(#"["x","NaN",0.5,true,null,"AA",[],{}]"#)),
-            SpanAttribute("strings", .stringArray(["x"])),
+            OTLP.Attribute("map", .string(#"{"k":"v\"q","n":1,"e":null}"#)),
+            OTLP.Attribute("bytes", .string("AAEC/w==")),
+            OTLP.Attribute("ints", .string("[1,-2]")),
+            OTLP.Attribute("mixed", .string(#"["x","NaN",0.5,true,null,"AA",[],{}]"#)),
+            OTLP.Attribute("strings", .stringArray(["x"])),
         ])
         #expect(span.droppedAttributesCount == 2)
         #expect(decoded.warnings.map(\.kind) == Array(repeating: .valueConvertedToString, count: 4))
@@ -349,7 +349,7 @@ import Testing
         let line = Self.attributeLine(#"{"key":"a","value":{}},{"key":"b"},{"key":"c","value":{"stringValue":"kept"}},{"key":"d","value":null}"#)
         let decoded = try Self.decode(line)
         let span = try #require(decoded.batches.first?.spans.first)
-        #expect(span.attributes == [SpanAttribute("c", "kept")])
+        #expect(span.attributes == [OTLP.Attribute("c", "kept")])
         #expect(span.droppedAttributesCount == 2 + 3)
         #expect(decoded.warnings.map(\.kind) == [.emptyValueDropped, .emptyValueDropped, .emptyValueDropped])
         #expect(decoded.warnings.map(\.path) == [0, 1, 3].map { "resourceSpans[0].scopeSpans[0].spans[0].attributes[\($0)]" })

@@ -7,21 +7,21 @@ import Testing
 @Suite struct OTLPJSONEncoderTests {
     // MARK: Fixtures
 
-    static let traceID = TraceID(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210)
-    static let rootID = SpanID(0x00AA_BBCC_DDEE_FF01)
-    static let childID = SpanID(0x1122_3344_5566_7788)
+    static let traceID = OTLP.TraceID(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210)
+    static let rootID = OTLP.SpanID(0x00AA_BBCC_DDEE_FF01)
+    static let childID = OTLP.SpanID(0x1122_3344_5566_7788)
 
-    static let root = Span(
+    static let root = OTLP.Span(
         traceID: traceID,
         spanID: rootID,
         name: "agent turn",
         kind: .internal,
         startTimeUnixNano: 1_700_000_000_000_000_000,
         endTimeUnixNano: 1_700_000_001_500_000_000,
-        attributes: [SpanAttribute("atof.category", "agent")]
+        attributes: [OTLP.Attribute("atof.category", "agent")]
     )
 
-    static let child = Span(
+    static let child = OTLP.Span(
         traceID: traceID,
         spanID: childID,
         parentSpanID: rootID,
@@ -31,29 +31,29 @@ import Testing
         startTimeUnixNano: 1_700_000_000_100_000_000,
         endTimeUnixNano: 18_446_744_073_709_551_615,
         attributes: [
-            SpanAttribute("s", "text"),
-            SpanAttribute("b", true),
-            SpanAttribute("f", false),
-            SpanAttribute("i", 42),
-            SpanAttribute("neg", .int(-9_223_372_036_854_775_808)),
-            SpanAttribute("d", 2.5),
-            SpanAttribute("a", .stringArray(["x", "y"])),
-            SpanAttribute("empty", .stringArray([])),
+            OTLP.Attribute("s", "text"),
+            OTLP.Attribute("b", true),
+            OTLP.Attribute("f", false),
+            OTLP.Attribute("i", 42),
+            OTLP.Attribute("neg", .int(-9_223_372_036_854_775_808)),
+            OTLP.Attribute("d", 2.5),
+            OTLP.Attribute("a", .stringArray(["x", "y"])),
+            OTLP.Attribute("empty", .stringArray([])),
         ],
         droppedAttributesCount: 3,
         events: [
-            SpanEvent(name: "first token", timeUnixNano: 1_700_000_000_200_000_000, attributes: [SpanAttribute("n", 1)]),
-            SpanEvent(name: "exception", timeUnixNano: 1_700_000_000_300_000_000),
+            OTLP.SpanEvent(name: "first token", timeUnixNano: 1_700_000_000_200_000_000, attributes: [OTLP.Attribute("n", 1)]),
+            OTLP.SpanEvent(name: "exception", timeUnixNano: 1_700_000_000_300_000_000),
         ],
         droppedEventsCount: 7,
         status: .error("rate limited"),
         flags: 0x301
     )
 
-    static func batch(_ spans: [Span]) -> SpanBatch {
-        SpanBatch(
-            resource: Resource(attributes: [SpanAttribute("service.name", "svc")]),
-            scope: InstrumentationScope(name: "atof-bridge", version: "0.1.0"),
+    static func batch(_ spans: [OTLP.Span]) -> OTLP.SpanBatch {
+        OTLP.SpanBatch(
+            resource: OTLP.Resource(attributes: [OTLP.Attribute("service.name", "svc")]),
+            scope: OTLP.InstrumentationScope(name: "atof-bridge", version: "0.1.0"),
             spans: spans
         )
     }
@@ -61,7 +61,7 @@ import Testing
     // MARK: Helpers
 
     /// Encodes and parses back, checking the output is one line of valid JSON.
-    static func roundTrip(_ batch: SpanBatch) throws -> JSONValue {
+    static func roundTrip(_ batch: OTLP.SpanBatch) throws -> JSONValue {
         let bytes = OTLPJSONEncoder().encode(batch)
         #expect(!bytes.contains(0x0A))
         #expect(!bytes.contains { $0 < 0x20 })
@@ -164,22 +164,22 @@ import Testing
     }
 
     @Test func statusVariants() throws {
-        func status(_ status: SpanStatus) throws -> JSONValue? {
+        func status(_ status: OTLP.SpanStatus) throws -> JSONValue? {
             var span = Self.root
             span.status = status
             return Self.spans(try Self.roundTrip(Self.batch([span]))).first?["status"]
         }
         #expect(try status(.unset) == nil)
         #expect(try status(.ok) == ["code": 1])
-        #expect(try status(SpanStatus(code: .unset, message: "note")) == ["message": "note"])
-        #expect(try status(SpanStatus(code: .error)) == ["code": 2])
+        #expect(try status(OTLP.SpanStatus(code: .unset, message: "note")) == ["message": "note"])
+        #expect(try status(OTLP.SpanStatus(code: .error)) == ["code": 2])
     }
 
     @Test func zeroAndEmptyFieldsAreOmitted() throws {
-        let bare = Span(
+        let bare = OTLP.Span(
             traceID: Self.traceID, spanID: Self.rootID, traceState: "", name: "", kind: .unspecified,
             startTimeUnixNano: 0, endTimeUnixNano: 0, flags: 0)
-        let batch = SpanBatch(resource: Resource(), scope: InstrumentationScope(name: "", version: ""), spans: [bare])
+        let batch = OTLP.SpanBatch(resource: OTLP.Resource(), scope: OTLP.InstrumentationScope(name: "", version: ""), spans: [bare])
         let request = try Self.roundTrip(batch)
         let resourceSpans = request["resourceSpans"]?.arrayValue?.first
         #expect(resourceSpans?["resource"] == [:])
@@ -197,9 +197,9 @@ import Testing
     }
 
     @Test func exactBytesForASmallSpan() throws {
-        let span = Span(
+        let span = OTLP.Span(
             traceID: Self.traceID, spanID: Self.childID, parentSpanID: Self.rootID, name: "t", kind: .server,
-            startTimeUnixNano: 10, endTimeUnixNano: 20, attributes: [SpanAttribute("k", 0)], status: .ok)
+            startTimeUnixNano: 10, endTimeUnixNano: 20, attributes: [OTLP.Attribute("k", 0)], status: .ok)
         let text = String(decoding: OTLPJSONEncoder().encode(Self.batch([span])), as: UTF8.self)
         let expectedSpan =
             #"{"traceId":"0123456789abcdeffedcba9876543210","spanId":"1122334455667788","parentSpanId":"00aabbccddeeff01","name":"t","kind":2,"startTimeUnixNano":"10","endTimeUnixNano":"20","attributes":[{"key":"k","value":{"intValue":"0"}}],"status":{"code":1},"flags":1}"#
@@ -212,7 +212,7 @@ import Testing
     ])
     func nonFiniteDoubles(value: Double, expected: String) throws {
         var span = Self.root
-        span.attributes = [SpanAttribute("d", .double(value))]
+        span.attributes = [OTLP.Attribute("d", .double(value))]
         let request = try Self.roundTrip(Self.batch([span]))
         let encoded = Self.attribute("d", in: Self.spans(request).first?["attributes"])
         #expect(encoded == ["doubleValue": .string(expected)])
@@ -224,7 +224,7 @@ import Testing
     ])
     func finiteDoublesRoundTrip(value: Double) throws {
         var span = Self.root
-        span.attributes = [SpanAttribute("d", .double(value))]
+        span.attributes = [OTLP.Attribute("d", .double(value))]
         let request = try Self.roundTrip(Self.batch([span]))
         let number = Self.attribute("d", in: Self.spans(request).first?["attributes"])?["doubleValue"]
         let decoded = try #require(number?.doubleValue)
@@ -234,7 +234,7 @@ import Testing
 
     @Test func int64Extremes() throws {
         var span = Self.root
-        span.attributes = [SpanAttribute("max", .int(.max)), SpanAttribute("min", .int(.min)), SpanAttribute("m1", -1)]
+        span.attributes = [OTLP.Attribute("max", .int(.max)), OTLP.Attribute("min", .int(.min)), OTLP.Attribute("m1", -1)]
         let attributes = Self.spans(try Self.roundTrip(Self.batch([span]))).first?["attributes"]
         #expect(Self.attribute("max", in: attributes) == ["intValue": "9223372036854775807"])
         #expect(Self.attribute("min", in: attributes) == ["intValue": "-9223372036854775808"])
@@ -250,9 +250,9 @@ import Testing
         span.name = strings[0]
         span.traceState = strings[1]
         span.status = .error(strings[2])
-        span.attributes = strings.enumerated().map { SpanAttribute("k\($0.offset)\n\"", .string($0.element)) }
-        span.attributes.append(SpanAttribute("arr", .stringArray(strings)))
-        span.events = [SpanEvent(name: strings[4], timeUnixNano: 5)]
+        span.attributes = strings.enumerated().map { OTLP.Attribute("k\($0.offset)\n\"", .string($0.element)) }
+        span.attributes.append(OTLP.Attribute("arr", .stringArray(strings)))
+        span.events = [OTLP.SpanEvent(name: strings[4], timeUnixNano: 5)]
         let bytes = OTLPJSONEncoder().encode(Self.batch([span]))
         #expect(!bytes.contains(0x0A))
         #expect(!bytes.contains(0x0D))
@@ -283,13 +283,13 @@ import Testing
     }
 
     @Test func manySpansStayOneLine() throws {
-        var spans: [Span] = []
+        var spans: [OTLP.Span] = []
         for index: UInt64 in 1...500 {
-            let parent: SpanID? = index == 1 ? nil : Self.rootID
-            let attribute = SpanAttribute("index", .int(Int64(index)))
+            let parent: OTLP.SpanID? = index == 1 ? nil : Self.rootID
+            let attribute = OTLP.Attribute("index", .int(Int64(index)))
             spans.append(
-                Span(
-                    traceID: Self.traceID, spanID: SpanID(index), parentSpanID: parent, name: "span \(index)",
+                OTLP.Span(
+                    traceID: Self.traceID, spanID: OTLP.SpanID(index), parentSpanID: parent, name: "span \(index)",
                     startTimeUnixNano: index, endTimeUnixNano: index + 1, attributes: [attribute]))
         }
         let request = try Self.roundTrip(Self.batch(spans))
@@ -307,13 +307,13 @@ import Testing
         guard let directory = ProcessInfo.processInfo.environment["ATOF_BRIDGE_OTLP_SAMPLE_DIR"], !directory.isEmpty
         else { return }
         var odd = Self.child
-        odd.spanID = SpanID(0x0FED_CBA9_8765_4321)
+        odd.spanID = OTLP.SpanID(0x0FED_CBA9_8765_4321)
         odd.name = "quote \" nl \n nul \u{0} 日本 🚀"
         odd.kind = .unspecified
-        odd.status = SpanStatus(code: .ok)
+        odd.status = OTLP.SpanStatus(code: .ok)
         odd.attributes += [
-            SpanAttribute("nan", .double(.nan)), SpanAttribute("inf", .double(.infinity)),
-            SpanAttribute("-inf", .double(-.infinity)), SpanAttribute("tiny", .double(.leastNonzeroMagnitude)),
+            OTLP.Attribute("nan", .double(.nan)), OTLP.Attribute("inf", .double(.infinity)),
+            OTLP.Attribute("-inf", .double(-.infinity)), OTLP.Attribute("tiny", .double(.leastNonzeroMagnitude)),
         ]
         let batches = [Self.batch([Self.root, Self.child]), Self.batch([odd])]
         var lines: [UInt8] = []

@@ -10,13 +10,13 @@ import Testing
     // MARK: - Round trips through protobuf-c's own unpack
 
     @Test func roundTripPreservesEverySpanFieldResourceAndScope() throws {
-        let batch = SpanBatch(
-            resource: Resource(attributes: [
-                SpanAttribute("service.name", "planner-agent"),
-                SpanAttribute("service.instance.id", 7),
-                SpanAttribute("deployment.canary", true),
+        let batch = OTLP.SpanBatch(
+            resource: OTLP.Resource(attributes: [
+                OTLP.Attribute("service.name", "planner-agent"),
+                OTLP.Attribute("service.instance.id", 7),
+                OTLP.Attribute("deployment.canary", true),
             ]),
-            scope: InstrumentationScope(name: "tests.scope", version: "9.8.7"),
+            scope: OTLP.InstrumentationScope(name: "tests.scope", version: "9.8.7"),
             spans: Fixtures.variedSpans
         )
 
@@ -28,28 +28,28 @@ import Testing
     }
 
     @Test func everySpanKindRoundTrips() throws {
-        let spans = SpanKind.allCases.enumerated().map { index, kind in
-            Span(
-                traceID: Fixtures.traceID, spanID: SpanID(UInt64(index + 1)), name: "kind-\(kind)", kind: kind,
+        let spans = OTLP.SpanKind.allCases.enumerated().map { index, kind in
+            OTLP.Span(
+                traceID: Fixtures.traceID, spanID: OTLP.SpanID(UInt64(index + 1)), name: "kind-\(kind)", kind: kind,
                 startTimeUnixNano: 1, endTimeUnixNano: 2)
         }
-        let batch = SpanBatch(resource: Resource(), spans: spans)
+        let batch = OTLP.SpanBatch(resource: OTLP.Resource(), spans: spans)
 
         let decoded = try DecodedRequest(encoder.encode(batch))
 
-        #expect(decoded.batch.spans.map(\.kind) == SpanKind.allCases)
+        #expect(decoded.batch.spans.map(\.kind) == OTLP.SpanKind.allCases)
     }
 
     @Test func idsAreRawBigEndianBytesAndRootsHaveNoParent() throws {
-        let root = Span(
-            traceID: TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10),
-            spanID: SpanID(0x1112_1314_1516_1718), name: "root", startTimeUnixNano: 1, endTimeUnixNano: 2)
+        let root = OTLP.Span(
+            traceID: OTLP.TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10),
+            spanID: OTLP.SpanID(0x1112_1314_1516_1718), name: "root", startTimeUnixNano: 1, endTimeUnixNano: 2)
         var child = root
-        child.spanID = SpanID(0x2122_2324_2526_2728)
+        child.spanID = OTLP.SpanID(0x2122_2324_2526_2728)
         child.parentSpanID = root.spanID
         child.name = "child"
 
-        let bytes = encoder.encode(SpanBatch(resource: Resource(), spans: [root, child]))
+        let bytes = encoder.encode(OTLP.SpanBatch(resource: OTLP.Resource(), spans: [root, child]))
 
         try withUnpackedRequest(bytes) { request in
             let spans = try spanMessages(request)
@@ -68,11 +68,11 @@ import Testing
         var ok = Fixtures.plainSpan(id: 2)
         ok.status = .ok
         var messageOnly = Fixtures.plainSpan(id: 3)
-        messageOnly.status = SpanStatus(code: .unset, message: "note")
+        messageOnly.status = OTLP.SpanStatus(code: .unset, message: "note")
         var error = Fixtures.plainSpan(id: 4)
         error.status = .error("boom")
 
-        let bytes = encoder.encode(SpanBatch(resource: Resource(), spans: [unset, ok, messageOnly, error]))
+        let bytes = encoder.encode(OTLP.SpanBatch(resource: OTLP.Resource(), spans: [unset, ok, messageOnly, error]))
 
         try withUnpackedRequest(bytes) { request in
             let spans = try spanMessages(request)
@@ -95,7 +95,7 @@ import Testing
         joined.traceState = "vendor=abc,other=1"
         let local = Fixtures.plainSpan(id: 2)
 
-        let bytes = encoder.encode(SpanBatch(resource: Resource(), spans: [joined, local]))
+        let bytes = encoder.encode(OTLP.SpanBatch(resource: OTLP.Resource(), spans: [joined, local]))
 
         try withUnpackedRequest(bytes) { request in
             let spans = try spanMessages(request)
@@ -114,21 +114,21 @@ import Testing
         span.name = withNUL
         span.traceState = withNUL
         span.attributes = [
-            SpanAttribute("key\u{0}tail", .string(withNUL)),
-            SpanAttribute("list", .stringArray(["\u{0}", withNUL, ""])),
+            OTLP.Attribute("key\u{0}tail", .string(withNUL)),
+            OTLP.Attribute("list", .stringArray(["\u{0}", withNUL, ""])),
         ]
-        span.events = [SpanEvent(name: "\u{0}\u{0}", timeUnixNano: 5)]
+        span.events = [OTLP.SpanEvent(name: "\u{0}\u{0}", timeUnixNano: 5)]
         span.status = .error(withNUL)
 
         let decoded = try DecodedRequest(
-            encoder.encode(SpanBatch(resource: Resource(), scope: InstrumentationScope(name: withNUL, version: "1"), spans: [span])))
+            encoder.encode(OTLP.SpanBatch(resource: OTLP.Resource(), scope: OTLP.InstrumentationScope(name: withNUL, version: "1"), spans: [span])))
 
         let back = try #require(decoded.batch.spans.first)
         #expect(back.name == expected)
         #expect(back.traceState == expected)
         #expect(back.attributes == [
-            SpanAttribute("key\u{FFFD}tail", .string(expected)),
-            SpanAttribute("list", .stringArray(["\u{FFFD}", expected, ""])),
+            OTLP.Attribute("key\u{FFFD}tail", .string(expected)),
+            OTLP.Attribute("list", .stringArray(["\u{FFFD}", expected, ""])),
         ])
         #expect(back.events.first?.name == "\u{FFFD}\u{FFFD}")
         #expect(back.status == .error(expected))
@@ -139,11 +139,11 @@ import Testing
         let text = "héllo wörld · 日本語 · 🤖🧠 · \u{202E}rtl · e\u{301}"
         var span = Fixtures.plainSpan(id: 1)
         span.name = text
-        span.attributes = [SpanAttribute("ключ", .string(text)), SpanAttribute("列表", .stringArray([text, "ü"]))]
-        span.events = [SpanEvent(name: text, timeUnixNano: 3, attributes: [SpanAttribute(text, .string(text))])]
-        let batch = SpanBatch(
-            resource: Resource(attributes: [SpanAttribute("service.name", .string(text))]),
-            scope: InstrumentationScope(name: text, version: text), spans: [span])
+        span.attributes = [OTLP.Attribute("ключ", .string(text)), OTLP.Attribute("列表", .stringArray([text, "ü"]))]
+        span.events = [OTLP.SpanEvent(name: text, timeUnixNano: 3, attributes: [OTLP.Attribute(text, .string(text))])]
+        let batch = OTLP.SpanBatch(
+            resource: OTLP.Resource(attributes: [OTLP.Attribute("service.name", .string(text))]),
+            scope: OTLP.InstrumentationScope(name: text, version: text), spans: [span])
 
         let decoded = try DecodedRequest(encoder.encode(batch))
 
@@ -154,9 +154,9 @@ import Testing
     @Test func longStringsAreCopiedWhole() throws {
         let long = String(repeating: "abcdefgh", count: 200_000)
         var span = Fixtures.plainSpan(id: 1)
-        span.attributes = [SpanAttribute("input.value", .string(long))]
+        span.attributes = [OTLP.Attribute("input.value", .string(long))]
 
-        let decoded = try DecodedRequest(encoder.encode(SpanBatch(resource: Resource(), spans: [span])))
+        let decoded = try DecodedRequest(encoder.encode(OTLP.SpanBatch(resource: OTLP.Resource(), spans: [span])))
 
         #expect(decoded.batch.spans.first?.attributes.first?.value.stringValue?.utf8.count == long.utf8.count)
         #expect(decoded.batch.spans == [span])
@@ -165,7 +165,7 @@ import Testing
     // MARK: - Batch sizes
 
     @Test func emptyBatchSendsResourceAndScopeWithNoSpans() throws {
-        let batch = SpanBatch(resource: Resource(attributes: [SpanAttribute("service.name", "idle")]), spans: [])
+        let batch = OTLP.SpanBatch(resource: OTLP.Resource(attributes: [OTLP.Attribute("service.name", "idle")]), spans: [])
 
         let bytes = encoder.encode(batch)
         let decoded = try DecodedRequest(bytes)
@@ -178,7 +178,7 @@ import Testing
 
     @Test func batchOfTenThousandSpansPacksAndUnpacks() throws {
         let spans = (0..<10_000).map(Fixtures.loadSpan)
-        let batch = SpanBatch(resource: Resource(attributes: [SpanAttribute("service.name", "load")]), spans: spans)
+        let batch = OTLP.SpanBatch(resource: OTLP.Resource(attributes: [OTLP.Attribute("service.name", "load")]), spans: spans)
 
         let decoded = try DecodedRequest(encoder.encode(batch))
 
@@ -187,7 +187,7 @@ import Testing
     }
 
     @Test func encodingIsDeterministic() {
-        let batch = SpanBatch(resource: Resource(), spans: Fixtures.variedSpans)
+        let batch = OTLP.SpanBatch(resource: OTLP.Resource(), spans: Fixtures.variedSpans)
 
         #expect(encoder.encode(batch) == encoder.encode(batch))
     }
@@ -227,25 +227,25 @@ import Testing
     /// A named batch (the name keeps the test log short).
     struct PackingCase: Sendable, CustomTestStringConvertible {
         var testDescription: String
-        var batch: SpanBatch
+        var batch: OTLP.SpanBatch
     }
 
     static let packingCases: [PackingCase] = [
-        PackingCase(testDescription: "empty batch", batch: SpanBatch(resource: Resource(), spans: [])),
+        PackingCase(testDescription: "empty batch", batch: OTLP.SpanBatch(resource: OTLP.Resource(), spans: [])),
         PackingCase(
             testDescription: "varied spans",
-            batch: SpanBatch(resource: Resource(attributes: [SpanAttribute("service.name", "x")]), spans: Fixtures.variedSpans)),
+            batch: OTLP.SpanBatch(resource: OTLP.Resource(attributes: [OTLP.Attribute("service.name", "x")]), spans: Fixtures.variedSpans)),
         PackingCase(
             testDescription: "longest numeric encodings",
-            batch: SpanBatch(resource: Resource(), spans: [Fixtures.extremeSpan])),
+            batch: OTLP.SpanBatch(resource: OTLP.Resource(), spans: [Fixtures.extremeSpan])),
         PackingCase(
             testDescription: "multi-byte lengths",
-            batch: SpanBatch(resource: Resource(), spans: [Fixtures.bigSpan])),
+            batch: OTLP.SpanBatch(resource: OTLP.Resource(), spans: [Fixtures.bigSpan])),
         PackingCase(
             testDescription: "300 spans, long resource and scope",
-            batch: SpanBatch(
-                resource: Resource(attributes: [SpanAttribute("long", .string(String(repeating: "r", count: 20_000)))]),
-                scope: InstrumentationScope(name: String(repeating: "s", count: 300), version: ""),
+            batch: OTLP.SpanBatch(
+                resource: OTLP.Resource(attributes: [OTLP.Attribute("long", .string(String(repeating: "r", count: 20_000)))]),
+                scope: OTLP.InstrumentationScope(name: String(repeating: "s", count: 300), version: ""),
                 spans: (0..<300).map(Fixtures.loadSpan))),
     ]
 
@@ -352,128 +352,128 @@ import Testing
 // MARK: - Fixtures
 
 private enum Fixtures {
-    static let traceID = TraceID(high: 0x4BF9_2F35_77B3_4DA6, low: 0xA3CE_929D_0E0E_4736)
+    static let traceID = OTLP.TraceID(high: 0x4BF9_2F35_77B3_4DA6, low: 0xA3CE_929D_0E0E_4736)
 
-    static func plainSpan(id: UInt64) -> Span {
-        Span(traceID: traceID, spanID: SpanID(id), name: "span-\(id)", startTimeUnixNano: 10, endTimeUnixNano: 20)
+    static func plainSpan(id: UInt64) -> OTLP.Span {
+        OTLP.Span(traceID: traceID, spanID: OTLP.SpanID(id), name: "span-\(id)", startTimeUnixNano: 10, endTimeUnixNano: 20)
     }
 
     /// A span like the load tests': eight string attributes, sometimes an event or an error.
-    static func loadSpan(_ index: Int) -> Span {
+    static func loadSpan(_ index: Int) -> OTLP.Span {
         let start: UInt64 = 1_700_000_000_000_000_000 + UInt64(index) * 1_000
-        let parent: SpanID? = index % 100 == 0 ? nil : SpanID(UInt64(index - index % 100 + 1))
-        let attributes = (0..<8).map { SpanAttribute("attribute.\($0)", .string("value \($0) of span \(index)")) }
-        let events = index % 10 == 0 ? [SpanEvent(name: "mark", timeUnixNano: start + 10)] : []
-        let status: SpanStatus = index % 7 == 0 ? .error("failed \(index)") : .ok
-        return Span(
-            traceID: TraceID(high: UInt64(index / 100 + 1), low: 0xABCD), spanID: SpanID(UInt64(index + 1)),
+        let parent: OTLP.SpanID? = index % 100 == 0 ? nil : OTLP.SpanID(UInt64(index - index % 100 + 1))
+        let attributes = (0..<8).map { OTLP.Attribute("attribute.\($0)", .string("value \($0) of span \(index)")) }
+        let events = index % 10 == 0 ? [OTLP.SpanEvent(name: "mark", timeUnixNano: start + 10)] : []
+        let status: OTLP.SpanStatus = index % 7 == 0 ? .error("failed \(index)") : .ok
+        return OTLP.Span(
+            traceID: OTLP.TraceID(high: UInt64(index / 100 + 1), low: 0xABCD), spanID: OTLP.SpanID(UInt64(index + 1)),
             parentSpanID: parent, name: "span \(index)", kind: index % 2 == 0 ? .internal : .client,
             startTimeUnixNano: start, endTimeUnixNano: start + 500, attributes: attributes, events: events,
             status: status)
     }
 
     /// Every numeric field at the value with the longest encoding.
-    static let extremeSpan = Span(
-        traceID: TraceID(high: UInt64.max, low: UInt64.max),
-        spanID: SpanID(UInt64.max),
-        parentSpanID: SpanID(UInt64.max),
+    static let extremeSpan = OTLP.Span(
+        traceID: OTLP.TraceID(high: UInt64.max, low: UInt64.max),
+        spanID: OTLP.SpanID(UInt64.max),
+        parentSpanID: OTLP.SpanID(UInt64.max),
         traceState: "k=v",
         name: "extreme",
         kind: .consumer,
         startTimeUnixNano: UInt64.max,
         endTimeUnixNano: UInt64.max,
         attributes: [
-            SpanAttribute("min", .int(Int64.min)),
-            SpanAttribute("minusOne", .int(-1)),
-            SpanAttribute("max", .int(Int64.max)),
-            SpanAttribute("nan", .double(.nan)),
-            SpanAttribute("inf", .double(-.infinity)),
-            SpanAttribute("t", true),
-            SpanAttribute("list", .stringArray(["", "\u{0}", "x"])),
+            OTLP.Attribute("min", .int(Int64.min)),
+            OTLP.Attribute("minusOne", .int(-1)),
+            OTLP.Attribute("max", .int(Int64.max)),
+            OTLP.Attribute("nan", .double(.nan)),
+            OTLP.Attribute("inf", .double(-.infinity)),
+            OTLP.Attribute("t", true),
+            OTLP.Attribute("list", .stringArray(["", "\u{0}", "x"])),
         ],
         droppedAttributesCount: UInt32.max,
-        events: [SpanEvent(name: "", timeUnixNano: UInt64.max, attributes: [SpanAttribute("", .int(Int64.min))])],
+        events: [OTLP.SpanEvent(name: "", timeUnixNano: UInt64.max, attributes: [OTLP.Attribute("", .int(Int64.min))])],
         droppedEventsCount: UInt32.max,
-        status: SpanStatus(code: .error, message: "\u{0}"),
+        status: OTLP.SpanStatus(code: .error, message: "\u{0}"),
         flags: UInt32.max
     )
 
     /// A span whose strings and lists need multi-byte length prefixes.
-    static let bigSpan = Span(
+    static let bigSpan = OTLP.Span(
         traceID: traceID,
-        spanID: SpanID(9),
+        spanID: OTLP.SpanID(9),
         name: String(repeating: "n", count: 200),
         startTimeUnixNano: 1,
         endTimeUnixNano: 2,
-        attributes: (0..<300).map { SpanAttribute("key.\($0)", .string(String(repeating: "v", count: $0 * 7))) }
-            + [SpanAttribute("huge", .string(String(repeating: "h", count: 3_000_000)))]
-            + [SpanAttribute("many", .stringArray((0..<2_000).map { "item \($0)" }))],
-        events: (0..<200).map { SpanEvent(name: "event \($0)", timeUnixNano: UInt64($0)) }
+        attributes: (0..<300).map { OTLP.Attribute("key.\($0)", .string(String(repeating: "v", count: $0 * 7))) }
+            + [OTLP.Attribute("huge", .string(String(repeating: "h", count: 3_000_000)))]
+            + [OTLP.Attribute("many", .stringArray((0..<2_000).map { "item \($0)" }))],
+        events: (0..<200).map { OTLP.SpanEvent(name: "event \($0)", timeUnixNano: UInt64($0)) }
     )
 
-    static let variedSpans: [Span] = [
-        Span(
+    static let variedSpans: [OTLP.Span] = [
+        OTLP.Span(
             traceID: traceID,
-            spanID: SpanID(0x00F0_67AA_0BA9_02B7),
+            spanID: OTLP.SpanID(0x00F0_67AA_0BA9_02B7),
             traceState: "rojo=00f067aa0ba902b7",
             name: "agent turn",
             kind: .server,
             startTimeUnixNano: 1_700_000_000_000_000_000,
             endTimeUnixNano: 1_700_000_001_500_000_000,
-            attributes: [SpanAttribute("atof.category", "agent")],
+            attributes: [OTLP.Attribute("atof.category", "agent")],
             status: .ok,
             flags: 0x301
         ),
-        Span(
+        OTLP.Span(
             traceID: traceID,
-            spanID: SpanID(0x1111_2222_3333_4444),
-            parentSpanID: SpanID(0x00F0_67AA_0BA9_02B7),
+            spanID: OTLP.SpanID(0x1111_2222_3333_4444),
+            parentSpanID: OTLP.SpanID(0x00F0_67AA_0BA9_02B7),
             name: "llm call",
             kind: .client,
             startTimeUnixNano: 1_700_000_000_100_000_000,
             endTimeUnixNano: 1_700_000_000_900_000_000,
             attributes: [
-                SpanAttribute("gen_ai.request.model", "gpt-4o"),
-                SpanAttribute("gen_ai.usage.input_tokens", 1234),
-                SpanAttribute("gen_ai.usage.negative", .int(Int64.min)),
-                SpanAttribute("gen_ai.usage.max", .int(Int64.max)),
-                SpanAttribute("gen_ai.request.temperature", 0.25),
-                SpanAttribute("gen_ai.request.top_p", .double(-1e-300)),
-                SpanAttribute("llm.streaming", true),
-                SpanAttribute("llm.cached", false),
-                SpanAttribute("gen_ai.response.finish_reasons", .stringArray(["stop", "length"])),
-                SpanAttribute("empty.list", .stringArray([])),
-                SpanAttribute("empty.string", ""),
+                OTLP.Attribute("gen_ai.request.model", "gpt-4o"),
+                OTLP.Attribute("gen_ai.usage.input_tokens", 1234),
+                OTLP.Attribute("gen_ai.usage.negative", .int(Int64.min)),
+                OTLP.Attribute("gen_ai.usage.max", .int(Int64.max)),
+                OTLP.Attribute("gen_ai.request.temperature", 0.25),
+                OTLP.Attribute("gen_ai.request.top_p", .double(-1e-300)),
+                OTLP.Attribute("llm.streaming", true),
+                OTLP.Attribute("llm.cached", false),
+                OTLP.Attribute("gen_ai.response.finish_reasons", .stringArray(["stop", "length"])),
+                OTLP.Attribute("empty.list", .stringArray([])),
+                OTLP.Attribute("empty.string", ""),
             ],
             droppedAttributesCount: 3,
             events: [
-                SpanEvent(name: "first_token", timeUnixNano: 1_700_000_000_200_000_000),
-                SpanEvent(
+                OTLP.SpanEvent(name: "first_token", timeUnixNano: 1_700_000_000_200_000_000),
+                OTLP.SpanEvent(
                     name: "exception", timeUnixNano: 1_700_000_000_800_000_000,
                     attributes: [
-                        SpanAttribute("exception.type", "Timeout"),
-                        SpanAttribute("exception.retries", 2),
-                        SpanAttribute("exception.tags", .stringArray(["a", "b", "c"])),
+                        OTLP.Attribute("exception.type", "Timeout"),
+                        OTLP.Attribute("exception.retries", 2),
+                        OTLP.Attribute("exception.tags", .stringArray(["a", "b", "c"])),
                     ]),
             ],
             droppedEventsCount: 5,
             status: .error("upstream timed out"),
             flags: 0x01
         ),
-        Span(
-            traceID: TraceID(high: 1, low: 2),
-            spanID: SpanID(UInt64.max),
-            parentSpanID: SpanID(1),
+        OTLP.Span(
+            traceID: OTLP.TraceID(high: 1, low: 2),
+            spanID: OTLP.SpanID(UInt64.max),
+            parentSpanID: OTLP.SpanID(1),
             name: "tool call",
             kind: .internal,
             startTimeUnixNano: 0,
             endTimeUnixNano: UInt64.max,
-            status: SpanStatus(code: .unset, message: "only a message"),
+            status: OTLP.SpanStatus(code: .unset, message: "only a message"),
             flags: 0
         ),
-        Span(
-            traceID: TraceID(high: UInt64.max, low: UInt64.max),
-            spanID: SpanID(42),
+        OTLP.Span(
+            traceID: OTLP.TraceID(high: UInt64.max, low: UInt64.max),
+            spanID: OTLP.SpanID(42),
             name: "unspecified",
             kind: .unspecified,
             startTimeUnixNano: 5,
@@ -543,7 +543,7 @@ private func bigEndianUInt64(_ bytes: ArraySlice<UInt8>) -> UInt64 {
 private struct DecodedRequest {
     var resourceSpansCount: Int
     var scopeSpansCount: Int
-    var batch: SpanBatch
+    var batch: OTLP.SpanBatch
 
     init(_ bytes: [UInt8]) throws {
         (resourceSpansCount, scopeSpansCount, batch) = try withUnpackedRequest(bytes) { request in
@@ -561,15 +561,15 @@ private struct DecodedRequest {
             #expect(string(scopeSpans.pointee.schema_url) == "")
 
             let spans = try messages(scopeSpans.pointee.spans, count: scopeSpans.pointee.n_spans).map(Self.span)
-            let batch = SpanBatch(
-                resource: Resource(attributes: try Self.attributes(resource.pointee.attributes, resource.pointee.n_attributes)),
-                scope: InstrumentationScope(name: string(scope.pointee.name), version: string(scope.pointee.version)),
+            let batch = OTLP.SpanBatch(
+                resource: OTLP.Resource(attributes: try Self.attributes(resource.pointee.attributes, resource.pointee.n_attributes)),
+                scope: OTLP.InstrumentationScope(name: string(scope.pointee.name), version: string(scope.pointee.version)),
                 spans: spans)
             return (resourceSpansList.count, scopeSpansList.count, batch)
         }
     }
 
-    private static func span(_ message: UnsafeMutablePointer<PBSpan>) throws -> Span {
+    private static func span(_ message: UnsafeMutablePointer<PBSpan>) throws -> OTLP.Span {
         let span = message.pointee
         let traceIDBytes = binary(span.trace_id)
         let spanIDBytes = binary(span.span_id)
@@ -581,26 +581,26 @@ private struct DecodedRequest {
         #expect(span.dropped_links_count == 0)
 
         let traceState = string(span.trace_state)
-        let status: SpanStatus
+        let status: OTLP.SpanStatus
         if let statusMessage = span.status {
-            let code = try #require(SpanStatus.Code(rawValue: Int32(statusMessage.pointee.code.rawValue)))
-            status = SpanStatus(code: code, message: string(statusMessage.pointee.message))
+            let code = try #require(OTLP.SpanStatus.Code(rawValue: Int32(statusMessage.pointee.code.rawValue)))
+            status = OTLP.SpanStatus(code: code, message: string(statusMessage.pointee.message))
         } else {
             status = .unset
         }
         let events = try messages(span.events, count: span.n_events).map { event in
             #expect(event.pointee.dropped_attributes_count == 0)
-            return SpanEvent(
+            return OTLP.SpanEvent(
                 name: string(event.pointee.name), timeUnixNano: event.pointee.time_unix_nano,
                 attributes: try attributes(event.pointee.attributes, event.pointee.n_attributes))
         }
-        return Span(
-            traceID: TraceID(high: bigEndianUInt64(traceIDBytes[0..<8]), low: bigEndianUInt64(traceIDBytes[8..<16])),
-            spanID: SpanID(bigEndianUInt64(spanIDBytes[...])),
-            parentSpanID: parentBytes.isEmpty ? nil : SpanID(bigEndianUInt64(parentBytes[...])),
+        return OTLP.Span(
+            traceID: OTLP.TraceID(high: bigEndianUInt64(traceIDBytes[0..<8]), low: bigEndianUInt64(traceIDBytes[8..<16])),
+            spanID: OTLP.SpanID(bigEndianUInt64(spanIDBytes[...])),
+            parentSpanID: parentBytes.isEmpty ? nil : OTLP.SpanID(bigEndianUInt64(parentBytes[...])),
             traceState: traceState.isEmpty ? nil : traceState,
             name: string(span.name),
-            kind: try #require(SpanKind(rawValue: Int32(span.kind.rawValue))),
+            kind: try #require(OTLP.SpanKind(rawValue: Int32(span.kind.rawValue))),
             startTimeUnixNano: span.start_time_unix_nano,
             endTimeUnixNano: span.end_time_unix_nano,
             attributes: try attributes(span.attributes, span.n_attributes),
@@ -614,14 +614,14 @@ private struct DecodedRequest {
 
     private static func attributes(
         _ list: UnsafeMutablePointer<UnsafeMutablePointer<PBKeyValue>?>?, _ count: Int
-    ) throws -> [SpanAttribute] {
+    ) throws -> [OTLP.Attribute] {
         try messages(list, count: count).map { pair in
             let value = try #require(pair.pointee.value)
-            return SpanAttribute(string(pair.pointee.key), try attributeValue(value))
+            return OTLP.Attribute(string(pair.pointee.key), try attributeValue(value))
         }
     }
 
-    private static func attributeValue(_ message: UnsafeMutablePointer<PBAnyValue>) throws -> AttributeValue {
+    private static func attributeValue(_ message: UnsafeMutablePointer<PBAnyValue>) throws -> OTLP.AttributeValue {
         let value = message.pointee
         switch value.value_case {
         case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE:

@@ -36,7 +36,7 @@ import Testing
         let second = assemble(events).scopes[0].identity
         #expect(first == second)
         #expect(first.spanID.value != 0)
-        #expect(first.traceID != TraceID(high: 0, low: 0))
+        #expect(first.traceID != OTLP.TraceID(high: 0, low: 0))
         #expect(SpanIdentity.murmur3(Array("hello".utf8)).0 == 0xcbd8_a7b3_41bd_9b02)
     }
 

@@ -9,7 +9,7 @@ import Testing
     static func llm(
         startProfile: String = "null", input: String = "null", endProfile: String = "null", output: String = "null", name: String = "llm-call",
         marks: [String] = [], options: MappingOptions = MappingOptions()
-    ) throws -> Span {
+    ) throws -> OTLP.Span {
         try F.span(
             start: F.v02Start(name: name, scopeType: "llm", profile: startProfile, input: input),
             end: F.v02End(name: name, scopeType: "llm", profile: endProfile, output: output), marks: marks, options: options)
@@ -209,7 +209,7 @@ import Testing
     ])
     func totalIsTheReportedTotalOnlyWhenItCoversInputAndCompletion(testCase: TotalCase) throws {
         let span = try Self.llm(output: #"{"usage":\#(testCase.usage)}"#)
-        #expect(span[attribute: "llm.token_count.total"] == testCase.total.map(AttributeValue.int))
+        #expect(span[attribute: "llm.token_count.total"] == testCase.total.map(OTLP.AttributeValue.int))
     }
 
     @Test func tokenUsageInputTotalNeedsAPromptCount() {
@@ -316,7 +316,7 @@ import Testing
         let span = try F.span(
             start: F.v01("start", name: testCase.name, category: "llm", profile: testCase.startProfile),
             end: F.v01("end", name: testCase.name, category: "llm"))
-        #expect(span[attribute: "gen_ai.provider.name"] == testCase.provider.map(AttributeValue.string))
+        #expect(span[attribute: "gen_ai.provider.name"] == testCase.provider.map(OTLP.AttributeValue.string))
     }
 
     @Test func providerIsNotInferredOnNonLLMSpans() throws {

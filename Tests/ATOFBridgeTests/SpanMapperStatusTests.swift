@@ -6,11 +6,11 @@ import Testing
 @Suite struct SpanMapperStatusTests {
     typealias F = MappingFixtures
 
-    static func zeroTwo(status: String?, error: String = "null") throws -> Span {
+    static func zeroTwo(status: String?, error: String = "null") throws -> OTLP.Span {
         try F.span(start: F.v02Start(), end: F.v02End(status: status, error: error))
     }
 
-    static func zeroOne(endMetadata: String) throws -> Span {
+    static func zeroOne(endMetadata: String) throws -> OTLP.Span {
         try F.span(start: F.v01("start"), end: F.v01("end", metadata: endMetadata))
     }
 
@@ -83,7 +83,7 @@ import Testing
 
     struct ZeroOneCase: Sendable, CustomTestStringConvertible {
         var metadata: String
-        var status: SpanStatus
+        var status: OTLP.SpanStatus
         var testDescription: String { metadata }
     }
 

@@ -8,7 +8,7 @@ import Testing
 
     struct ProfileRow: Sendable, CustomTestStringConvertible {
         var category: String
-        var kind: SpanKind
+        var kind: OTLP.SpanKind
         var operation: String?
         var openInference: String
         var testDescription: String { category }
@@ -36,7 +36,7 @@ import Testing
         let span = try F.span(start: F.v01("start", category: row.category), end: F.v01("end", category: row.category))
         #expect(span.kind == row.kind)
         #expect(span[attribute: "openinference.span.kind"] == .string(row.openInference))
-        #expect(span[attribute: "gen_ai.operation.name"] == row.operation.map(AttributeValue.string))
+        #expect(span[attribute: "gen_ai.operation.name"] == row.operation.map(OTLP.AttributeValue.string))
         #expect(span[attribute: "atof.category"] == .string(row.category))
     }
 
@@ -45,7 +45,7 @@ import Testing
         let span = try F.span(start: F.v02Start(scopeType: row.category), end: F.v02End(scopeType: row.category))
         #expect(span.kind == row.kind)
         #expect(span[attribute: "openinference.span.kind"] == .string(row.openInference))
-        #expect(span[attribute: "gen_ai.operation.name"] == row.operation.map(AttributeValue.string))
+        #expect(span[attribute: "gen_ai.operation.name"] == row.operation.map(OTLP.AttributeValue.string))
     }
 
     @Test(arguments: ["agent", "function", "tool", "guardrail", "custom", "whatever"])
@@ -318,7 +318,7 @@ import Testing
         builder.set("b", .int(2))
         builder.set("a", .string("again"))
         builder.set("c", nil)
-        #expect(builder.attributes == [SpanAttribute("a", "again"), SpanAttribute("b", 2)])
+        #expect(builder.attributes == [OTLP.Attribute("a", "again"), OTLP.Attribute("b", 2)])
     }
 
     @Test func endBeforeStartNeverGivesAnEndBeforeTheStart() {

@@ -312,7 +312,7 @@ import Testing
         statuses.append(try client.response().status)
 
         #expect(statuses == [413, 200, 200, 400])
-        #expect(server.receivedSpanIDs == (1...5).map { SpanID($0).bytes })
+        #expect(server.receivedSpanIDs == (1...5).map { OTLP.SpanID($0).bytes })
     }
 
     // MARK: - Timing
@@ -370,13 +370,13 @@ import Testing
 
     // MARK: - Fixtures
 
-    static let traceID = TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10)
+    static let traceID = OTLP.TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10)
 
-    static func batch(ids: ClosedRange<UInt64>) -> SpanBatch {
-        SpanBatch(
-            resource: Resource(attributes: [SpanAttribute("service.name", "server-tests")]),
+    static func batch(ids: ClosedRange<UInt64>) -> OTLP.SpanBatch {
+        OTLP.SpanBatch(
+            resource: OTLP.Resource(attributes: [OTLP.Attribute("service.name", "server-tests")]),
             spans: ids.map {
-                Span(traceID: traceID, spanID: SpanID($0), name: "span-\($0)", startTimeUnixNano: 1, endTimeUnixNano: 2)
+                OTLP.Span(traceID: traceID, spanID: OTLP.SpanID($0), name: "span-\($0)", startTimeUnixNano: 1, endTimeUnixNano: 2)
             })
     }
 }

@@ -11,18 +11,18 @@ extension InstrumentationSuite {
 
         /// What must agree between the live and the offline spans.
         struct SpanShape: Hashable, CustomStringConvertible {
-            var traceID: TraceID
-            var spanID: SpanID
-            var parentSpanID: SpanID?
+            var traceID: OTLP.TraceID
+            var spanID: OTLP.SpanID
+            var parentSpanID: OTLP.SpanID?
             var name: String
-            var kind: SpanKind
-            var status: SpanStatus
+            var kind: OTLP.SpanKind
+            var status: OTLP.SpanStatus
             var start: UInt64
             var end: UInt64
-            var attributes: [SpanAttribute]
+            var attributes: [OTLP.Attribute]
             var events: [String]
 
-            init(_ span: ATOFBridge.Span) {
+            init(_ span: OTLP.Span) {
                 traceID = span.traceID
                 spanID = span.spanID
                 parentSpanID = span.parentSpanID

@@ -36,11 +36,11 @@ final class EventLog: Sendable {
 
 /// A `SpanExporter` double that records what the bridge exports.
 final class RecordingExporter: SpanExporter {
-    private let storage = Mutex<[ATOFBridge.Span]>([])
+    private let storage = Mutex<[OTLP.Span]>([])
 
-    var spans: [ATOFBridge.Span] { storage.withLock { $0 } }
+    var spans: [OTLP.Span] { storage.withLock { $0 } }
 
-    func export(_ batch: SpanBatch) -> ExportResult {
+    func export(_ batch: OTLP.SpanBatch) -> ExportResult {
         storage.withLock { $0.append(contentsOf: batch.spans) }
         return ExportResult(delivered: batch.spans.count)
     }
@@ -48,7 +48,7 @@ final class RecordingExporter: SpanExporter {
     func shutdown() {}
 
     /// The exported span named `name`.
-    func span(_ name: String) -> ATOFBridge.Span? { spans.first { $0.name == name } }
+    func span(_ name: String) -> OTLP.Span? { spans.first { $0.name == name } }
 }
 
 enum Harness {
@@ -95,13 +95,13 @@ enum Harness {
     }
 
     /// The string attribute `key` of `span`.
-    static func attribute(_ span: ATOFBridge.Span?, _ key: String) -> String? {
+    static func attribute(_ span: OTLP.Span?, _ key: String) -> String? {
         guard case .string(let value)? = span?[attribute: key] else { return nil }
         return value
     }
 
     /// The integer attribute `key` of `span`.
-    static func intAttribute(_ span: ATOFBridge.Span?, _ key: String) -> Int64? {
+    static func intAttribute(_ span: OTLP.Span?, _ key: String) -> Int64? {
         guard case .int(let value)? = span?[attribute: key] else { return nil }
         return value
     }

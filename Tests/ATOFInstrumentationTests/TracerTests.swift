@@ -126,7 +126,7 @@ extension InstrumentationSuite {
             let handled = try #require(exporter.span("handled"))
             #expect(handled.status == .unset, "recordError alone does not set the status (OpenTelemetry semantics)")
             let exception = try #require(handled.events.first { $0.name == "exception" })
-            #expect(exception.attributes.contains(ATOFBridge.SpanAttribute("exception.message", .string("tool failed: retried"))))
+            #expect(exception.attributes.contains(OTLP.Attribute("exception.message", .string("tool failed: retried"))))
         }
 
         @Test("an extracted traceparent makes the next root scope join the external trace; inject writes the current scope")

@@ -20,16 +20,16 @@ public struct AssembledScope: Sendable, Hashable {
 
     /// The span's ids.
     public struct Identity: Sendable, Hashable {
-        public var traceID: TraceID
-        public var spanID: SpanID
+        public var traceID: OTLP.TraceID
+        public var spanID: OTLP.SpanID
         /// The parent span when the parent scope is known (or joined through `traceparent`).
-        public var parentSpanID: SpanID?
+        public var parentSpanID: OTLP.SpanID?
         /// The `tracestate` of a joined W3C trace.
         public var traceState: String?
         /// W3C trace flags (bit 0 = sampled) and the remote-parent bits, as OTLP `Span.flags`.
         public var flags: UInt32
 
-        public init(traceID: TraceID, spanID: SpanID, parentSpanID: SpanID? = nil, traceState: String? = nil, flags: UInt32 = 0x01) {
+        public init(traceID: OTLP.TraceID, spanID: OTLP.SpanID, parentSpanID: OTLP.SpanID? = nil, traceState: String? = nil, flags: UInt32 = 0x01) {
             self.traceID = traceID
             self.spanID = spanID
             self.parentSpanID = parentSpanID

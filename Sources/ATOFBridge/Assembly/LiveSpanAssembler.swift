@@ -50,9 +50,9 @@ public struct LiveSpanAssembler: Sendable {
         var parentKey: ScopeKey?
         var occurrence: Int
         var sequence: Int
-        var traceID: TraceID
+        var traceID: OTLP.TraceID
         /// This occurrence's span id (what children see as their parent).
-        var spanID: SpanID
+        var spanID: OTLP.SpanID
         var traceContext: TraceContext?
         /// The parent was not known when the start arrived: the scope began as a trace root.
         var rootAtOpen: Bool
@@ -66,8 +66,8 @@ public struct LiveSpanAssembler: Sendable {
     }
 
     private struct EndedScope: Sendable {
-        var spanID: SpanID
-        var traceID: TraceID
+        var spanID: OTLP.SpanID
+        var traceID: OTLP.TraceID
         var occurrences: Int
         /// The root of its tree as far as parent links go.
         var treeRoot: ScopeKey
@@ -325,7 +325,7 @@ public struct LiveSpanAssembler: Sendable {
     // MARK: - Identity
 
     /// The trace a new scope belongs to: its known parent's, else its own (or a joined W3C trace).
-    private func traceOrigin(for event: Event, key: ScopeKey, parentKey: ScopeKey?) -> (TraceID, TraceContext?) {
+    private func traceOrigin(for event: Event, key: ScopeKey, parentKey: ScopeKey?) -> (OTLP.TraceID, TraceContext?) {
         if let parentKey, parentKey != key, let known = knownIdentity(of: parentKey) {
             return (known.traceID, nil)
         }
@@ -335,7 +335,7 @@ public struct LiveSpanAssembler: Sendable {
         return (SpanIdentity.traceID(uuid: event.uuid), nil)
     }
 
-    private func knownIdentity(of key: ScopeKey) -> (traceID: TraceID, spanID: SpanID)? {
+    private func knownIdentity(of key: ScopeKey) -> (traceID: OTLP.TraceID, spanID: OTLP.SpanID)? {
         if let scope = open[key] {
             return (scope.traceID, scope.spanID)
         }
@@ -501,9 +501,9 @@ struct ScopeKey: Hashable, Sendable {
 
     /// The span id of occurrence `occurrence` of `uuid` (the text this key was made from), as
     /// ``SpanIdentity/spanID(uuid:occurrence:)`` gives it, without parsing the text again.
-    func spanID(uuid: String, occurrence: Int) -> SpanID {
+    func spanID(uuid: String, occurrence: Int) -> OTLP.SpanID {
         if occurrence == 1, text == nil, low != 0 {
-            return SpanID(low)
+            return OTLP.SpanID(low)
         }
         return SpanIdentity.spanID(uuid: uuid, occurrence: occurrence)
     }

@@ -189,8 +189,8 @@ public struct SpanAssembler: Sendable {
             return parent
         }
         // Per root: its trace id and W3C context (computed once per root).
-        var traces = [(traceID: TraceID, context: TraceContext?)?](repeating: nil, count: uuids.count)
-        func trace(ofRoot root: Int) -> (traceID: TraceID, context: TraceContext?) {
+        var traces = [(traceID: OTLP.TraceID, context: TraceContext?)?](repeating: nil, count: uuids.count)
+        func trace(ofRoot root: Int) -> (traceID: OTLP.TraceID, context: TraceContext?) {
             if let known = traces[root] { return known }
             var context: TraceContext?
             if let recordIndex = primaryOf[root], let describing = records[recordIndex].describing {

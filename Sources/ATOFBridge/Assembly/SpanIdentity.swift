@@ -10,12 +10,12 @@ import ATOF
 /// - a repeated use of a uuid (a duplicate start, a second pair, an unmatched extra end) is
 ///   occurrence n ≥ 2 and takes the hash of `<uuid>#<n>`, so it cannot collide.
 enum SpanIdentity {
-    static func spanID(uuid: String, occurrence: Int = 1) -> SpanID {
+    static func spanID(uuid: String, occurrence: Int = 1) -> OTLP.SpanID {
         if occurrence > 1 {
             return hashedSpanID("\(uuid)#\(occurrence)")
         }
         if let (_, low) = parseUUID(uuid), low != 0 {
-            return SpanID(low)
+            return OTLP.SpanID(low)
         }
         return hashedSpanID(uuid)
     }
@@ -25,21 +25,21 @@ enum SpanIdentity {
     /// `scopeUse` (≥ 2, numbered after the scope's own occurrences), and takes the hash of
     /// `<uuid>#<n>` like any other reuse, so that no two spans share (trace id, span id). Both
     /// assemblers number the uses of a uuid this way.
-    static func markSpanID(uuid: String, scopeUse: Int?) -> SpanID {
+    static func markSpanID(uuid: String, scopeUse: Int?) -> OTLP.SpanID {
         spanID(uuid: uuid, occurrence: scopeUse ?? 1)
     }
 
-    static func traceID(uuid: String) -> TraceID {
+    static func traceID(uuid: String) -> OTLP.TraceID {
         if let (high, low) = parseUUID(uuid), high != 0 || low != 0 {
-            return TraceID(high: high, low: low)
+            return OTLP.TraceID(high: high, low: low)
         }
         let (h1, h2) = murmur3(Array(uuid.utf8))
-        return TraceID(high: h1, low: h2 == 0 && h1 == 0 ? 1 : h2)
+        return OTLP.TraceID(high: h1, low: h2 == 0 && h1 == 0 ? 1 : h2)
     }
 
-    private static func hashedSpanID(_ text: String) -> SpanID {
+    private static func hashedSpanID(_ text: String) -> OTLP.SpanID {
         let (h1, h2) = murmur3(Array(text.utf8))
-        return SpanID(h1 != 0 ? h1 : (h2 != 0 ? h2 : 1))
+        return OTLP.SpanID(h1 != 0 ? h1 : (h2 != 0 ? h2 : 1))
     }
 
     /// Parses the canonical `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` form (either case), without allocating.
@@ -126,8 +126,8 @@ enum SpanIdentity {
 
 /// A W3C trace context found in a root scope's metadata (span-mapping.md §2).
 struct TraceContext: Sendable, Hashable {
-    var traceID: TraceID
-    var parentSpanID: SpanID
+    var traceID: OTLP.TraceID
+    var parentSpanID: OTLP.SpanID
     var traceFlags: UInt8
     var traceState: String?
 
@@ -139,7 +139,7 @@ struct TraceContext: Sendable, Hashable {
         if let header = metadata["traceparent"]?.stringValue {
             let parts = header.split(separator: "-", omittingEmptySubsequences: false)
             if parts.count >= 4, parts[0].count == 2, parts[0] != "ff", HexDigits.parse(Array(parts[0].utf8)[...]) != nil,
-                let traceID = TraceID(hex: parts[1]), let spanID = SpanID(hex: parts[2]), parts[3].count == 2,
+                let traceID = OTLP.TraceID(hex: parts[1]), let spanID = OTLP.SpanID(hex: parts[2]), parts[3].count == 2,
                 let flags = HexDigits.parse(Array(parts[3].utf8)[...]), parts[0] != "00" || parts.count == 4
             {
                 self.init(traceID: traceID, parentSpanID: spanID, traceFlags: UInt8(flags), traceState: traceState)
@@ -147,7 +147,7 @@ struct TraceContext: Sendable, Hashable {
             }
         }
         if let traceHex = metadata["trace_id"]?.stringValue, let spanHex = metadata["span_id"]?.stringValue,
-            let traceID = TraceID(hex: traceHex), let spanID = SpanID(hex: spanHex)
+            let traceID = OTLP.TraceID(hex: traceHex), let spanID = OTLP.SpanID(hex: spanHex)
         {
             self.init(traceID: traceID, parentSpanID: spanID, traceFlags: 0x01, traceState: traceState)
             return
@@ -155,7 +155,7 @@ struct TraceContext: Sendable, Hashable {
         return nil
     }
 
-    init(traceID: TraceID, parentSpanID: SpanID, traceFlags: UInt8, traceState: String?) {
+    init(traceID: OTLP.TraceID, parentSpanID: OTLP.SpanID, traceFlags: UInt8, traceState: String?) {
         self.traceID = traceID
         self.parentSpanID = parentSpanID
         self.traceFlags = traceFlags

@@ -75,11 +75,11 @@ extension Bridge {
         }
 
         /// The resource the spans are exported with, from the `service*` properties and
-        /// ``resourceEnvironment``; see ``Resource/make(serviceName:serviceVersion:serviceNamespace:environment:processName:)``.
+        /// ``resourceEnvironment``; see ``OTLP/Resource/make(serviceName:serviceVersion:serviceNamespace:environment:processName:)``.
         ///
         /// - Parameter processName: the executable's name, for `unknown_service:<processName>`.
-        public func makeResource(processName: String) -> Resource.Detection {
-            Resource.make(
+        public func makeResource(processName: String) -> OTLP.Resource.Detection {
+            OTLP.Resource.make(
                 serviceName: serviceName,
                 serviceVersion: serviceVersion,
                 serviceNamespace: serviceNamespace,

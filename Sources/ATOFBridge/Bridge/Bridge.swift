@@ -147,7 +147,7 @@ public final class Bridge: Sendable {
 
     /// Takes spans that are already made (for example by ``OfflineConversion``, which judges a
     /// whole file at once, or by an instrumentation layer) and queues them for export.
-    public func receive(spans: some Collection<Span>) {
+    public func receive(spans: some Collection<OTLP.Span>) {
         guard let processor, !spans.isEmpty else { return }
         intake.withLock { $0.spansProduced += spans.count }
         processor.enqueue(spans)

@@ -8,7 +8,7 @@ public struct ExportResult: Sendable {
     /// Spans written to the fallback file instead.
     public var writtenToFallback: Int
     /// Spans neither delivered nor written anywhere, with the batches that hold them.
-    public var undelivered: [SpanBatch]
+    public var undelivered: [OTLP.SpanBatch]
     /// Requests sent again after a transient failure.
     public var retries: Int
     /// Why the last undelivered part failed, if any part failed.
@@ -19,7 +19,7 @@ public struct ExportResult: Sendable {
         delivered: Int = 0,
         rejected: Int = 0,
         writtenToFallback: Int = 0,
-        undelivered: [SpanBatch] = [],
+        undelivered: [OTLP.SpanBatch] = [],
         retries: Int = 0,
         failure: ExportError? = nil
     ) {
@@ -37,7 +37,7 @@ public struct ExportResult: Sendable {
     }
 
     /// A whole batch not delivered.
-    static func failed(_ batch: SpanBatch, _ failure: ExportError, retries: Int = 0) -> ExportResult {
+    static func failed(_ batch: OTLP.SpanBatch, _ failure: ExportError, retries: Int = 0) -> ExportResult {
         ExportResult(undelivered: [batch], retries: retries, failure: failure)
     }
 

@@ -19,10 +19,10 @@ public final class FallbackExporter: SpanExporter {
         self.logger = logger
     }
 
-    public func export(_ batch: SpanBatch) -> ExportResult {
+    public func export(_ batch: OTLP.SpanBatch) -> ExportResult {
         var result = primary.export(batch)
         guard !result.undelivered.isEmpty else { return result }
-        var remaining: [SpanBatch] = []
+        var remaining: [OTLP.SpanBatch] = []
         announce(result.failure)
         for part in result.undelivered {
             let written = fallback.export(part)

@@ -47,7 +47,7 @@ public final class JSONLinesExporter: SpanExporter {
 
     /// Appends the batch; every span is counted as delivered (to the file) or, when the write
     /// fails, returned as undelivered with ``ExportError/fallbackWrite(_:)``.
-    public func export(_ batch: SpanBatch) -> ExportResult {
+    public func export(_ batch: OTLP.SpanBatch) -> ExportResult {
         guard !batch.spans.isEmpty else { return ExportResult() }
         var lines: [[UInt8]] = []
         Self.encodeLines(batch, into: &lines)
@@ -110,7 +110,7 @@ public final class JSONLinesExporter: SpanExporter {
     }
 
     /// One line per batch, halving batches whose line would be longer than the limit.
-    private static func encodeLines(_ batch: SpanBatch, into lines: inout [[UInt8]]) {
+    private static func encodeLines(_ batch: OTLP.SpanBatch, into lines: inout [[UInt8]]) {
         let line = OTLPJSONEncoder().encode(batch)
         guard line.count > maximumLineLength, batch.spans.count > 1 else {
             lines.append(line)
@@ -118,7 +118,7 @@ public final class JSONLinesExporter: SpanExporter {
         }
         let middle = batch.spans.count / 2
         for part in [batch.spans[..<middle], batch.spans[middle...]] {
-            encodeLines(SpanBatch(resource: batch.resource, scope: batch.scope, spans: Array(part)), into: &lines)
+            encodeLines(OTLP.SpanBatch(resource: batch.resource, scope: batch.scope, spans: Array(part)), into: &lines)
         }
     }
 }

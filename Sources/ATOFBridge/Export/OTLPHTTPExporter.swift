@@ -96,7 +96,7 @@ public final class OTLPHTTPExporter: SpanExporter {
         state = Mutex(State(session: session))
     }
 
-    public func export(_ batch: SpanBatch) -> ExportResult {
+    public func export(_ batch: OTLP.SpanBatch) -> ExportResult {
         guard !batch.spans.isEmpty else { return ExportResult() }
         guard !isShutDown.load(ordering: .acquiring), !cancellation.isCancelled else { return .failed(batch, .shutDown) }
         let deadline = MonotonicInstant.after(exportTimeout)
@@ -115,7 +115,7 @@ public final class OTLPHTTPExporter: SpanExporter {
 
     // MARK: - Sending
 
-    private func send(_ batch: SpanBatch, deadline: MonotonicInstant, state: inout State) -> ExportResult {
+    private func send(_ batch: OTLP.SpanBatch, deadline: MonotonicInstant, state: inout State) -> ExportResult {
         guard let body = encode(batch) else {
             return .failed(batch, .request("gzip compression failed (out of memory)"))
         }
@@ -149,7 +149,7 @@ public final class OTLPHTTPExporter: SpanExporter {
                 var result = ExportResult(retries: retries)
                 let middle = batch.spans.count / 2
                 for part in [batch.spans[..<middle], batch.spans[middle...]] {
-                    result.merge(send(SpanBatch(resource: batch.resource, scope: batch.scope, spans: Array(part)), deadline: deadline, state: &state))
+                    result.merge(send(OTLP.SpanBatch(resource: batch.resource, scope: batch.scope, spans: Array(part)), deadline: deadline, state: &state))
                 }
                 return result
             case .success(let response):
@@ -173,7 +173,7 @@ public final class OTLPHTTPExporter: SpanExporter {
         return .failed(batch, .shutDown, retries: retries)  // not reached: the loop returns
     }
 
-    private func accepted(_ batch: SpanBatch, _ response: HTTPResponse, retries: Int, state: inout State) -> ExportResult {
+    private func accepted(_ batch: OTLP.SpanBatch, _ response: HTTPResponse, retries: Int, state: inout State) -> ExportResult {
         guard let (rejected, message) = ExportResponse.partialSuccess(response) else {
             logOnce("the receiver answered \(response.status) with a body that is not an ExportTraceServiceResponse; counting the batch as delivered", state: &state)
             return .delivered(batch.spans.count, retries: retries)
@@ -185,7 +185,7 @@ public final class OTLPHTTPExporter: SpanExporter {
         return ExportResult(delivered: batch.spans.count - rejectedCount, rejected: rejectedCount, retries: retries)
     }
 
-    private func encode(_ batch: SpanBatch) -> [UInt8]? {
+    private func encode(_ batch: OTLP.SpanBatch) -> [UInt8]? {
         let body = encoding == .httpJSON ? OTLPJSONEncoder().encode(batch) : ProtobufEncoder().encode(batch)
         return gzip ? Gzip.compress(body) : body
     }

@@ -6,7 +6,7 @@
 public protocol SpanExporter: Sendable {
     /// Sends one batch and returns when it is delivered or given up on. Must return within the
     /// exporter's own timeout.
-    func export(_ batch: SpanBatch) -> ExportResult
+    func export(_ batch: OTLP.SpanBatch) -> ExportResult
 
     /// Makes what earlier exports wrote durable (a file is synced); called by the processor's
     /// `forceFlush` and `shutdown` after the queue is drained.

@@ -3,7 +3,7 @@ import ATOF
 /// Collects attributes so that each key appears at most once: setting a key that is already there
 /// replaces its value in place (the key keeps its first position). Setting `nil` does nothing.
 struct AttributeBuilder: Sendable {
-    private(set) var attributes: [SpanAttribute] = []
+    private(set) var attributes: [OTLP.Attribute] = []
     /// The UTF-8 length of each key in ``attributes``, scanned before any key is compared.
     private var keyLengths: [Int] = []
     /// A 256-bit filter of the keys set so far (length and last byte): a key whose bit is clear
@@ -20,7 +20,7 @@ struct AttributeBuilder: Sendable {
     /// A span has a few dozen attributes at most, and almost every key is new: a small bit filter
     /// rules most of them out at once, and the rest are found by a scan of the key lengths (a
     /// plain integer array), comparing keys only where the length matches.
-    mutating func set(_ key: String, _ value: AttributeValue?) {
+    mutating func set(_ key: String, _ value: OTLP.AttributeValue?) {
         guard let value else { return }
         let utf8 = key.utf8
         let length = utf8.count
@@ -48,23 +48,23 @@ struct AttributeBuilder: Sendable {
                 return
             }
         }
-        attributes.append(SpanAttribute(key, value))
+        attributes.append(OTLP.Attribute(key, value))
         keyLengths.append(length)
     }
 
     /// Sets a string attribute.
     mutating func set(_ key: String, string value: String?) {
-        set(key, value.map(AttributeValue.string))
+        set(key, value.map(OTLP.AttributeValue.string))
     }
 
     /// Sets an integer attribute.
     mutating func set(_ key: String, int value: Int64?) {
-        set(key, value.map(AttributeValue.int))
+        set(key, value.map(OTLP.AttributeValue.int))
     }
 
     /// Sets a double attribute.
     mutating func set(_ key: String, double value: Double?) {
-        set(key, value.map(AttributeValue.double))
+        set(key, value.map(OTLP.AttributeValue.double))
     }
 
     /// Sets a bool `true` marker when `condition` holds (anomaly markers are never written as `false`).
@@ -94,7 +94,7 @@ struct AttributeBuilder: Sendable {
 enum JSONAttribute {
     /// The value with its JSON type kept: string, bool, int (an integer that fits 64 bits), double
     /// (any other number), and compact JSON text for objects and arrays. `nil` for `null`.
-    static func typedValue(_ value: JSONValue) -> AttributeValue? {
+    static func typedValue(_ value: JSONValue) -> OTLP.AttributeValue? {
         switch value {
         case .null: return nil
         case .bool(let flag): return .bool(flag)
@@ -132,14 +132,14 @@ struct AttributeValueLimiter: Sendable {
     }
 
     /// The attributes with long values cut.
-    mutating func apply(_ attributes: [SpanAttribute]) -> [SpanAttribute] {
+    mutating func apply(_ attributes: [OTLP.Attribute]) -> [OTLP.Attribute] {
         var attributes = attributes
         apply(to: &attributes)
         return attributes
     }
 
     /// `true` when ``apply(to:)`` would cut something in `attributes`.
-    func cuts(_ attributes: [SpanAttribute]) -> Bool {
+    func cuts(_ attributes: [OTLP.Attribute]) -> Bool {
         guard limit != nil else { return false }
         for attribute in attributes {
             switch attribute.value {
@@ -155,7 +155,7 @@ struct AttributeValueLimiter: Sendable {
     }
 
     /// Cuts long values in place.
-    mutating func apply(to attributes: inout [SpanAttribute]) {
+    mutating func apply(to attributes: inout [OTLP.Attribute]) {
         guard limit != nil else { return }
         for index in attributes.indices {
             switch attributes[index].value {

@@ -9,8 +9,8 @@
 ///
 /// So a custom category given the `LLM` kind is read like an `llm` scope.
 public struct CategoryProfile: Sendable, Hashable {
-    /// The OTLP span kind. The `remote` flag turns any kind into ``SpanKind/client``.
-    public var spanKind: SpanKind
+    /// The OTLP span kind. The `remote` flag turns any kind into ``OTLP/SpanKind/client``.
+    public var spanKind: OTLP.SpanKind
     /// The value of `gen_ai.operation.name`, or `nil` when the category has no GenAI operation
     /// (the attribute is then left out).
     public var genAIOperationName: String?
@@ -18,7 +18,7 @@ public struct CategoryProfile: Sendable, Hashable {
     public var openInferenceSpanKind: String
 
     /// Creates a profile.
-    public init(spanKind: SpanKind, genAIOperationName: String?, openInferenceSpanKind: String) {
+    public init(spanKind: OTLP.SpanKind, genAIOperationName: String?, openInferenceSpanKind: String) {
         self.spanKind = spanKind
         self.genAIOperationName = genAIOperationName
         self.openInferenceSpanKind = openInferenceSpanKind

@@ -1,14 +1,14 @@
 /// Building the OTLP resource from configuration and the environment (span-mapping.md §8).
-extension Resource {
+extension OTLP.Resource {
     /// A resource together with the problems found while reading the environment.
     public struct Detection: Sendable, Hashable {
         /// The resource.
-        public var resource: Resource
+        public var resource: OTLP.Resource
         /// One message per malformed `OTEL_RESOURCE_ATTRIBUTES` entry that was skipped.
         public var warnings: [String]
 
         /// Creates a detection result.
-        public init(resource: Resource, warnings: [String]) {
+        public init(resource: OTLP.Resource, warnings: [String]) {
             self.resource = resource
             self.warnings = warnings
         }
@@ -74,7 +74,7 @@ extension Resource {
         builder.set("telemetry.sdk.language", string: "swift")
         builder.set("telemetry.sdk.name", string: "atof-bridge")
         builder.set("telemetry.sdk.version", string: ATOFBridgeVersion.current)
-        return Detection(resource: Resource(attributes: builder.attributes), warnings: warnings)
+        return Detection(resource: OTLP.Resource(attributes: builder.attributes), warnings: warnings)
     }
 }
 

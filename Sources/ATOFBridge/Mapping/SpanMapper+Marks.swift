@@ -11,7 +11,7 @@ import ATOF
 /// - An orphan-mark span also carries `atof.version`, has status UNSET and no GenAI attributes.
 extension SpanMapper {
     /// The span for a mark that is not inside an open parent: zero-duration, INTERNAL, `mark:<name>`.
-    public func span(for orphan: OrphanMark) -> Span {
+    public func span(for orphan: OrphanMark) -> OTLP.Span {
         let mark = orphan.mark
         var builder = AttributeBuilder()
         builder.set("atof.uuid", string: mark.uuid)
@@ -32,16 +32,16 @@ extension SpanMapper {
 
     /// The capped events for `marks`, how many were dropped, and how many were `llm.chunk` marks;
     /// marks the assembler already counted without holding (`alreadyDropped`) count in both.
-    func markEvents(_ marks: [Event], alreadyDropped: DroppedMarks = DroppedMarks()) -> (events: [SpanEvent], dropped: Int, chunkCount: Int) {
+    func markEvents(_ marks: [Event], alreadyDropped: DroppedMarks = DroppedMarks()) -> (events: [OTLP.SpanEvent], dropped: Int, chunkCount: Int) {
         let cap = max(0, options.maximumEventsPerSpan)
-        var events: [SpanEvent] = []
+        var events: [OTLP.SpanEvent] = []
         events.reserveCapacity(min(cap, marks.count))
         for mark in marks.prefix(cap) {
             var builder = AttributeBuilder()
             builder.set("atof.uuid", string: mark.uuid)
             builder.set("atof.category", string: mark.category)
             writeMarkContent(mark, into: &builder)
-            events.append(SpanEvent(name: mark.name, timeUnixNano: mark.timestamp.unixNanoseconds, attributes: builder.attributes))
+            events.append(OTLP.SpanEvent(name: mark.name, timeUnixNano: mark.timestamp.unixNanoseconds, attributes: builder.attributes))
         }
         let chunkCount = marks.reduce(0) { $0 + ($1.name == "llm.chunk" ? 1 : 0) } + alreadyDropped.chunkCount
         return (events, max(0, marks.count - cap) + alreadyDropped.count, chunkCount)

@@ -17,7 +17,7 @@ import ATOF
 ///   `exception.message` = the status description, else metadata `exception.message`, and
 ///   `exception.stacktrace` when metadata has one.
 struct StatusOutcome: Sendable {
-    var status: SpanStatus = .unset
+    var status: OTLP.SpanStatus = .unset
     var errorType: String?
     var atofStatus: String?
     var exceptionType: String?
@@ -91,13 +91,13 @@ struct StatusOutcome: Sendable {
     }
 
     /// The `exception` span event at the span's end time, when there is an error to describe.
-    func exceptionEvent(at time: UInt64) -> SpanEvent? {
+    func exceptionEvent(at time: UInt64) -> OTLP.SpanEvent? {
         guard hasException else { return nil }
         var builder = AttributeBuilder()
         builder.set("exception.type", string: exceptionType)
         builder.set("exception.message", string: exceptionMessage)
         builder.set("exception.stacktrace", string: exceptionStacktrace)
-        return SpanEvent(name: "exception", timeUnixNano: time, attributes: builder.attributes)
+        return OTLP.SpanEvent(name: "exception", timeUnixNano: time, attributes: builder.attributes)
     }
 
     private static func join(_ parts: [String?]) -> String {

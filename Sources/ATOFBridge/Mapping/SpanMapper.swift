@@ -40,7 +40,7 @@ public struct SpanMapper: Sendable {
     }
 
     /// The span for one assembled scope.
-    public func span(for scope: AssembledScope) -> Span {
+    public func span(for scope: AssembledScope) -> OTLP.Span {
         let describing = scope.describingEvent
         let name = describing?.name ?? ""
         let startProfile = JSONRead.object(scope.start?.profile)
@@ -145,9 +145,9 @@ public struct SpanMapper: Sendable {
 
     /// Applies the length limit and assembles the span.
     func finishedSpan(
-        identity: AssembledScope.Identity, name: String, kind: SpanKind, startTime: UInt64, endTime: UInt64,
-        builder: AttributeBuilder, events: [SpanEvent], droppedEvents: Int, status: SpanStatus
-    ) -> Span {
+        identity: AssembledScope.Identity, name: String, kind: OTLP.SpanKind, startTime: UInt64, endTime: UInt64,
+        builder: AttributeBuilder, events: [OTLP.SpanEvent], droppedEvents: Int, status: OTLP.SpanStatus
+    ) -> OTLP.Span {
         var limiter = AttributeValueLimiter(maximumLength: options.maximumAttributeValueLength)
         var attributes = builder.attributes
         if limiter.cuts(attributes) { limiter.apply(to: &attributes) }
@@ -156,9 +156,9 @@ public struct SpanMapper: Sendable {
             limiter.apply(to: &limitedEvents[index].attributes)
         }
         if limiter.cutCount > 0 {
-            attributes.append(SpanAttribute("atof.truncated_attributes", .int(limiter.cutCount)))
+            attributes.append(OTLP.Attribute("atof.truncated_attributes", .int(limiter.cutCount)))
         }
-        return Span(
+        return OTLP.Span(
             traceID: identity.traceID,
             spanID: identity.spanID,
             parentSpanID: identity.parentSpanID,

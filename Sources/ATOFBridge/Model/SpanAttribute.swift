@@ -1,38 +1,42 @@
-/// One span, event or resource attribute.
-public struct SpanAttribute: Sendable, Hashable {
-    /// The attribute key, e.g. `gen_ai.request.model`.
-    public var key: String
-    /// The typed value.
-    public var value: AttributeValue
+extension OTLP {
+    /// One span, event or resource attribute.
+    public struct Attribute: Sendable, Hashable {
+        /// The attribute key, e.g. `gen_ai.request.model`.
+        public var key: String
+        /// The typed value.
+        public var value: OTLP.AttributeValue
 
-    public init(_ key: String, _ value: AttributeValue) {
-        self.key = key
-        self.value = value
+        public init(_ key: String, _ value: OTLP.AttributeValue) {
+            self.key = key
+            self.value = value
+        }
     }
 }
 
-/// A typed attribute value: the OTLP `AnyValue` kinds this project writes.
-public enum AttributeValue: Sendable, Hashable {
-    case string(String)
-    case bool(Bool)
-    case int(Int64)
-    case double(Double)
-    case stringArray([String])
+extension OTLP {
+    /// A typed attribute value: the OTLP `AnyValue` kinds this project writes.
+    public enum AttributeValue: Sendable, Hashable {
+        case string(String)
+        case bool(Bool)
+        case int(Int64)
+        case double(Double)
+        case stringArray([String])
 
-    /// The string, when this is a string value.
-    public var stringValue: String? {
-        if case .string(let value) = self { return value }
-        return nil
-    }
+        /// The string, when this is a string value.
+        public var stringValue: String? {
+            if case .string(let value) = self { return value }
+            return nil
+        }
 
-    /// The integer, when this is an integer value.
-    public var intValue: Int64? {
-        if case .int(let value) = self { return value }
-        return nil
+        /// The integer, when this is an integer value.
+        public var intValue: Int64? {
+            if case .int(let value) = self { return value }
+            return nil
+        }
     }
 }
 
-extension AttributeValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+extension OTLP.AttributeValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByFloatLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }

@@ -6,10 +6,10 @@ extension OTLPJSONReader {
     // MARK: Ids
 
     /// A required 16-byte trace id: 32 hex digits, either case, not all zero.
-    func traceID(_ value: JSONValue, _ field: String) throws(OTLPJSONDecodingError) -> TraceID {
+    func traceID(_ value: JSONValue, _ field: String) throws(OTLPJSONDecodingError) -> OTLP.TraceID {
         guard case .string(let text) = value else { throw invalid(field, "expected 32 hex digits", got: value) }
         if text.isEmpty { throw missing(field, "every span needs a traceId (32 hex digits), got \"\"") }
-        guard let id = TraceID(hex: text) else {
+        guard let id = OTLP.TraceID(hex: text) else {
             if text.utf8.count == 32, text.utf8.allSatisfy({ $0 == UInt8(ascii: "0") }) {
                 throw invalid(field, "expected 32 hex digits, not all zero (the all-zero trace id is invalid)", got: value)
             }
@@ -20,13 +20,13 @@ extension OTLPJSONReader {
 
     /// An 8-byte span id: 16 hex digits, either case. `required` for `spanId`; for
     /// `parentSpanId`, empty means no parent and all-zero means no parent with a warning.
-    mutating func spanID(_ value: JSONValue, _ field: String, required: Bool) throws(OTLPJSONDecodingError) -> SpanID? {
+    mutating func spanID(_ value: JSONValue, _ field: String, required: Bool) throws(OTLPJSONDecodingError) -> OTLP.SpanID? {
         guard case .string(let text) = value else { throw invalid(field, "expected 16 hex digits", got: value) }
         if text.isEmpty {
             if required { throw missing(field, "every span needs a spanId (16 hex digits), got \"\"") }
             return nil
         }
-        if let id = SpanID(hex: text) { return id }
+        if let id = OTLP.SpanID(hex: text) { return id }
         let allZero = text.utf8.count == 16 && text.utf8.allSatisfy { $0 == UInt8(ascii: "0") }
         guard allZero else { throw invalid(field, "expected 16 hex digits", got: value) }
         guard !required else {
@@ -127,10 +127,10 @@ extension OTLPJSONReader {
     // MARK: Enums
 
     /// `Span.SpanKind`: its number or its name.
-    func spanKind(_ value: JSONValue, _ field: String) throws(OTLPJSONDecodingError) -> SpanKind {
-        let kind: SpanKind? =
+    func spanKind(_ value: JSONValue, _ field: String) throws(OTLPJSONDecodingError) -> OTLP.SpanKind {
+        let kind: OTLP.SpanKind? =
             switch value {
-            case .number(let number): Int32(number.text).flatMap(SpanKind.init(rawValue:))
+            case .number(let number): Int32(number.text).flatMap(OTLP.SpanKind.init(rawValue:))
             case .string(let name): Self.spanKindNames[name]
             default: nil
             }
@@ -140,16 +140,16 @@ extension OTLPJSONReader {
         return kind
     }
 
-    static let spanKindNames: [String: SpanKind] = [
+    static let spanKindNames: [String: OTLP.SpanKind] = [
         "SPAN_KIND_UNSPECIFIED": .unspecified, "SPAN_KIND_INTERNAL": .internal, "SPAN_KIND_SERVER": .server,
         "SPAN_KIND_CLIENT": .client, "SPAN_KIND_PRODUCER": .producer, "SPAN_KIND_CONSUMER": .consumer,
     ]
 
     /// `Status.StatusCode`: its number or its name.
-    func statusCode(_ value: JSONValue, _ field: String) throws(OTLPJSONDecodingError) -> SpanStatus.Code {
-        let code: SpanStatus.Code? =
+    func statusCode(_ value: JSONValue, _ field: String) throws(OTLPJSONDecodingError) -> OTLP.SpanStatus.Code {
+        let code: OTLP.SpanStatus.Code? =
             switch value {
-            case .number(let number): Int32(number.text).flatMap(SpanStatus.Code.init(rawValue:))
+            case .number(let number): Int32(number.text).flatMap(OTLP.SpanStatus.Code.init(rawValue:))
             case .string(let name): Self.statusCodeNames[name]
             default: nil
             }
@@ -159,15 +159,15 @@ extension OTLPJSONReader {
         return code
     }
 
-    static let statusCodeNames: [String: SpanStatus.Code] = [
+    static let statusCodeNames: [String: OTLP.SpanStatus.Code] = [
         "STATUS_CODE_UNSET": .unset, "STATUS_CODE_OK": .ok, "STATUS_CODE_ERROR": .error,
     ]
 
     // MARK: Attributes
 
     /// A `repeated KeyValue` member: the attributes, and how many were dropped for having no value.
-    mutating func attributes(_ member: JSONObject.Member) throws(OTLPJSONDecodingError) -> (attributes: [SpanAttribute], empty: UInt32) {
-        var attributes: [SpanAttribute] = []
+    mutating func attributes(_ member: JSONObject.Member) throws(OTLPJSONDecodingError) -> (attributes: [OTLP.Attribute], empty: UInt32) {
+        var attributes: [OTLP.Attribute] = []
         var empty: UInt32 = 0
         try forEachElement(of: member) { (reader: inout OTLPJSONReader, element) throws(OTLPJSONDecodingError) in
             if let attribute = try reader.keyValue(element) {
@@ -180,7 +180,7 @@ extension OTLPJSONReader {
     }
 
     /// `KeyValue`, with the path at the element; `nil` (and a warning) when it has no value.
-    mutating func keyValue(_ value: JSONValue) throws(OTLPJSONDecodingError) -> SpanAttribute? {
+    mutating func keyValue(_ value: JSONValue) throws(OTLPJSONDecodingError) -> OTLP.Attribute? {
         let object = try self.object(value, "a KeyValue object")
         var key = ""
         var anyValue = OTLPAnyValue.empty
@@ -198,10 +198,10 @@ extension OTLPJSONReader {
         case .empty:
             warn(.emptyValueDropped, nil, "attribute \(Self.quoted(key)) has no value; dropped")
             return nil
-        case .string(let text): return SpanAttribute(key, .string(text))
-        case .bool(let flag): return SpanAttribute(key, .bool(flag))
-        case .int(let number): return SpanAttribute(key, .int(number))
-        case .double(let number): return SpanAttribute(key, .double(number))
+        case .string(let text): return OTLP.Attribute(key, .string(text))
+        case .bool(let flag): return OTLP.Attribute(key, .bool(flag))
+        case .int(let number): return OTLP.Attribute(key, .int(number))
+        case .double(let number): return OTLP.Attribute(key, .double(number))
         case .array(let elements):
             var strings: [String] = []
             strings.reserveCapacity(elements.count)
@@ -209,20 +209,20 @@ extension OTLPJSONReader {
                 guard case .string(let text) = element else { break }
                 strings.append(text)
             }
-            if strings.count == elements.count { return SpanAttribute(key, .stringArray(strings)) }
+            if strings.count == elements.count { return OTLP.Attribute(key, .stringArray(strings)) }
             let text = anyValue.jsonText
             warn(
                 .valueConvertedToString, "value",
                 "attribute \(Self.quoted(key)): an arrayValue not made only of strings was kept as its JSON text \(Self.cut(text))"
             )
-            return SpanAttribute(key, .string(text))
+            return OTLP.Attribute(key, .string(text))
         case .kvlist:
             let text = anyValue.jsonText
             warn(.valueConvertedToString, "value", "attribute \(Self.quoted(key)): a kvlistValue was kept as its JSON text \(Self.cut(text))")
-            return SpanAttribute(key, .string(text))
+            return OTLP.Attribute(key, .string(text))
         case .bytes(let base64):
             warn(.valueConvertedToString, "value", "attribute \(Self.quoted(key)): a bytesValue was kept as its base64 text")
-            return SpanAttribute(key, .string(base64))
+            return OTLP.Attribute(key, .string(base64))
         }
     }
 
@@ -333,7 +333,7 @@ extension OTLPJSONReader {
     }
 }
 
-/// An OTLP `AnyValue` as read, before it is fitted to an ``AttributeValue``.
+/// An OTLP `AnyValue` as read, before it is fitted to an ``OTLP/AttributeValue``.
 enum OTLPAnyValue {
     case empty
     case string(String)

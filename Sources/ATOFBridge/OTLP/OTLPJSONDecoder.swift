@@ -1,7 +1,7 @@
 import ATOF
 
 /// Decodes one line of an OTLP/JSON file (one `ExportTraceServiceRequest` or `TracesData`
-/// object, the two are JSON-identical) into ``SpanBatch``es: what `atof-bridge replay` reads
+/// object, the two are JSON-identical) into ``OTLP/SpanBatch``es: what `atof-bridge replay` reads
 /// back from a fallback file.
 ///
 /// It reads everything ``OTLPJSONEncoder`` writes exactly (encoding the decoded batch gives the
@@ -80,11 +80,11 @@ public struct OTLPJSONDecoder: Sendable {
 /// What one OTLP/JSON line held.
 public struct OTLPJSONDecodedLine: Sendable, Hashable {
     /// One batch per `ResourceSpans` × `ScopeSpans` that has spans, in the line's order.
-    public var batches: [SpanBatch]
+    public var batches: [OTLP.SpanBatch]
     /// What the span model could not hold and how it was handled, in the line's order.
     public var warnings: [OTLPJSONDecodingWarning]
 
-    public init(batches: [SpanBatch], warnings: [OTLPJSONDecodingWarning] = []) {
+    public init(batches: [OTLP.SpanBatch], warnings: [OTLPJSONDecodingWarning] = []) {
         self.batches = batches
         self.warnings = warnings
     }
@@ -177,11 +177,11 @@ struct OTLPJSONReader {
     var warnings: [OTLPJSONDecodingWarning] = []
 
     /// `ExportTraceServiceRequest` / `TracesData`.
-    mutating func request(_ value: JSONValue) throws(OTLPJSONDecodingError) -> [SpanBatch] {
+    mutating func request(_ value: JSONValue) throws(OTLPJSONDecodingError) -> [OTLP.SpanBatch] {
         guard case .object(let object) = value else {
             throw invalid(nil, "expected a JSON object (an ExportTraceServiceRequest or TracesData)", got: value)
         }
-        var batches: [SpanBatch] = []
+        var batches: [OTLP.SpanBatch] = []
         for member in object where !member.value.isNull {
             switch member.key {
             case "resourceSpans", "resource_spans":
@@ -196,10 +196,10 @@ struct OTLPJSONReader {
     }
 
     /// `ResourceSpans`: one batch per `ScopeSpans` with spans.
-    mutating func resourceSpans(_ value: JSONValue) throws(OTLPJSONDecodingError) -> [SpanBatch] {
+    mutating func resourceSpans(_ value: JSONValue) throws(OTLPJSONDecodingError) -> [OTLP.SpanBatch] {
         let object = try self.object(value, "a ResourceSpans object")
-        var resource = Resource()
-        var scopes: [(InstrumentationScope, [Span])] = []
+        var resource = OTLP.Resource()
+        var scopes: [(OTLP.InstrumentationScope, [OTLP.Span])] = []
         for member in object where !member.value.isNull {
             switch member.key {
             case "resource":
@@ -215,13 +215,13 @@ struct OTLPJSONReader {
             default: continue  // schemaUrl, unknown fields
             }
         }
-        return scopes.map { SpanBatch(resource: resource, scope: $0.0, spans: $0.1) }
+        return scopes.map { OTLP.SpanBatch(resource: resource, scope: $0.0, spans: $0.1) }
     }
 
     /// `Resource`.
-    mutating func resource(_ value: JSONValue) throws(OTLPJSONDecodingError) -> Resource {
+    mutating func resource(_ value: JSONValue) throws(OTLPJSONDecodingError) -> OTLP.Resource {
         let object = try self.object(value, "a Resource object")
-        var attributes: [SpanAttribute] = []
+        var attributes: [OTLP.Attribute] = []
         for member in object where !member.value.isNull {
             switch member.key {
             case "attributes":
@@ -239,14 +239,14 @@ struct OTLPJSONReader {
             default: continue
             }
         }
-        return Resource(attributes: attributes)
+        return OTLP.Resource(attributes: attributes)
     }
 
     /// `ScopeSpans`: its scope and spans.
-    mutating func scopeSpans(_ value: JSONValue) throws(OTLPJSONDecodingError) -> (InstrumentationScope, [Span]) {
+    mutating func scopeSpans(_ value: JSONValue) throws(OTLPJSONDecodingError) -> (OTLP.InstrumentationScope, [OTLP.Span]) {
         let object = try self.object(value, "a ScopeSpans object")
-        var scope = InstrumentationScope(name: "", version: "")
-        var spans: [Span] = []
+        var scope = OTLP.InstrumentationScope(name: "", version: "")
+        var spans: [OTLP.Span] = []
         for member in object where !member.value.isNull {
             switch member.key {
             case "scope":
@@ -265,9 +265,9 @@ struct OTLPJSONReader {
     }
 
     /// `InstrumentationScope`.
-    mutating func scope(_ value: JSONValue) throws(OTLPJSONDecodingError) -> InstrumentationScope {
+    mutating func scope(_ value: JSONValue) throws(OTLPJSONDecodingError) -> OTLP.InstrumentationScope {
         let object = try self.object(value, "an InstrumentationScope object")
-        var scope = InstrumentationScope(name: "", version: "")
+        var scope = OTLP.InstrumentationScope(name: "", version: "")
         for member in object where !member.value.isNull {
             switch member.key {
             case "name": scope.name = try string(member.value, member.key)
@@ -289,12 +289,12 @@ struct OTLPJSONReader {
     }
 
     /// `Span`.
-    mutating func span(_ value: JSONValue) throws(OTLPJSONDecodingError) -> Span {
+    mutating func span(_ value: JSONValue) throws(OTLPJSONDecodingError) -> OTLP.Span {
         let object = try self.object(value, "a Span object")
-        var traceID: TraceID?
-        var spanID: SpanID?
-        var span = Span(
-            traceID: TraceID(high: 0, low: 0), spanID: SpanID(0), name: "", kind: .unspecified, startTimeUnixNano: 0,
+        var traceID: OTLP.TraceID?
+        var spanID: OTLP.SpanID?
+        var span = OTLP.Span(
+            traceID: OTLP.TraceID(high: 0, low: 0), spanID: OTLP.SpanID(0), name: "", kind: .unspecified, startTimeUnixNano: 0,
             endTimeUnixNano: 0, flags: 0)
         var emptyAttributes: UInt32 = 0
         for member in object where !member.value.isNull {
@@ -358,9 +358,9 @@ struct OTLPJSONReader {
     }
 
     /// `Span.Event`.
-    mutating func event(_ value: JSONValue) throws(OTLPJSONDecodingError) -> SpanEvent {
+    mutating func event(_ value: JSONValue) throws(OTLPJSONDecodingError) -> OTLP.SpanEvent {
         let object = try self.object(value, "a Span.Event object")
-        var event = SpanEvent(name: "", timeUnixNano: 0)
+        var event = OTLP.SpanEvent(name: "", timeUnixNano: 0)
         for member in object where !member.value.isNull {
             switch member.key {
             case "timeUnixNano", "time_unix_nano": event.timeUnixNano = try uint64(member.value, member.key)
@@ -378,9 +378,9 @@ struct OTLPJSONReader {
     }
 
     /// `Status`.
-    mutating func status(_ value: JSONValue) throws(OTLPJSONDecodingError) -> SpanStatus {
+    mutating func status(_ value: JSONValue) throws(OTLPJSONDecodingError) -> OTLP.SpanStatus {
         let object = try self.object(value, "a Status object")
-        var status = SpanStatus.unset
+        var status = OTLP.SpanStatus.unset
         for member in object where !member.value.isNull {
             switch member.key {
             case "message": status.message = try string(member.value, member.key)

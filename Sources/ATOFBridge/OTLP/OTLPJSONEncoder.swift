@@ -1,6 +1,6 @@
 import ATOF
 
-/// Encodes a ``SpanBatch`` as one OTLP/JSON `ExportTraceServiceRequest`: the body of an
+/// Encodes a ``OTLP/SpanBatch`` as one OTLP/JSON `ExportTraceServiceRequest`: the body of an
 /// OTLP/HTTP JSON request, and one line of an OTLP JSON-lines file (the request is
 /// JSON-identical to `TracesData`).
 ///
@@ -13,7 +13,7 @@ public struct OTLPJSONEncoder: Sendable {
     public init() {}
 
     /// The batch as one compact OTLP/JSON `ExportTraceServiceRequest`.
-    public func encode(_ batch: SpanBatch) -> [UInt8] {
+    public func encode(_ batch: OTLP.SpanBatch) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256 + batch.spans.count * 384)
         encode(batch, appendingTo: &bytes)
@@ -22,7 +22,7 @@ public struct OTLPJSONEncoder: Sendable {
 
     /// Appends the batch's OTLP/JSON `ExportTraceServiceRequest` to `buffer`, leaving what it
     /// already holds in place (for JSON-lines output: append, then add `\n`).
-    public func encode(_ batch: SpanBatch, appendingTo buffer: inout [UInt8]) {
+    public func encode(_ batch: OTLP.SpanBatch, appendingTo buffer: inout [UInt8]) {
         // Move the buffer into a writer and back: no copy of what is already there.
         var writer = JSONWriter(reservingCapacity: 0)
         swap(&writer.bytes, &buffer)
@@ -35,7 +35,7 @@ public struct OTLPJSONEncoder: Sendable {
 
 extension JSONWriter {
     /// `ExportTraceServiceRequest` with one `ResourceSpans` holding one `ScopeSpans`.
-    fileprivate mutating func writeRequest(_ batch: SpanBatch) {
+    fileprivate mutating func writeRequest(_ batch: OTLP.SpanBatch) {
         writeRaw(#"{"resourceSpans":[{"resource":"#)
         writeResource(batch.resource)
         writeRaw(#","scopeSpans":[{"scope":"#)
@@ -51,7 +51,7 @@ extension JSONWriter {
         writeRaw("}]}]}")
     }
 
-    private mutating func writeResource(_ resource: Resource) {
+    private mutating func writeResource(_ resource: OTLP.Resource) {
         var object = ObjectState()
         if !resource.attributes.isEmpty {
             key(#""attributes":"#, &object)
@@ -60,7 +60,7 @@ extension JSONWriter {
         close(object)
     }
 
-    private mutating func writeScope(_ scope: InstrumentationScope) {
+    private mutating func writeScope(_ scope: OTLP.InstrumentationScope) {
         var object = ObjectState()
         if !scope.name.isEmpty {
             key(#""name":"#, &object)
@@ -74,7 +74,7 @@ extension JSONWriter {
     }
 
     /// A `Span`, its fields in field-number order.
-    private mutating func writeSpan(_ span: Span) {
+    private mutating func writeSpan(_ span: OTLP.Span) {
         writeRaw(#"{"traceId":""#)
         appendHex(span.traceID.high)
         appendHex(span.traceID.low)
@@ -137,7 +137,7 @@ extension JSONWriter {
         bytes.append(UInt8(ascii: "}"))
     }
 
-    private mutating func writeEvent(_ event: SpanEvent) {
+    private mutating func writeEvent(_ event: OTLP.SpanEvent) {
         var object = ObjectState()
         if event.timeUnixNano != 0 {
             key(#""timeUnixNano":"#, &object)
@@ -154,7 +154,7 @@ extension JSONWriter {
         close(object)
     }
 
-    private mutating func writeStatus(_ status: SpanStatus) {
+    private mutating func writeStatus(_ status: OTLP.SpanStatus) {
         var object = ObjectState()
         if !status.message.isEmpty {
             key(#""message":"#, &object)
@@ -168,7 +168,7 @@ extension JSONWriter {
     }
 
     /// A non-empty `repeated KeyValue`.
-    private mutating func writeAttributes(_ attributes: [SpanAttribute]) {
+    private mutating func writeAttributes(_ attributes: [OTLP.Attribute]) {
         bytes.append(UInt8(ascii: "["))
         for (index, attribute) in attributes.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
@@ -187,7 +187,7 @@ extension JSONWriter {
 
     /// An `AnyValue`. Its `value` is a oneof, so the member is written even when it holds the
     /// default (`""`, `false`, `0`).
-    private mutating func writeAnyValue(_ value: AttributeValue) {
+    private mutating func writeAnyValue(_ value: OTLP.AttributeValue) {
         switch value {
         case .string(let text):
             writeRaw(#"{"stringValue":"#)

@@ -1,7 +1,7 @@
 import COTLP
 import CProtobufC
 
-/// Encodes a ``SpanBatch`` as the protobuf body of an OTLP/HTTP trace export (an
+/// Encodes a ``OTLP/SpanBatch`` as the protobuf body of an OTLP/HTTP trace export (an
 /// `opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest`) with libprotobuf-c, and
 /// decodes the receiver's `ExportTraceServiceResponse`.
 ///
@@ -20,7 +20,7 @@ public struct ProtobufEncoder: Sendable {
     public init() {}
 
     /// The serialized `ExportTraceServiceRequest` for `batch`.
-    public func encode(_ batch: SpanBatch) -> [UInt8] {
+    public func encode(_ batch: OTLP.SpanBatch) -> [UInt8] {
         let builder = ProtobufRequestBuilder(arena: ProtobufArena(initialCapacity: Self.initialArenaCapacity(batch)))
         let built = builder.request(for: batch)
         return Self.pack(built, spanBytesBound: builder.spanBytesBound, arena: builder.arena)
@@ -51,7 +51,7 @@ public struct ProtobufEncoder: Sendable {
 
     /// A first chunk that holds a typical span's structs, strings and packing scratch (a span
     /// with eight short string attributes takes about 3 KiB); the arena doubles from there.
-    private static func initialArenaCapacity(_ batch: SpanBatch) -> Int {
+    private static func initialArenaCapacity(_ batch: OTLP.SpanBatch) -> Int {
         let perSpan = 3072
         let (product, overflow) = batch.spans.count.multipliedReportingOverflow(by: perSpan)
         return 4096 + (overflow ? ProtobufArena.maximumGrowthChunkSize : min(product, ProtobufArena.maximumGrowthChunkSize))

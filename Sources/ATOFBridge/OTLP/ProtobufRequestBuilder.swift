@@ -71,7 +71,7 @@ final class ProtobufRequestBuilder {
     }
 
     /// Builds the `ExportTraceServiceRequest` of `batch`.
-    func request(for batch: SpanBatch) -> Built {
+    func request(for batch: OTLP.SpanBatch) -> Built {
         let resource = resource(batch.resource)
         let scope = scope(batch.scope)
         let spans = spans(batch.spans)
@@ -94,7 +94,7 @@ final class ProtobufRequestBuilder {
 
     // MARK: - Envelope
 
-    private func resource(_ resource: Resource) -> UnsafeMutablePointer<PBResource> {
+    private func resource(_ resource: OTLP.Resource) -> UnsafeMutablePointer<PBResource> {
         let message = arena.allocate(PBResource.self, count: 1)
         opentelemetry__proto__resource__v1__resource__init(message)
         var ignoredBound = 0
@@ -102,7 +102,7 @@ final class ProtobufRequestBuilder {
         return message
     }
 
-    private func scope(_ scope: InstrumentationScope) -> UnsafeMutablePointer<PBInstrumentationScope> {
+    private func scope(_ scope: OTLP.InstrumentationScope) -> UnsafeMutablePointer<PBInstrumentationScope> {
         let message = arena.allocate(PBInstrumentationScope.self, count: 1)
         opentelemetry__proto__common__v1__instrumentation_scope__init(message)
         var ignoredBound = 0
@@ -113,7 +113,7 @@ final class ProtobufRequestBuilder {
 
     // MARK: - Spans
 
-    private func spans(_ spans: [Span]) -> PBMessageList<PBSpan> {
+    private func spans(_ spans: [OTLP.Span]) -> PBMessageList<PBSpan> {
         guard !spans.isEmpty else { return (0, nil) }
         let messages = arena.allocate(PBSpan.self, count: spans.count)
         var bound = 0
@@ -124,7 +124,7 @@ final class ProtobufRequestBuilder {
         return (spans.count, pointerList(to: messages, count: spans.count))
     }
 
-    private func encode(_ span: Span, into message: UnsafeMutablePointer<PBSpan>, bound: inout Int) {
+    private func encode(_ span: OTLP.Span, into message: UnsafeMutablePointer<PBSpan>, bound: inout Int) {
         message.initialize(to: spanTemplate)
         // All 16 Span fields, each counted once whether or not it is set, plus the id bytes; the
         // repeated fields add one overhead per element below.
@@ -154,7 +154,7 @@ final class ProtobufRequestBuilder {
         }
     }
 
-    private func events(_ events: [SpanEvent], bound: inout Int) -> PBMessageList<PBSpanEvent> {
+    private func events(_ events: [OTLP.SpanEvent], bound: inout Int) -> PBMessageList<PBSpanEvent> {
         let messages = arena.allocate(PBSpanEvent.self, count: events.count)
         for index in events.indices {
             let message = messages + index
@@ -169,7 +169,7 @@ final class ProtobufRequestBuilder {
         return (events.count, pointerList(to: messages, count: events.count))
     }
 
-    private func status(_ status: SpanStatus, bound: inout Int) -> UnsafeMutablePointer<PBStatus> {
+    private func status(_ status: OTLP.SpanStatus, bound: inout Int) -> UnsafeMutablePointer<PBStatus> {
         let message = arena.allocate(PBStatus.self, count: 1)
         opentelemetry__proto__trace__v1__status__init(message)
         bound += 2 * Self.fieldOverheadBound
@@ -183,7 +183,7 @@ final class ProtobufRequestBuilder {
 
     /// `KeyValue` messages for `attributes`: the pairs, their values and the pointer list are
     /// three contiguous arena blocks.
-    private func keyValues(_ attributes: [SpanAttribute], bound: inout Int) -> PBMessageList<PBKeyValue> {
+    private func keyValues(_ attributes: [OTLP.Attribute], bound: inout Int) -> PBMessageList<PBKeyValue> {
         guard !attributes.isEmpty else { return (0, nil) }
         let count = attributes.count
         let pairs = arena.allocate(PBKeyValue.self, count: count)
@@ -203,7 +203,7 @@ final class ProtobufRequestBuilder {
     }
 
     @inline(__always)
-    private func set(_ message: UnsafeMutablePointer<PBAnyValue>, to value: AttributeValue, bound: inout Int) {
+    private func set(_ message: UnsafeMutablePointer<PBAnyValue>, to value: OTLP.AttributeValue, bound: inout Int) {
         switch value {
         case .string(let string):
             message.pointee.value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE
@@ -266,14 +266,14 @@ final class ProtobufRequestBuilder {
         return copy.pointer
     }
 
-    private func bytes(_ id: TraceID) -> ProtobufCBinaryData {
+    private func bytes(_ id: OTLP.TraceID) -> ProtobufCBinaryData {
         let storage = arena.allocate(byteCount: 16, alignment: 8)
         storage.storeBytes(of: id.high.bigEndian, as: UInt64.self)
         storage.storeBytes(of: id.low.bigEndian, toByteOffset: 8, as: UInt64.self)
         return ProtobufCBinaryData(len: 16, data: storage.bindMemory(to: UInt8.self, capacity: 16))
     }
 
-    private func bytes(_ id: SpanID) -> ProtobufCBinaryData {
+    private func bytes(_ id: OTLP.SpanID) -> ProtobufCBinaryData {
         let storage = arena.allocate(byteCount: 8, alignment: 8)
         storage.storeBytes(of: id.value.bigEndian, as: UInt64.self)
         return ProtobufCBinaryData(len: 8, data: storage.bindMemory(to: UInt8.self, capacity: 8))

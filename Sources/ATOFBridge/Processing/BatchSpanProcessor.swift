@@ -70,8 +70,8 @@ public final class BatchSpanProcessor: Sendable {
     private let state = ConditionLock(State())
     private let exporter: any SpanExporter
     private let spillFile: JSONLinesExporter?
-    private let resource: Resource
-    private let scope: InstrumentationScope
+    private let resource: OTLP.Resource
+    private let scope: OTLP.InstrumentationScope
     private let configuration: BatchConfiguration
     private let overflowPolicy: OverflowPolicy
     private let logger: Logger
@@ -87,8 +87,8 @@ public final class BatchSpanProcessor: Sendable {
     ///   - spillFile: the file `spill` writes to; without one, `spill` drops and counts.
     public convenience init(
         exporter: any SpanExporter,
-        resource: Resource,
-        scope: InstrumentationScope = .atofBridge,
+        resource: OTLP.Resource,
+        scope: OTLP.InstrumentationScope = .atofBridge,
         configuration: BatchConfiguration = BatchConfiguration(),
         overflowPolicy: OverflowPolicy = .spill,
         spillFile: JSONLinesExporter? = nil,
@@ -101,8 +101,8 @@ public final class BatchSpanProcessor: Sendable {
     /// `mapper` on that thread.
     init(
         exporter: any SpanExporter,
-        resource: Resource,
-        scope: InstrumentationScope,
+        resource: OTLP.Resource,
+        scope: OTLP.InstrumentationScope,
         configuration: BatchConfiguration,
         overflowPolicy: OverflowPolicy,
         spillFile: JSONLinesExporter?,
@@ -133,12 +133,12 @@ public final class BatchSpanProcessor: Sendable {
     }
 
     /// Queues one finished span.
-    public func enqueue(_ span: Span) {
+    public func enqueue(_ span: OTLP.Span) {
         enqueue(pending: CollectionOfOne(.span(span)))
     }
 
     /// Queues finished spans, applying the overflow policy to those that do not fit.
-    public func enqueue(_ spans: some Collection<Span>) {
+    public func enqueue(_ spans: some Collection<OTLP.Span>) {
         enqueue(pending: spans.lazy.map(PendingSpan.span))
     }
 
@@ -307,7 +307,7 @@ public final class BatchSpanProcessor: Sendable {
     }
 
     private func export(_ pending: [PendingSpan], network: Bool) {
-        let batch = SpanBatch(resource: resource, scope: scope, spans: pending.map { $0.span(mapper) })
+        let batch = OTLP.SpanBatch(resource: resource, scope: scope, spans: pending.map { $0.span(mapper) })
         let result: ExportResult
         if network {
             result = exporter.export(batch)
@@ -333,7 +333,7 @@ public final class BatchSpanProcessor: Sendable {
             }
             return
         }
-        let written = spillFile.export(SpanBatch(resource: resource, scope: scope, spans: pending.map { $0.span(mapper) }))
+        let written = spillFile.export(OTLP.SpanBatch(resource: resource, scope: scope, spans: pending.map { $0.span(mapper) }))
         state.withLock { state in
             if fromQueue { state.inFlight -= pending.count }
             state.counters.writtenToFallback += written.delivered

@@ -1,11 +1,11 @@
 /// A span waiting for export: finished already, or a paired scope still to be mapped (mapping
 /// then runs on the export thread instead of the producer's).
 enum PendingSpan: Sendable {
-    case span(Span)
+    case span(OTLP.Span)
     case assembled(AssembledItem)
 
     /// The span, mapping it with `mapper` when it is not made yet.
-    func span(_ mapper: SpanMapper) -> Span {
+    func span(_ mapper: SpanMapper) -> OTLP.Span {
         switch self {
         case .span(let span): span
         case .assembled(.scope(let scope)): mapper.span(for: scope)

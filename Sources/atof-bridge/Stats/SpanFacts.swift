@@ -15,7 +15,7 @@ struct SpanFacts {
     /// The anomaly markers the span carries, in ``SpanAnomaly`` order.
     var anomalies: [SpanAnomaly]
 
-    init(_ span: Span) {
+    init(_ span: OTLP.Span) {
         if let category = span[attribute: "atof.category"]?.stringValue, !category.isEmpty {
             self.category = category
         } else if let kind = span[attribute: "openinference.span.kind"]?.stringValue, !kind.isEmpty {
@@ -31,7 +31,7 @@ struct SpanFacts {
     }
 
     /// A token count: an integer attribute, or a whole double or decimal string (other producers).
-    static func count(_ span: Span, _ key: String) -> Int64? {
+    static func count(_ span: OTLP.Span, _ key: String) -> Int64? {
         switch span[attribute: key] {
         case .int(let value)?: return value
         case .double(let value)? where value.rounded() == value && abs(value) < 9e18: return Int64(value)
@@ -41,7 +41,7 @@ struct SpanFacts {
     }
 
     /// `true` when the attribute is the boolean `true` (or the string `"true"`).
-    static func flag(_ span: Span, _ key: String) -> Bool {
+    static func flag(_ span: OTLP.Span, _ key: String) -> Bool {
         switch span[attribute: key] {
         case .bool(let value)?: value
         case .string(let text)?: text == "true"

@@ -20,7 +20,7 @@ struct StatsInput {
     /// How the input was read.
     var format: Format
     /// Every span, in input order (ATOF: start-time order).
-    var spans: [Span]
+    var spans: [OTLP.Span]
     /// Lines that held something (events for ATOF, requests for OTLP/JSON).
     var recordCount: Int
     /// Lines skipped as errors.
@@ -47,7 +47,7 @@ struct StatsInput {
         var format: Format?
         var events: [SourcedEvent] = []
         var lineDiagnostics: [Diagnostic] = []
-        var spans: [Span] = []
+        var spans: [OTLP.Span] = []
         var requests = 0
         var otlpErrors: [String] = []
         let decoder = OTLPJSONDecoder()

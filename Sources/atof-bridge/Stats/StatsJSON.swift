@@ -107,7 +107,7 @@ struct StatsJSON {
         ]
     }
 
-    private static func name(of kind: SpanKind) -> String {
+    private static func name(of kind: OTLP.SpanKind) -> String {
         switch kind {
         case .unspecified: "UNSPECIFIED"
         case .internal: "INTERNAL"
@@ -118,7 +118,7 @@ struct StatsJSON {
         }
     }
 
-    private static func name(of code: SpanStatus.Code) -> String {
+    private static func name(of code: OTLP.SpanStatus.Code) -> String {
         switch code {
         case .unset: "UNSET"
         case .ok: "OK"

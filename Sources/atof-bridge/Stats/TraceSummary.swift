@@ -3,7 +3,7 @@ import ATOFBridge
 /// One trace: which spans belong to it and the time window they cover.
 struct TraceSummary {
     /// The trace id.
-    var traceID: TraceID
+    var traceID: OTLP.TraceID
     /// Indices of its spans in the input, in input order.
     var spanIndices: [Int]
     /// The earliest span start, in nanoseconds since the epoch.
@@ -17,9 +17,9 @@ struct TraceSummary {
     var windowNanos: UInt64 { end >= start ? end - start : 0 }
 
     /// Groups `spans` by trace id, ordered by start time (ties: by trace id).
-    static func group(_ spans: [Span], facts: [SpanFacts]) -> [TraceSummary] {
+    static func group(_ spans: [OTLP.Span], facts: [SpanFacts]) -> [TraceSummary] {
         var traces: [TraceSummary] = []
-        var position: [TraceID: Int] = [:]
+        var position: [OTLP.TraceID: Int] = [:]
         for (index, span) in spans.enumerated() {
             let end = max(span.startTimeUnixNano, span.endTimeUnixNano)
             let errors = facts[index].isError ? 1 : 0

@@ -29,13 +29,13 @@ struct TraceTree {
     var rows: [Row]
 
     /// The tree of `trace`'s spans.
-    init(trace: TraceSummary, spans: [Span]) {
+    init(trace: TraceSummary, spans: [OTLP.Span]) {
         // Nodes in start-time order (stable on input order): children lists come out sorted.
         let ordered = trace.spanIndices.sorted { a, b in
             let (startA, startB) = (spans[a].startTimeUnixNano, spans[b].startTimeUnixNano)
             return startA != startB ? startA < startB : a < b
         }
-        var positionOfID: [SpanID: Int] = [:]
+        var positionOfID: [OTLP.SpanID: Int] = [:]
         for (position, index) in ordered.enumerated() where positionOfID[spans[index].spanID] == nil {
             positionOfID[spans[index].spanID] = position
         }

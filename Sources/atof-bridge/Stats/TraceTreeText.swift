@@ -14,7 +14,7 @@ struct TraceTreeText {
 
     let trace: TraceSummary
     let tree: TraceTree
-    let spans: [Span]
+    let spans: [OTLP.Span]
     let facts: [SpanFacts]
 
     /// The lines, each at most `width` columns.
@@ -90,7 +90,7 @@ struct TraceTreeText {
     }
 
     /// The span's name followed by its anomalies: `never-ends (unended)`.
-    private static func label(_ span: Span, _ facts: SpanFacts) -> String {
+    private static func label(_ span: OTLP.Span, _ facts: SpanFacts) -> String {
         let name = DisplayWidth.printable(span.name)
         guard !facts.anomalies.isEmpty else { return name }
         return name + " (" + facts.anomalies.map(\.label).joined(separator: ", ") + ")"

@@ -6,17 +6,17 @@ import Synchronization
 /// Spans and configurations for the export tests.
 enum ExportTestSupport {
     /// A batch of `count` spans with distinct ids, numbered from `first`.
-    static func batch(count: Int, first: Int = 1, name: String = "tool call") -> SpanBatch {
-        SpanBatch(resource: Resource(attributes: [SpanAttribute("service.name", "export-tests")]), spans: spans(count: count, first: first, name: name))
+    static func batch(count: Int, first: Int = 1, name: String = "tool call") -> OTLP.SpanBatch {
+        OTLP.SpanBatch(resource: OTLP.Resource(attributes: [OTLP.Attribute("service.name", "export-tests")]), spans: spans(count: count, first: first, name: name))
     }
 
-    static func spans(count: Int, first: Int = 1, name: String = "tool call") -> [Span] {
+    static func spans(count: Int, first: Int = 1, name: String = "tool call") -> [OTLP.Span] {
         (first..<(first + count)).map { number in
             let offset = UInt64(number)
-            let attributes = [SpanAttribute("atof.category", .string("tool")), SpanAttribute("input.value", .string("arguments \(number)"))]
-            return Span(
-                traceID: TraceID(high: 0xABAB_ABAB_ABAB_ABAB, low: offset),
-                spanID: SpanID(offset),
+            let attributes = [OTLP.Attribute("atof.category", .string("tool")), OTLP.Attribute("input.value", .string("arguments \(number)"))]
+            return OTLP.Span(
+                traceID: OTLP.TraceID(high: 0xABAB_ABAB_ABAB_ABAB, low: offset),
+                spanID: OTLP.SpanID(offset),
                 name: "\(name) \(number)",
                 kind: .internal,
                 startTimeUnixNano: 1_700_000_000_000_000_000 + offset,
@@ -26,7 +26,7 @@ enum ExportTestSupport {
     }
 
     /// The span ids of `spans`, as bytes (the form the test server records).
-    static func ids(_ spans: [Span]) -> [[UInt8]] {
+    static func ids(_ spans: [OTLP.Span]) -> [[UInt8]] {
         spans.map { $0.spanID.bytes }
     }
 

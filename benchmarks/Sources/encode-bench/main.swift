@@ -27,46 +27,46 @@ struct EncodeCase {
 /// Spans shaped like the mapper's output for an LLM call: OpenInference and GenAI keys, an
 /// `input.value`/`output.value` JSON text, token counts, one `llm.chunk` event; 32-attribute spans
 /// add flattened message attributes the way the mapper writes them.
-func makeBatch(spans count: Int, attributes: Int) -> SpanBatch {
-    var spans: [Span] = []
+func makeBatch(spans count: Int, attributes: Int) -> OTLP.SpanBatch {
+    var spans: [OTLP.Span] = []
     spans.reserveCapacity(count)
     let base: UInt64 = 1_767_225_600_000_000_000
     for index in 0..<count {
         let n = UInt64(index)
-        var list: [SpanAttribute] = [
-            SpanAttribute("openinference.span.kind", "LLM"),
-            SpanAttribute("gen_ai.operation.name", "chat"),
-            SpanAttribute("gen_ai.request.model", "gpt-4o"),
-            SpanAttribute("gen_ai.usage.input_tokens", .int(42)),
-            SpanAttribute("gen_ai.usage.output_tokens", .int(7)),
-            SpanAttribute("input.value", .string(#"{"model":"gpt-4o","messages":[{"role":"user","content":"question \#(index)"}],"temperature":0.2}"#)),
-            SpanAttribute("output.value", .string(#"{"id":"chatcmpl-\#(index)","choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"answer \#(index)"}}]}"#)),
-            SpanAttribute("atof.category", "llm"),
+        var list: [OTLP.Attribute] = [
+            OTLP.Attribute("openinference.span.kind", "LLM"),
+            OTLP.Attribute("gen_ai.operation.name", "chat"),
+            OTLP.Attribute("gen_ai.request.model", "gpt-4o"),
+            OTLP.Attribute("gen_ai.usage.input_tokens", .int(42)),
+            OTLP.Attribute("gen_ai.usage.output_tokens", .int(7)),
+            OTLP.Attribute("input.value", .string(#"{"model":"gpt-4o","messages":[{"role":"user","content":"question \#(index)"}],"temperature":0.2}"#)),
+            OTLP.Attribute("output.value", .string(#"{"id":"chatcmpl-\#(index)","choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"answer \#(index)"}}]}"#)),
+            OTLP.Attribute("atof.category", "llm"),
         ]
         var extra = 0
         while list.count < attributes {
             let message = extra / 3
             switch extra % 3 {
-            case 0: list.append(SpanAttribute("llm.input_messages.\(message).message.role", message.isMultiple(of: 2) ? "user" : "assistant"))
-            case 1: list.append(SpanAttribute("llm.input_messages.\(message).message.content", .string("message \(message) of request \(index)")))
-            default: list.append(SpanAttribute("gen_ai.request.temperature.\(message)", .double(0.2)))
+            case 0: list.append(OTLP.Attribute("llm.input_messages.\(message).message.role", message.isMultiple(of: 2) ? "user" : "assistant"))
+            case 1: list.append(OTLP.Attribute("llm.input_messages.\(message).message.content", .string("message \(message) of request \(index)")))
+            default: list.append(OTLP.Attribute("gen_ai.request.temperature.\(message)", .double(0.2)))
             }
             extra += 1
         }
-        spans.append(Span(
-            traceID: TraceID(high: 0x0197_A000_0000_7000, low: n / 4 + 1),
-            spanID: SpanID(n + 1),
-            parentSpanID: n % 4 == 0 ? nil : SpanID(n - n % 4 + 1),
+        spans.append(OTLP.Span(
+            traceID: OTLP.TraceID(high: 0x0197_A000_0000_7000, low: n / 4 + 1),
+            spanID: OTLP.SpanID(n + 1),
+            parentSpanID: n % 4 == 0 ? nil : OTLP.SpanID(n - n % 4 + 1),
             name: "openai.chat",
             kind: .client,
             startTimeUnixNano: base + n * 150_000,
             endTimeUnixNano: base + n * 150_000 + 120_000,
             attributes: list,
-            events: [SpanEvent(name: "llm.chunk", timeUnixNano: base + n * 150_000 + 50_000, attributes: [SpanAttribute("chunk_index", .int(0))])],
+            events: [OTLP.SpanEvent(name: "llm.chunk", timeUnixNano: base + n * 150_000 + 50_000, attributes: [OTLP.Attribute("chunk_index", .int(0))])],
             status: .ok))
     }
-    let resource = Resource(attributes: [SpanAttribute("service.name", "encode-bench"), SpanAttribute("telemetry.sdk.name", "atof-bridge")])
-    return SpanBatch(resource: resource, spans: spans)
+    let resource = OTLP.Resource(attributes: [OTLP.Attribute("service.name", "encode-bench"), OTLP.Attribute("telemetry.sdk.name", "atof-bridge")])
+    return OTLP.SpanBatch(resource: resource, spans: spans)
 }
 
 /// CPU time of the calling thread, ns.
@@ -76,7 +76,7 @@ func threadCPUNanoseconds() -> UInt64 {
     return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
 }
 
-func measure(_ encodeCase: EncodeCase, batch: SpanBatch, seconds budget: Double, samples: String?) throws(Arguments.Problem) {
+func measure(_ encodeCase: EncodeCase, batch: OTLP.SpanBatch, seconds budget: Double, samples: String?) throws(Arguments.Problem) {
     let protobuf = ProtobufEncoder()
     let json = OTLPJSONEncoder()
     func encode() -> [UInt8] {
