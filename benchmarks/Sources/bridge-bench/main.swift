@@ -65,8 +65,7 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
     configuration.batch = BatchConfiguration(
         maximumQueueSize: try arguments.integer("queue", default: defaults.maximumQueueSize),
         maximumExportBatchSize: try arguments.integer("batch", default: defaults.maximumExportBatchSize),
-        scheduleDelay: defaults.scheduleDelay,
-        exportTimeout: defaults.exportTimeout)
+        scheduleDelay: defaults.scheduleDelay)
     if let policyText = arguments.string("policy") {
         guard let policy = OverflowPolicy(rawValue: policyText.lowercased()) else {
             throw Arguments.Problem(description: "--policy must be spill, block or drop")
