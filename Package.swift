@@ -68,6 +68,13 @@ let package = Package(
             dependencies: ["ATOF", "ATOFBridge", "ATOFInstrumentation"],
             path: "examples/AgentDemo"
         ),
+        // examples/: an app that keeps raw ATOF JSON lines only (`make link-check` runs it and
+        // checks with ldd that it links neither libcurl, libprotobuf-c nor zlib).
+        .executableTarget(
+            name: "JSONLOnlyDemo",
+            dependencies: ["ATOF", "ATOFInstrumentation"],
+            path: "examples/JSONLOnlyDemo"
+        ),
 
         .testTarget(name: "ATOFTests", dependencies: ["ATOF"]),
         // The command line's own logic (summaries, exit statuses), on the executable's module.
