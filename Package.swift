@@ -43,10 +43,11 @@ let package = Package(
         ),
 
         // The Swift producer side: scopes, LLM and tool calls, marks; a swift-distributed-tracing Tracer.
+        // It reaches the Bridge only through ATOF's EventSubscriber protocol, so it links no C library.
         .target(
             name: "ATOFInstrumentation",
             dependencies: [
-                "ATOF", "ATOFBridge", "ATOFThreads",
+                "ATOF", "ATOFThreads",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,6 +85,7 @@ let package = Package(
             name: "ATOFBridgeTests",
             dependencies: ["ATOF", "ATOFBridge", "ATOFThreads", "COTLP", "CProtobufC"]
         ),
+        // With the Bridge (a recording exporter) as a subscriber, hence ATOFBridge.
         .testTarget(
             name: "ATOFInstrumentationTests",
             dependencies: [
