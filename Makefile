@@ -4,7 +4,7 @@ SWIFT_FLAGS ?=
 BIN := .build/debug/atof-bridge
 OUT := out
 
-.PHONY: deps build demo test proto-check swift-test cli-test export-test e2e-phoenix bench-smoke bench clean
+.PHONY: deps build demo link-check test proto-check swift-test cli-test export-test e2e-phoenix bench-smoke bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -19,6 +19,11 @@ demo: build
 	@mkdir -p $(OUT)
 	.build/debug/AgentDemo
 	$(BIN) stats $(OUT)/run.atof.jsonl
+
+# An app that imports only ATOFInstrumentation (examples/JSONLOnlyDemo) links neither libcurl,
+# libprotobuf-c nor zlib (ldd), and its run writes the expected ATOF file (`atof-bridge validate`).
+link-check: build
+	bash scripts/link-check.sh .build/debug/JSONLOnlyDemo $(BIN) .build/debug/AgentDemo
 
 proto-check: deps
 	bash scripts/generate-proto.sh --check
@@ -54,7 +59,7 @@ bench-smoke: deps
 bench: deps
 	bash benchmarks/run.sh
 
-test: proto-check swift-test cli-test export-test e2e-phoenix bench-smoke demo
+test: proto-check swift-test cli-test link-check export-test e2e-phoenix bench-smoke demo
 
 clean:
 	rm -rf .build $(OUT)

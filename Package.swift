@@ -43,10 +43,11 @@ let package = Package(
         ),
 
         // The Swift producer side: scopes, LLM and tool calls, marks; a swift-distributed-tracing Tracer.
+        // It reaches the Bridge only through ATOF's EventSubscriber protocol, so it links no C library.
         .target(
             name: "ATOFInstrumentation",
             dependencies: [
-                "ATOF", "ATOFBridge", "ATOFThreads",
+                "ATOF", "ATOFThreads",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,6 +69,13 @@ let package = Package(
             dependencies: ["ATOF", "ATOFBridge", "ATOFInstrumentation"],
             path: "examples/AgentDemo"
         ),
+        // examples/: an app that keeps raw ATOF JSON lines only (`make link-check` runs it and
+        // checks with ldd that it links neither libcurl, libprotobuf-c nor zlib).
+        .executableTarget(
+            name: "JSONLOnlyDemo",
+            dependencies: ["ATOF", "ATOFInstrumentation"],
+            path: "examples/JSONLOnlyDemo"
+        ),
 
         .testTarget(name: "ATOFTests", dependencies: ["ATOF"]),
         // The command line's own logic (summaries, exit statuses), on the executable's module.
@@ -77,6 +85,7 @@ let package = Package(
             name: "ATOFBridgeTests",
             dependencies: ["ATOF", "ATOFBridge", "ATOFThreads", "COTLP", "CProtobufC"]
         ),
+        // With the Bridge (a recording exporter) as a subscriber, hence ATOFBridge.
         .testTarget(
             name: "ATOFInstrumentationTests",
             dependencies: [

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages atof-bridge builds against (libcurl, libprotobuf-c, zlib) and the
 # protobuf-c compiler used by scripts/generate-proto.sh; curl and time (/usr/bin/time) for the
-# test scripts and benchmarks/run.sh. Idempotent: installs only what is missing.
+# test scripts and benchmarks/run.sh; binutils (nm) for scripts/link-check.sh. Idempotent: installs only what is missing.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config curl time)
+packages=(libcurl4-openssl-dev libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config curl time binutils)
 
 missing=()
 for p in "${packages[@]}"; do

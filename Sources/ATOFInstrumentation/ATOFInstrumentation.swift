@@ -1,5 +1,4 @@
 import ATOF
-import ATOFBridge
 import ATOFThreads
 import Instrumentation
 import Logging
@@ -8,6 +7,9 @@ import Synchronization
 /// The process-wide installation of ATOF subscribers, and what passes through to them.
 ///
 /// ```swift
+/// import ATOFBridge            // for Bridge; leave it out to keep only the raw file
+/// import ATOFInstrumentation
+///
 /// let bridge = try Bridge(configuration: .fromEnvironment(serviceName: "my-agent"))
 /// try ATOFInstrumentation.bootstrap(.bridge(bridge), .jsonLines(path: "run.atof.jsonl"))
 /// try await withAgentScope("planner") {
@@ -34,7 +36,7 @@ import Synchronization
 /// the wall clock with nanoseconds; an end is at least 1 µs after its start.
 public enum ATOFInstrumentation {
     /// What the `.jsonLines` subscribers did (zero when there are none; a `Bridge` reports its own
-    /// counts through ``ATOFBridge/Bridge/statistics``).
+    /// counts through its `statistics`).
     public struct Statistics: Sendable, Hashable, CustomStringConvertible {
         /// Events written to the files.
         public var eventsWritten: Int
@@ -84,9 +86,10 @@ public enum ATOFInstrumentation {
         try Registry.bootstrap(subscribers, logger: logger)
     }
 
-    /// Installs `bridge` as the only subscriber (`bootstrap(.bridge(bridge))`).
-    public static func bootstrap(_ bridge: Bridge) throws(ATOFInstrumentationError) {
-        try Registry.bootstrap([.bridge(bridge)], logger: Logger(label: "atof-instrumentation"))
+    /// Installs `subscriber` (for example a `Bridge`) as the only subscriber
+    /// (`bootstrap(.subscriber(subscriber))`).
+    public static func bootstrap(_ subscriber: some EventSubscriber) throws(ATOFInstrumentationError) {
+        try Registry.bootstrap([.subscriber(subscriber)], logger: Logger(label: "atof-instrumentation"))
     }
 
     /// `true` once subscribers are installed and until ``shutdown(timeout:)``.

@@ -1,29 +1,41 @@
 import ATOF
-import ATOFBridge
 import ATOFThreads
 import Logging
 
 /// Where the events of instrumented code go. Install one or more with
 /// `ATOFInstrumentation.bootstrap(_:)`.
 ///
-/// - ``bridge(_:)``: a ``Bridge`` (spans to an OTLP collector, lossless fallback file);
+/// - ``bridge(_:)``: a `Bridge` from `ATOFBridge` (spans to an OTLP collector, lossless fallback
+///   file); ``subscriber(_:)`` installs any other ``ATOF/EventSubscriber`` the same way;
 /// - ``jsonLines(path:queueCapacity:)``: the raw ATOF JSON-lines stream, the app's canonical record,
 ///   which `atof-bridge convert`/`export` read later;
 /// - ``closure(_:)``: your own function, called on the emitting task for every event.
+///
+/// This module reaches subscribers only through the ``ATOF/EventSubscriber`` protocol: an app
+/// that does not import `ATOFBridge` links neither libcurl, protobuf-c nor zlib.
 public struct ATOFSubscriber: Sendable {
     enum Kind: Sendable {
-        case bridge(Bridge)
+        case subscriber(any EventSubscriber)
         case jsonLines(path: String, queueCapacity: Int)
         case closure(@Sendable (Event) -> Void)
     }
 
     let kind: Kind
 
-    /// Sends every event to `bridge` (`Bridge.receive(_:)`, which pairs and queues and never waits
-    /// for the network; with the `block` overflow policy a full queue does make it wait, the
-    /// apps' default `spill` never does). Flush and shutdown pass through to the bridge.
-    public static func bridge(_ bridge: Bridge) -> ATOFSubscriber {
-        ATOFSubscriber(kind: .bridge(bridge))
+    /// Sends every event to `subscriber` (its ``ATOF/EventSubscriber/receive(_:)``, on the
+    /// emitting task); ``ATOFInstrumentation/forceFlush(timeout:)`` and
+    /// ``ATOFInstrumentation/shutdown(timeout:)`` pass through to it.
+    public static func subscriber(_ subscriber: some EventSubscriber) -> ATOFSubscriber {
+        ATOFSubscriber(kind: .subscriber(subscriber))
+    }
+
+    /// Sends every event to `bridge`, an `ATOFBridge` `Bridge` (import `ATOFBridge` for it); the
+    /// same as ``subscriber(_:)``, named for the common case. `Bridge.receive(_:)` pairs and
+    /// queues and never waits for the network (with the `block` overflow policy a full queue
+    /// does make it wait, the apps' default `spill` never does). Flush and shutdown pass through
+    /// to the bridge.
+    public static func bridge(_ bridge: some EventSubscriber) -> ATOFSubscriber {
+        ATOFSubscriber(kind: .subscriber(bridge))
     }
 
     /// Appends every event as one ATOF 0.1 JSON line to the file at `path`.
@@ -49,7 +61,7 @@ public struct ATOFSubscriber: Sendable {
     /// Opens what the subscriber needs (the file and its thread).
     func makeSink(logger: Logger) throws(ATOFInstrumentationError) -> any EventSink {
         switch kind {
-        case .bridge(let bridge): return BridgeSink(bridge: bridge)
+        case .subscriber(let subscriber): return SubscriberSink(subscriber: subscriber)
         case .jsonLines(let path, let capacity): return try JSONLinesSink(path: path, queueCapacity: capacity, logger: logger)
         case .closure(let receive): return ClosureSink(receive: receive)
         }
@@ -72,12 +84,13 @@ extension EventSink {
     var counts: ATOFInstrumentation.Statistics { ATOFInstrumentation.Statistics() }
 }
 
-struct BridgeSink: EventSink {
-    let bridge: Bridge
+/// An ``ATOF/EventSubscriber`` (a `Bridge`, or the app's own) behind the sink interface.
+struct SubscriberSink: EventSink {
+    let subscriber: any EventSubscriber
 
-    func receive(_ event: Event) { bridge.receive(event) }
-    func forceFlush(deadline: MonotonicInstant) { bridge.forceFlush(timeout: deadline.remaining) }
-    func shutdown(deadline: MonotonicInstant) { bridge.shutdown(timeout: deadline.remaining) }
+    func receive(_ event: Event) { subscriber.receive(event) }
+    func forceFlush(deadline: MonotonicInstant) { _ = subscriber.forceFlush(timeout: deadline.remaining) }
+    func shutdown(deadline: MonotonicInstant) { _ = subscriber.shutdown(timeout: deadline.remaining) }
 }
 
 struct ClosureSink: EventSink {

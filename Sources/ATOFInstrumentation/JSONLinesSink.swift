@@ -1,5 +1,4 @@
 import ATOF
-import ATOFBridge
 import ATOFThreads
 import Logging
 

@@ -59,6 +59,34 @@ extension InstrumentationSuite {
             #expect(first.events.count == 3 && first.events == second.events)
         }
 
+        @Test("an EventSubscriber of the app's own receives every event; flush and shutdown reach it once each, within their timeouts")
+        func ownEventSubscriber() throws {
+            H.reset()
+            defer { H.reset() }
+            let subscriber = RecordingSubscriber()
+            let log = EventLog()
+            try ATOFInstrumentation.bootstrap(.subscriber(subscriber), .closure { log.append($0) })
+            _ = withAgentScope("a") { withToolCall(name: "t") { mark(name: "m"); return "r" } }
+            ATOFInstrumentation.forceFlush(timeout: .seconds(20))
+            ATOFInstrumentation.shutdown(timeout: .seconds(10))
+            ATOFInstrumentation.shutdown(timeout: .seconds(10))
+            let calls = subscriber.calls
+            #expect(calls.events.count == 5 && calls.events == log.events)
+            #expect(calls.flushTimeouts.count == 1 && calls.flushTimeouts.allSatisfy { $0 <= .seconds(20) })
+            #expect(calls.shutdownTimeouts.count == 1 && calls.shutdownTimeouts.allSatisfy { $0.map { $0 <= .seconds(10) } == true })
+        }
+
+        @Test("bootstrap with one subscriber installs it alone")
+        func bootstrapOneSubscriber() throws {
+            H.reset()
+            defer { H.reset() }
+            let subscriber = RecordingSubscriber()
+            try ATOFInstrumentation.bootstrap(subscriber)
+            withAgentScope("only") {}
+            ATOFInstrumentation.shutdown()
+            #expect(subscriber.calls.events.map(\.name) == ["only", "only"] && subscriber.calls.shutdownTimeouts.count == 1)
+        }
+
         @Test(".jsonLines writes one ATOF line per event, owner-only, appending across runs")
         func jsonLinesFile() throws {
             H.reset()

@@ -34,6 +34,24 @@ final class EventLog: Sendable {
     func marks(_ name: String) -> [Event] { events.filter { $0.kind == .mark && $0.name == name } }
 }
 
+/// An `EventSubscriber` of the app's own: records the events and the flush and shutdown calls
+/// with the timeouts they were given.
+final class RecordingSubscriber: EventSubscriber {
+    struct Calls {
+        var events: [Event] = []
+        var flushTimeouts: [Duration] = []
+        var shutdownTimeouts: [Duration?] = []
+    }
+
+    private let storage = Mutex(Calls())
+
+    var calls: Calls { storage.withLock { $0 } }
+
+    func receive(_ event: Event) { storage.withLock { $0.events.append(event) } }
+    func forceFlush(timeout: Duration) { storage.withLock { $0.flushTimeouts.append(timeout) } }
+    func shutdown(timeout: Duration?) { storage.withLock { $0.shutdownTimeouts.append(timeout) } }
+}
+
 /// A `SpanExporter` double that records what the bridge exports.
 final class RecordingExporter: SpanExporter {
     private let storage = Mutex<[OTLP.Span]>([])
