@@ -1,4 +1,6 @@
-import ATOF
+// The event format's types (JSONValue, ScopeCategory, EventSubscriber, ...) are part of this API:
+// apps name them without a second import.
+@_exported import ATOF
 import ATOFThreads
 import Instrumentation
 import Logging

@@ -48,7 +48,7 @@ struct ScopeOutcome: Sendable, Hashable {
         return ScopeOutcome(statusCode: "ERROR", statusDescription: text, errorType: typeName)
     }
 
-    static let statusKeys: Set<String> = ["otel.status_code", "otel.status_description", "error.type", "exception.type", "exception.message"]
+    static let statusKeys: Set<String> = ["otel.status_code", "otel.status_description", AttributeKey.errorType, AttributeKey.exceptionType, AttributeKey.exceptionMessage]
 
     /// The end metadata: the caller's members, then the status keys (which win, as in Relay).
     func metadata(merging caller: JSONValue?) -> JSONValue? {
@@ -57,11 +57,11 @@ struct ScopeOutcome: Sendable, Hashable {
         if let statusDescription, statusCode == "ERROR" {
             members.append(.init(key: "otel.status_description", value: .string(statusDescription)))
         }
-        if let errorType { members.append(.init(key: "error.type", value: .string(errorType))) }
-        if let exceptionType { members.append(.init(key: "exception.type", value: .string(exceptionType))) }
+        if let errorType { members.append(.init(key: AttributeKey.errorType, value: .string(errorType))) }
+        if let exceptionType { members.append(.init(key: AttributeKey.exceptionType, value: .string(exceptionType))) }
         if let statusDescription, statusCode != "ERROR", errorType != nil || exceptionType != nil {
             // A recorded error without an ERROR status (a tracer span's `recordError` alone).
-            members.append(.init(key: "exception.message", value: .string(statusDescription)))
+            members.append(.init(key: AttributeKey.exceptionMessage, value: .string(statusDescription)))
         }
         guard !members.isEmpty else { return caller }
         var object = JSONObject()

@@ -23,7 +23,7 @@ import Tracing
 ///   `atof.metadata.<key>`.
 struct SpanAttributeReading {
     let attributes: SpanAttributes
-    private(set) var consumed: Set<String> = ["atof.category", "atof.flags", "atof.subtype", "gen_ai.operation.name", "openinference.span.kind"]
+    private(set) var consumed: Set<String> = [AttributeKey.atofCategory, AttributeKey.atofFlags, AttributeKey.atofSubtype, AttributeKey.genAIOperationName, AttributeKey.openInferenceSpanKind]
 
     init(_ attributes: SpanAttributes) {
         self.attributes = attributes
@@ -32,32 +32,32 @@ struct SpanAttributeReading {
     // MARK: Category, flags, profile
 
     mutating func category() -> String {
-        if let explicit = string("atof.category"), !explicit.isEmpty { return explicit }
-        switch string("gen_ai.operation.name") {
-        case "chat", "text_completion", "generate_content": return "llm"
-        case "execute_tool": return "tool"
-        case "invoke_agent", "create_agent": return "agent"
-        case "embeddings": return "embedder"
-        case "retrieval": return "retriever"
+        if let explicit = string(AttributeKey.atofCategory), !explicit.isEmpty { return explicit }
+        switch string(AttributeKey.genAIOperationName) {
+        case "chat", "text_completion", "generate_content": return ScopeCategory.llm.rawValue
+        case "execute_tool": return ScopeCategory.tool.rawValue
+        case "invoke_agent", "create_agent": return ScopeCategory.agent.rawValue
+        case "embeddings": return ScopeCategory.embedder.rawValue
+        case "retrieval": return ScopeCategory.retriever.rawValue
         default: break
         }
-        switch string("openinference.span.kind")?.uppercased() {
-        case "LLM": return "llm"
-        case "TOOL": return "tool"
-        case "AGENT": return "agent"
-        case "CHAIN": return "function"
-        case "RETRIEVER": return "retriever"
-        case "EMBEDDING": return "embedder"
-        case "RERANKER": return "reranker"
-        case "GUARDRAIL": return "guardrail"
-        case "EVALUATOR": return "evaluator"
-        default: return "function"
+        switch string(AttributeKey.openInferenceSpanKind)?.uppercased() {
+        case "LLM": return ScopeCategory.llm.rawValue
+        case "TOOL": return ScopeCategory.tool.rawValue
+        case "AGENT": return ScopeCategory.agent.rawValue
+        case "CHAIN": return ScopeCategory.function.rawValue
+        case "RETRIEVER": return ScopeCategory.retriever.rawValue
+        case "EMBEDDING": return ScopeCategory.embedder.rawValue
+        case "RERANKER": return ScopeCategory.reranker.rawValue
+        case "GUARDRAIL": return ScopeCategory.guardrail.rawValue
+        case "EVALUATOR": return ScopeCategory.evaluator.rawValue
+        default: return ScopeCategory.function.rawValue
         }
     }
 
     func flags(kind: Tracing.SpanKind) -> [String] {
         var flags: Set<ScopeFlag> = []
-        switch attributes.get("atof.flags") {
+        switch attributes.get(AttributeKey.atofFlags) {
         case .stringArray(let values)?: flags.formUnion(values.map(ScopeFlag.init(rawValue:)))
         case .string(let value)?: flags.formUnion(value.split(separator: ",").map { ScopeFlag(rawValue: $0.trimmingSpaces) })
         default: break
@@ -69,15 +69,15 @@ struct SpanAttributeReading {
     mutating func profile(category: String) -> JSONValue? {
         var profile = JSONObject()
         switch category {
-        case "llm":
-            if let model = take("gen_ai.request.model", "llm.model_name") { profile["model_name"] = .string(model) }
-            if let provider = take("gen_ai.provider.name", "gen_ai.system") { profile["provider"] = .string(provider) }
+        case ScopeCategory.llm.rawValue:
+            if let model = take(AttributeKey.genAIRequestModel, AttributeKey.llmModelName) { profile["model_name"] = .string(model) }
+            if let provider = take(AttributeKey.genAIProviderName, "gen_ai.system") { profile["provider"] = .string(provider) }
             return profile.isEmpty ? nil : .object(profile)
-        case "tool":
-            if let id = take("gen_ai.tool.call.id", "tool_call.id") { profile["tool_call_id"] = .string(id) }
+        case ScopeCategory.tool.rawValue:
+            if let id = take(AttributeKey.genAIToolCallID, "tool_call.id") { profile["tool_call_id"] = .string(id) }
             return .object(profile)
-        case "custom":
-            if let subtype = string("atof.subtype") { profile["subtype"] = .string(subtype) }
+        case ScopeCategory.custom.rawValue:
+            if let subtype = string(AttributeKey.atofSubtype) { profile["subtype"] = .string(subtype) }
             return .object(profile)
         default:
             return nil
@@ -87,24 +87,24 @@ struct SpanAttributeReading {
     // MARK: Payloads
 
     mutating func startData(category: String) -> JSONValue? {
-        if let input = payload("input.value", mimeTypeKey: "input.mime_type") { return input }
-        if category == "tool", let arguments = payload("gen_ai.tool.call.arguments", mimeTypeKey: nil) { return arguments }
+        if let input = payload(AttributeKey.inputValue, mimeTypeKey: AttributeKey.inputMimeType) { return input }
+        if category == ScopeCategory.tool.rawValue, let arguments = payload("gen_ai.tool.call.arguments", mimeTypeKey: nil) { return arguments }
         return nil
     }
 
     mutating func endData(category: String) -> JSONValue? {
-        if let output = payload("output.value", mimeTypeKey: "output.mime_type") { return output }
-        if category == "tool", let result = payload("gen_ai.tool.call.result", mimeTypeKey: nil) { return result }
-        guard category == "llm" else { return nil }
+        if let output = payload(AttributeKey.outputValue, mimeTypeKey: AttributeKey.outputMimeType) { return output }
+        if category == ScopeCategory.tool.rawValue, let result = payload("gen_ai.tool.call.result", mimeTypeKey: nil) { return result }
+        guard category == ScopeCategory.llm.rawValue else { return nil }
         var response = JSONObject()
-        if let id = take("gen_ai.response.id") { response["id"] = .string(id) }
-        if let model = take("gen_ai.response.model") { response["model"] = .string(model) }
+        if let id = take(AttributeKey.genAIResponseID) { response["id"] = .string(id) }
+        if let model = take(AttributeKey.genAIResponseModel) { response["model"] = .string(model) }
         var usage = JSONObject()
-        if let prompt = takeInteger("gen_ai.usage.input_tokens", "llm.token_count.prompt") { usage["prompt_tokens"] = .number(JSONNumber(prompt)) }
-        if let completion = takeInteger("gen_ai.usage.output_tokens", "llm.token_count.completion") {
+        if let prompt = takeInteger(AttributeKey.genAIUsageInputTokens, AttributeKey.llmTokenCountPrompt) { usage["prompt_tokens"] = .number(JSONNumber(prompt)) }
+        if let completion = takeInteger(AttributeKey.genAIUsageOutputTokens, AttributeKey.llmTokenCountCompletion) {
             usage["completion_tokens"] = .number(JSONNumber(completion))
         }
-        if let total = takeInteger("llm.token_count.total") { usage["total_tokens"] = .number(JSONNumber(total)) }
+        if let total = takeInteger(AttributeKey.llmTokenCountTotal) { usage["total_tokens"] = .number(JSONNumber(total)) }
         if !usage.isEmpty { response["usage"] = .object(usage) }
         return response.isEmpty ? nil : .object(response)
     }

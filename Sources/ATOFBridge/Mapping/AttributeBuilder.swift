@@ -75,7 +75,7 @@ struct AttributeBuilder: Sendable {
     /// Writes the members of a metadata value as `<prefix>.<key>` (span-mapping.md §4.1): scalars
     /// keep their type, objects and arrays become compact JSON, `null` members are left out. A
     /// metadata value that is not an object (and not null) is written whole under `prefix`.
-    mutating func setMetadata(_ metadata: JSONValue?, prefix: String = "atof.metadata") {
+    mutating func setMetadata(_ metadata: JSONValue?, prefix: String = AttributeKey.atofMetadata) {
         guard let metadata else { return }
         switch metadata {
         case .null:

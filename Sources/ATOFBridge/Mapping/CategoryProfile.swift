@@ -1,3 +1,5 @@
+import ATOF
+
 /// What one ATOF category (0.1 `category`, 0.2 `scope_type`) becomes in OpenTelemetry: the OTLP span
 /// kind, the GenAI operation and the OpenInference span kind (span-mapping.md §3).
 ///
@@ -52,15 +54,15 @@ public struct CategoryProfileTable: Sendable, Hashable {
 
     /// The table of span-mapping.md §3.
     public static let standard = CategoryProfileTable(profiles: [
-        "agent": CategoryProfile(spanKind: .internal, genAIOperationName: "invoke_agent", openInferenceSpanKind: "AGENT"),
-        "function": CategoryProfile(spanKind: .internal, genAIOperationName: nil, openInferenceSpanKind: "CHAIN"),
-        "llm": CategoryProfile(spanKind: .client, genAIOperationName: "chat", openInferenceSpanKind: "LLM"),
-        "tool": CategoryProfile(spanKind: .internal, genAIOperationName: "execute_tool", openInferenceSpanKind: "TOOL"),
-        "retriever": CategoryProfile(spanKind: .client, genAIOperationName: "retrieval", openInferenceSpanKind: "RETRIEVER"),
-        "embedder": CategoryProfile(spanKind: .client, genAIOperationName: "embeddings", openInferenceSpanKind: "EMBEDDING"),
-        "reranker": CategoryProfile(spanKind: .client, genAIOperationName: nil, openInferenceSpanKind: "RERANKER"),
-        "guardrail": CategoryProfile(spanKind: .internal, genAIOperationName: nil, openInferenceSpanKind: "GUARDRAIL"),
-        "evaluator": CategoryProfile(spanKind: .internal, genAIOperationName: nil, openInferenceSpanKind: "EVALUATOR"),
+        ScopeCategory.agent.rawValue: CategoryProfile(spanKind: .internal, genAIOperationName: "invoke_agent", openInferenceSpanKind: "AGENT"),
+        ScopeCategory.function.rawValue: CategoryProfile(spanKind: .internal, genAIOperationName: nil, openInferenceSpanKind: "CHAIN"),
+        ScopeCategory.llm.rawValue: CategoryProfile(spanKind: .client, genAIOperationName: "chat", openInferenceSpanKind: "LLM"),
+        ScopeCategory.tool.rawValue: CategoryProfile(spanKind: .internal, genAIOperationName: "execute_tool", openInferenceSpanKind: "TOOL"),
+        ScopeCategory.retriever.rawValue: CategoryProfile(spanKind: .client, genAIOperationName: "retrieval", openInferenceSpanKind: "RETRIEVER"),
+        ScopeCategory.embedder.rawValue: CategoryProfile(spanKind: .client, genAIOperationName: "embeddings", openInferenceSpanKind: "EMBEDDING"),
+        ScopeCategory.reranker.rawValue: CategoryProfile(spanKind: .client, genAIOperationName: nil, openInferenceSpanKind: "RERANKER"),
+        ScopeCategory.guardrail.rawValue: CategoryProfile(spanKind: .internal, genAIOperationName: nil, openInferenceSpanKind: "GUARDRAIL"),
+        ScopeCategory.evaluator.rawValue: CategoryProfile(spanKind: .internal, genAIOperationName: nil, openInferenceSpanKind: "EVALUATOR"),
     ])
 
     /// The profile stored under `key` (a category, or `"<category>:<subtype>"`); setting `nil` removes it.

@@ -284,8 +284,8 @@ extension ChatMessage {
 /// The flattened OpenInference keys of one message, made once for the first messages of the
 /// input and output lists (string interpolation per span and message is measurable).
 struct MessageKeys: Sendable {
-    static let inputPrefix = "llm.input_messages"
-    static let outputPrefix = "llm.output_messages"
+    static let inputPrefix = AttributeKey.llmInputMessages
+    static let outputPrefix = AttributeKey.llmOutputMessages
     static let cachedCount = 16
     static let input = (0..<cachedCount).map { MessageKeys(base: "\(inputPrefix).\($0).message") }
     static let output = (0..<cachedCount).map { MessageKeys(base: "\(outputPrefix).\($0).message") }

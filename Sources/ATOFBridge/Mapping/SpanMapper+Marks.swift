@@ -14,14 +14,14 @@ extension SpanMapper {
     public func span(for orphan: OrphanMark) -> OTLP.Span {
         let mark = orphan.mark
         var builder = AttributeBuilder()
-        builder.set("atof.uuid", string: mark.uuid)
-        builder.set("atof.parent_uuid", string: mark.parentUUID)
-        builder.set("atof.category", string: mark.category)
-        builder.set("atof.version", string: mark.version)
+        builder.set(AttributeKey.atofUUID, string: mark.uuid)
+        builder.set(AttributeKey.atofParentUUID, string: mark.parentUUID)
+        builder.set(AttributeKey.atofCategory, string: mark.category)
+        builder.set(AttributeKey.atofVersion, string: mark.version)
         writeMarkContent(mark, into: &builder)
-        builder.set("atof.mark.orphan", .bool(true))
+        builder.set(AttributeKey.atofMarkOrphan, .bool(true))
         if options.openInferenceAttributes {
-            builder.set("openinference.span.kind", string: "CHAIN")
+            builder.set(AttributeKey.openInferenceSpanKind, string: "CHAIN")
         }
         let time = mark.timestamp.unixNanoseconds
         return finishedSpan(
@@ -38,8 +38,8 @@ extension SpanMapper {
         events.reserveCapacity(min(cap, marks.count))
         for mark in marks.prefix(cap) {
             var builder = AttributeBuilder()
-            builder.set("atof.uuid", string: mark.uuid)
-            builder.set("atof.category", string: mark.category)
+            builder.set(AttributeKey.atofUUID, string: mark.uuid)
+            builder.set(AttributeKey.atofCategory, string: mark.category)
             writeMarkContent(mark, into: &builder)
             events.append(OTLP.SpanEvent(name: mark.name, timeUnixNano: mark.timestamp.unixNanoseconds, attributes: builder.attributes))
         }
@@ -50,11 +50,11 @@ extension SpanMapper {
     /// `atof.data`, `atof.data_schema.*` and `atof.metadata.*` of a mark.
     private func writeMarkContent(_ mark: Event, into builder: inout AttributeBuilder) {
         if options.captureContent, let data = JSONRead.present(mark.data) {
-            builder.set("atof.data", string: data.compactJSON)
+            builder.set(AttributeKey.atofData, string: data.compactJSON)
         }
         if let schema = mark.dataSchema {
-            builder.set("atof.data_schema.name", string: schema.name)
-            builder.set("atof.data_schema.version", string: schema.version)
+            builder.set(AttributeKey.atofDataSchemaName, string: schema.name)
+            builder.set(AttributeKey.atofDataSchemaVersion, string: schema.version)
         }
         builder.setMetadata(SpanMapper.mergedMetadata(start: mark.metadata, end: nil))
     }

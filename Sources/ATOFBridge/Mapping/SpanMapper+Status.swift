@@ -79,14 +79,14 @@ struct StatusOutcome: Sendable {
         case "ERROR": status = .error(description ?? "")
         default: status = .unset
         }
-        let declaredErrorType = lookup("error.type", "error_type")
-        let declaredExceptionType = lookup("exception.type", "exception_type")
+        let declaredErrorType = lookup(AttributeKey.errorType, "error_type")
+        let declaredExceptionType = lookup(AttributeKey.exceptionType, "exception_type")
         if declaredErrorType != nil || declaredExceptionType != nil {
             errorType = declaredErrorType ?? declaredExceptionType
             hasException = true
             exceptionType = declaredExceptionType ?? declaredErrorType
-            exceptionMessage = description ?? lookup("exception.message", "exception_message")
-            exceptionStacktrace = lookup("exception.stacktrace", "exception_stacktrace")
+            exceptionMessage = description ?? lookup(AttributeKey.exceptionMessage, "exception_message")
+            exceptionStacktrace = lookup(AttributeKey.exceptionStacktrace, "exception_stacktrace")
         }
     }
 
@@ -94,9 +94,9 @@ struct StatusOutcome: Sendable {
     func exceptionEvent(at time: UInt64) -> OTLP.SpanEvent? {
         guard hasException else { return nil }
         var builder = AttributeBuilder()
-        builder.set("exception.type", string: exceptionType)
-        builder.set("exception.message", string: exceptionMessage)
-        builder.set("exception.stacktrace", string: exceptionStacktrace)
+        builder.set(AttributeKey.exceptionType, string: exceptionType)
+        builder.set(AttributeKey.exceptionMessage, string: exceptionMessage)
+        builder.set(AttributeKey.exceptionStacktrace, string: exceptionStacktrace)
         return OTLP.SpanEvent(name: "exception", timeUnixNano: time, attributes: builder.attributes)
     }
 

@@ -53,35 +53,35 @@ public struct SpanMapper: Sendable {
         var builder = AttributeBuilder()
 
         // §4.1 atof.*
-        builder.set("atof.uuid", string: describing?.uuid)
-        builder.set("atof.parent_uuid", string: describing?.parentUUID)
-        builder.set("atof.category", string: describing?.category)
-        if !flags.isEmpty { builder.set("atof.flags", .stringArray(flags)) }
-        builder.set("atof.subtype", string: subtype)
-        builder.set("atof.version", string: describing?.version)
+        builder.set(AttributeKey.atofUUID, string: describing?.uuid)
+        builder.set(AttributeKey.atofParentUUID, string: describing?.parentUUID)
+        builder.set(AttributeKey.atofCategory, string: describing?.category)
+        if !flags.isEmpty { builder.set(AttributeKey.atofFlags, .stringArray(flags)) }
+        builder.set(AttributeKey.atofSubtype, string: subtype)
+        builder.set(AttributeKey.atofVersion, string: describing?.version)
         if let schema = scope.start?.dataSchema ?? scope.end?.dataSchema {
-            builder.set("atof.data_schema.name", string: schema.name)
-            builder.set("atof.data_schema.version", string: schema.version)
+            builder.set(AttributeKey.atofDataSchemaName, string: schema.name)
+            builder.set(AttributeKey.atofDataSchemaVersion, string: schema.version)
         }
         builder.setMetadata(metadata)
 
         // Kinds.
         if options.openInferenceAttributes {
-            builder.set("openinference.span.kind", string: profile.openInferenceSpanKind)
+            builder.set(AttributeKey.openInferenceSpanKind, string: profile.openInferenceSpanKind)
         }
         if options.genAIAttributes {
-            builder.set("gen_ai.operation.name", string: profile.genAIOperationName)
+            builder.set(AttributeKey.genAIOperationName, string: profile.genAIOperationName)
         }
 
         // §4.2 payloads.
         if options.openInferenceAttributes {
             if options.capturesInputs, let input = JSONAttribute.payload(scope.start?.payload) {
-                builder.set("input.value", string: input.value)
-                builder.set("input.mime_type", string: input.mimeType)
+                builder.set(AttributeKey.inputValue, string: input.value)
+                builder.set(AttributeKey.inputMimeType, string: input.mimeType)
             }
             if options.capturesOutputs, let output = JSONAttribute.payload(scope.end?.payload) {
-                builder.set("output.value", string: output.value)
-                builder.set("output.mime_type", string: output.mimeType)
+                builder.set(AttributeKey.outputValue, string: output.value)
+                builder.set(AttributeKey.outputMimeType, string: output.mimeType)
             }
         }
 
@@ -93,8 +93,8 @@ public struct SpanMapper: Sendable {
             writeTool(scope: scope, name: name, startProfile: startProfile, endProfile: endProfile, into: &builder)
         case "AGENT":
             if options.genAIAttributes {
-                builder.set("gen_ai.agent.name", string: name)
-                builder.set("gen_ai.agent.id", string: describing?.uuid)
+                builder.set(AttributeKey.genAIAgentName, string: name)
+                builder.set(AttributeKey.genAIAgentID, string: describing?.uuid)
             }
         default:
             break
@@ -104,32 +104,32 @@ public struct SpanMapper: Sendable {
         let metadataObject = JSONRead.object(metadata)
         let sessionID = Self.firstIdentifier(in: metadataObject, keys: Self.sessionIDKeys)
         if options.openInferenceAttributes {
-            builder.set("session.id", string: sessionID)
-            builder.set("user.id", string: Self.firstIdentifier(in: metadataObject, keys: Self.userIDKeys))
+            builder.set(AttributeKey.sessionID, string: sessionID)
+            builder.set(AttributeKey.userID, string: Self.firstIdentifier(in: metadataObject, keys: Self.userIDKeys))
             if let metadataObject, !metadataObject.isEmpty {
                 builder.set("metadata", string: JSONValue.object(metadataObject).compactJSON)
             }
         }
         if options.genAIAttributes {
-            builder.set("gen_ai.conversation.id", string: sessionID)
+            builder.set(AttributeKey.genAIConversationID, string: sessionID)
         }
 
         // §5 status.
         let outcome = StatusOutcome(scope: scope)
-        builder.set("error.type", string: outcome.errorType)
-        builder.set("atof.status", string: outcome.atofStatus)
+        builder.set(AttributeKey.errorType, string: outcome.errorType)
+        builder.set(AttributeKey.atofStatus, string: outcome.atofStatus)
 
         // §6 marks.
         let marks = markEvents(scope.marks, alreadyDropped: scope.droppedMarks)
         if marks.chunkCount > 0 {
-            builder.set("atof.chunk_count", int: Int64(marks.chunkCount))
+            builder.set(AttributeKey.atofChunkCount, int: Int64(marks.chunkCount))
         }
 
         // Anomaly markers.
-        builder.mark("atof.unended", when: scope.anomalies.contains(.unended))
-        builder.mark("atof.unmatched_end", when: scope.anomalies.contains(.unmatchedEnd))
-        builder.mark("atof.duplicate_start", when: scope.anomalies.contains(.duplicateStart))
-        builder.mark("atof.clock_skew", when: scope.anomalies.contains(.clockSkew))
+        builder.mark(AttributeKey.atofUnended, when: scope.anomalies.contains(.unended))
+        builder.mark(AttributeKey.atofUnmatchedEnd, when: scope.anomalies.contains(.unmatchedEnd))
+        builder.mark(AttributeKey.atofDuplicateStart, when: scope.anomalies.contains(.duplicateStart))
+        builder.mark(AttributeKey.atofClockSkew, when: scope.anomalies.contains(.clockSkew))
 
         let startTime = UInt64(max(0, scope.startTime))
         let endTime = max(startTime, UInt64(max(0, scope.endTime)))
@@ -156,7 +156,7 @@ public struct SpanMapper: Sendable {
             limiter.apply(to: &limitedEvents[index].attributes)
         }
         if limiter.cutCount > 0 {
-            attributes.append(OTLP.Attribute("atof.truncated_attributes", .int(limiter.cutCount)))
+            attributes.append(OTLP.Attribute(AttributeKey.atofTruncatedAttributes, .int(limiter.cutCount)))
         }
         return OTLP.Span(
             traceID: identity.traceID,
@@ -181,18 +181,18 @@ public struct SpanMapper: Sendable {
     ) {
         let callID = JSONRead.identifier(startProfile?["tool_call_id"]) ?? JSONRead.identifier(endProfile?["tool_call_id"])
         if options.openInferenceAttributes {
-            builder.set("tool.name", string: name)
+            builder.set(AttributeKey.toolName, string: name)
             if options.capturesInputs,
                 let parameters = JSONRead.present(scope.start?.payload)
                     ?? JSONRead.present(startProfile?["arguments"]) ?? JSONRead.present(endProfile?["arguments"])
             {
-                builder.set("tool.parameters", string: parameters.compactJSON)
+                builder.set(AttributeKey.toolParameters, string: parameters.compactJSON)
             }
             builder.set("tool_call.id", string: callID)
         }
         if options.genAIAttributes {
-            builder.set("gen_ai.tool.name", string: name)
-            builder.set("gen_ai.tool.call.id", string: callID)
+            builder.set(AttributeKey.genAIToolName, string: name)
+            builder.set(AttributeKey.genAIToolCallID, string: callID)
         }
     }
 
@@ -218,9 +218,9 @@ public struct SpanMapper: Sendable {
     }
 
     /// Metadata keys read for `session.id` / `gen_ai.conversation.id`, first found wins.
-    static let sessionIDKeys = ["session_id", "session.id", "sessionId", "conversation_id", "thread_id"]
+    static let sessionIDKeys = ["session_id", AttributeKey.sessionID, "sessionId", "conversation_id", "thread_id"]
     /// Metadata keys read for `user.id`, first found wins.
-    static let userIDKeys = ["user_id", "user.id", "userId"]
+    static let userIDKeys = ["user_id", AttributeKey.userID, "userId"]
 
     /// The first of `keys` whose metadata value is a non-empty string or an integer.
     static func firstIdentifier(in metadata: JSONObject?, keys: [String]) -> String? {

@@ -1,3 +1,5 @@
+import ATOF
+
 /// A pairing anomaly a span is marked with (span-mapping.md §4.1, §6, §7).
 enum SpanAnomaly: CaseIterable {
     case unended
@@ -9,11 +11,11 @@ enum SpanAnomaly: CaseIterable {
     /// The boolean attribute that marks it.
     var attributeKey: String {
         switch self {
-        case .unended: "atof.unended"
-        case .unmatchedEnd: "atof.unmatched_end"
-        case .orphanMark: "atof.mark.orphan"
-        case .duplicateStart: "atof.duplicate_start"
-        case .clockSkew: "atof.clock_skew"
+        case .unended: AttributeKey.atofUnended
+        case .unmatchedEnd: AttributeKey.atofUnmatchedEnd
+        case .orphanMark: AttributeKey.atofMarkOrphan
+        case .duplicateStart: AttributeKey.atofDuplicateStart
+        case .clockSkew: AttributeKey.atofClockSkew
         }
     }
 

@@ -1,3 +1,4 @@
+import ATOF
 import ATOFBridge
 
 /// What `stats` needs to know about one span, read from its attributes once.
@@ -16,17 +17,17 @@ struct SpanFacts {
     var anomalies: [SpanAnomaly]
 
     init(_ span: OTLP.Span) {
-        if let category = span[attribute: "atof.category"]?.stringValue, !category.isEmpty {
+        if let category = span[attribute: AttributeKey.atofCategory]?.stringValue, !category.isEmpty {
             self.category = category
-        } else if let kind = span[attribute: "openinference.span.kind"]?.stringValue, !kind.isEmpty {
+        } else if let kind = span[attribute: AttributeKey.openInferenceSpanKind]?.stringValue, !kind.isEmpty {
             self.category = kind.lowercased()
         } else {
             self.category = "other"
         }
         durationNanos = span.endTimeUnixNano >= span.startTimeUnixNano ? span.endTimeUnixNano - span.startTimeUnixNano : 0
         isError = span.status.code == .error
-        inputTokens = Self.count(span, "gen_ai.usage.input_tokens") ?? Self.count(span, "llm.token_count.prompt")
-        outputTokens = Self.count(span, "gen_ai.usage.output_tokens") ?? Self.count(span, "llm.token_count.completion")
+        inputTokens = Self.count(span, AttributeKey.genAIUsageInputTokens) ?? Self.count(span, AttributeKey.llmTokenCountPrompt)
+        outputTokens = Self.count(span, AttributeKey.genAIUsageOutputTokens) ?? Self.count(span, AttributeKey.llmTokenCountCompletion)
         anomalies = SpanAnomaly.allCases.filter { Self.flag(span, $0.attributeKey) }
     }
 

@@ -72,7 +72,7 @@ public struct ScopeFlag: RawRepresentable, Hashable, Sendable, ExpressibleByStri
     public static let remote: ScopeFlag = "remote"
 
     /// The canonical wire list: lowercase, sorted, no duplicates.
-    static func wireList(_ flags: Set<ScopeFlag>) -> [String] {
+    package static func wireList(_ flags: Set<ScopeFlag>) -> [String] {
         guard !flags.isEmpty else { return [] }
         return Set(flags.map { $0.rawValue.lowercased() }).sorted()
     }
