@@ -72,37 +72,26 @@ struct ConvertCommand: ParsableCommand {
             }
             summary = ConversionSummary(conversion)
         case .otlpProto:
-            // One request holds every span. Batches are encoded on every core and their span
-            // fields spliced into that one request, so that only its bytes are held, not every
-            // span (the bytes equal what encoding all spans at once gives).
+            // One request holds every span. The span entries are encoded batch by batch on every
+            // core (only their bytes are held, not every span); the request's head, which needs
+            // their total length, is written before them.
             let conversion = try runConversion(input: input, mapping: mapping)
             let template = mapping.batch(spans: [])
             let writer = try openOutput()
-            let resource = template.resource
-            let scope = template.scope
-            var splice = ProtobufSplice()
-            if conversion.spanCount > 0 {
-                let encoder = ProtobufEncoder()
-                conversion.forEachSpanBatch(size: 4096, transform: { spans in
-                    encoder.encode(OTLP.SpanBatch(resource: resource, scope: scope, spans: spans))
-                }) { splice.add($0) }
+            let encoder = ProtobufEncoder()
+            var spanEntries: [[UInt8]] = []
+            var spanEntriesByteCount = 0
+            conversion.forEachSpanBatch(size: 4096, transform: { encoder.encodeSpanEntries($0) }) { entries in
+                spanEntriesByteCount += entries.count
+                spanEntries.append(entries)
             }
             do throws(InputError) {
-                if let (head, tail) = splice.envelope() {
-                    try writer.writeRaw(head)
-                    var offset = 0
-                    while offset < splice.spans.count {
-                        let end = min(offset + (1 << 20), splice.spans.count)
-                        try writer.writeRaw(splice.spans[offset..<end])
-                        offset = end
-                    }
-                    try writer.writeRaw(tail)
-                } else {
-                    // No span, or a request of another shape: encode every span at once.
-                    var spans: [OTLP.Span] = []
-                    spans.reserveCapacity(conversion.spanCount)
-                    conversion.forEachSpanBatch(size: 4096) { spans += $0 }
-                    try writer.writeRaw(ProtobufEncoder().encode(OTLP.SpanBatch(resource: resource, scope: scope, spans: spans)))
+                try writer.writeRaw(
+                    encoder.requestHead(
+                        resource: template.resource, scope: template.scope, spanEntriesByteCount: spanEntriesByteCount))
+                for index in spanEntries.indices {
+                    try writer.writeRaw(spanEntries[index])
+                    spanEntries[index] = []
                 }
                 try writer.flush()
             } catch {

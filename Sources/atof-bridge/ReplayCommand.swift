@@ -2,6 +2,7 @@ import ATOF
 import ATOFBridge
 import ATOFThreads
 import ArgumentParser
+import Logging
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,9 +35,16 @@ struct ReplayCommand: ParsableCommand {
         StderrLogHandler.bootstrap(level: verbose ? .info : .warning)
         var configuration = Bridge.Configuration.fromEnvironment(ProcessEnvironment.current)
         try delivery.apply(to: &configuration)
-        let exporter: OTLPHTTPExporter
+        let retryPath = fallback ?? Self.undeliveredPath(for: input)
+        // The summary below says where undelivered spans went and how to send them: the
+        // fallback exporter's one-time warning would say it again.
+        var fallbackLogger = Logger(label: "atof-bridge.fallback")
+        fallbackLogger.logLevel = .error
+        let exporter: FallbackExporter
         do {
-            exporter = try OTLPHTTPExporter(configuration: configuration.exporter)
+            exporter = FallbackExporter(
+                primary: try OTLPHTTPExporter(configuration: configuration.exporter),
+                fallback: JSONLinesExporter(path: retryPath), logger: fallbackLogger)
         } catch {
             throw CommandFailure(configuration.exporter.redactor.redact("\(error)"))
         }
@@ -50,8 +58,6 @@ struct ReplayCommand: ParsableCommand {
                 exporter.cancel()
             }
         }
-        let retryPath = fallback ?? Self.undeliveredPath(for: input)
-        let retryFile = JSONLinesExporter(path: retryPath)
         let reader = try openLines(input)
         let source = reader.source
         var tally = Tally()
@@ -72,15 +78,10 @@ struct ReplayCommand: ParsableCommand {
             for batch in decoded.batches {
                 tally.spans += batch.spans.count
                 // After an interrupt nothing more is sent: the rest goes to the new file.
-                var result = StopSignal.isSet ? ExportResult(undelivered: [batch]) : exporter.export(batch)
-                for part in result.undelivered {
-                    result.writtenToFallback += retryFile.export(part).delivered
-                }
-                tally.add(result)
+                tally.add(StopSignal.isSet ? Self.keep(batch, in: exporter.fallback) : exporter.export(batch))
             }
         }
         exporter.shutdown()
-        retryFile.shutdown()
         printError(
             "atof-bridge: \(tally.spans) spans read: \(tally.delivered) delivered, \(tally.kept) written to \(retryPath), "
                 + "\(tally.rejected) rejected, \(tally.lost) lost; \(tally.badLines) bad lines, \(tally.retries) retries")
@@ -97,6 +98,12 @@ struct ReplayCommand: ParsableCommand {
         return base + ".undelivered.jsonl"
     }
 
+    /// Writes `batch` to the new fallback file without sending it.
+    private static func keep(_ batch: OTLP.SpanBatch, in file: JSONLinesExporter) -> ExportResult {
+        let written = file.export(batch)
+        return ExportResult(writtenToFallback: written.delivered, undelivered: written.undelivered, failure: written.failure)
+    }
+
     private struct Tally {
         var spans = 0
         var delivered = 0
@@ -111,7 +118,7 @@ struct ReplayCommand: ParsableCommand {
             rejected += result.rejected
             retries += result.retries
             kept += result.writtenToFallback
-            lost += result.undeliveredCount - result.writtenToFallback
+            lost += result.undeliveredCount
         }
     }
 }

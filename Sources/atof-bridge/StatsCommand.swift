@@ -66,7 +66,7 @@ struct StatsCommand: ParsableCommand {
             throw ExitCode.failure
         }
         if json {
-            print(StatsJSON(report: report).value().pretty())
+            print(StatsJSON(report: report).value().prettyJSON(indentation: 2))
         } else {
             let output = TerminalOutput.detect(width: width, environment: ProcessEnvironment.current)
             var text = ""

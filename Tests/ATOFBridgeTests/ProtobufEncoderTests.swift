@@ -199,11 +199,7 @@ import Testing
         let batch = packingCase.batch
         let builder = ProtobufRequestBuilder(arena: ProtobufArena(initialCapacity: 64))
         let built = builder.request(for: batch)
-        let size = opentelemetry__proto__collector__trace__v1__export_trace_service_request__get_packed_size(built.request)
-        let reference = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = opentelemetry__proto__collector__trace__v1__export_trace_service_request__pack(
-                built.request, buffer.baseAddress)
-        }
+        let reference = Self.protobufCPacking(of: batch)
 
         let packed = ProtobufEncoder.pack(built, spanBytesBound: builder.spanBytesBound, arena: builder.arena)
 
@@ -222,6 +218,53 @@ import Testing
         }
 
         #expect(packedTotal <= builder.spanBytesBound)
+    }
+
+    // MARK: - One request in parts
+
+    @Test(
+        "the request head followed by the span entries of consecutive batches is protobuf-c's packing of the whole request",
+        arguments: ProtobufEncoderTests.packingCases, [1, 2, 3, 7, 64, 4096])
+    func requestInPartsEqualsProtobufCPackingOfTheWholeRequest(_ packingCase: PackingCase, batchSize: Int) throws {
+        let batch = packingCase.batch
+        let reference = Self.protobufCPacking(of: batch)
+        var entries: [UInt8] = []
+        for start in stride(from: 0, to: batch.spans.count, by: batchSize) {
+            entries += encoder.encodeSpanEntries(Array(batch.spans[start..<min(start + batchSize, batch.spans.count)]))
+        }
+
+        let request =
+            encoder.requestHead(resource: batch.resource, scope: batch.scope, spanEntriesByteCount: entries.count) + entries
+
+        #expect(request == reference)
+        // Every span, whole and in order (NaN and U+0000 keep whole spans from comparing equal).
+        let decoded = try DecodedRequest(request).batch
+        #expect(decoded.resource == batch.resource)
+        #expect(decoded.scope == batch.scope)
+        #expect(decoded.spans.map(\.spanID) == batch.spans.map(\.spanID))
+        #expect(decoded.spans.map(\.attributes.count) == batch.spans.map(\.attributes.count))
+    }
+
+    @Test("the span entries of no spans are empty and the head alone is the request of an empty batch")
+    func requestWithoutSpansIsTheHeadAlone() {
+        let resource = OTLP.Resource(attributes: [OTLP.Attribute("service.name", "x")])
+        let scope = OTLP.InstrumentationScope(name: "scope", version: "1")
+
+        #expect(encoder.encodeSpanEntries([]).isEmpty)
+        #expect(
+            encoder.requestHead(resource: resource, scope: scope, spanEntriesByteCount: 0)
+                == encoder.encode(OTLP.SpanBatch(resource: resource, scope: scope, spans: [])))
+    }
+
+    /// `batch` as protobuf-c's generic `export_trace_service_request__pack` packs it.
+    private static func protobufCPacking(of batch: OTLP.SpanBatch) -> [UInt8] {
+        let builder = ProtobufRequestBuilder(arena: ProtobufArena(initialCapacity: 64))
+        let built = builder.request(for: batch)
+        let size = opentelemetry__proto__collector__trace__v1__export_trace_service_request__get_packed_size(built.request)
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = opentelemetry__proto__collector__trace__v1__export_trace_service_request__pack(
+                built.request, buffer.baseAddress)
+        }
     }
 
     /// A named batch (the name keeps the test log short).
@@ -248,56 +291,6 @@ import Testing
                 scope: OTLP.InstrumentationScope(name: String(repeating: "s", count: 300), version: ""),
                 spans: (0..<300).map(Fixtures.loadSpan))),
     ]
-
-    // MARK: - Responses
-
-    @Test func emptyResponseBodyMeansFullSuccess() throws {
-        let result = try #require(encoder.decodeResponse([]))
-
-        #expect(result.rejectedSpans == 0)
-        #expect(result.errorMessage == "")
-    }
-
-    @Test func partialSuccessResponseReportsRejectedSpansAndMessage() throws {
-        // partial_success (1) { rejected_spans (1) = 3, error_message (2) = "too old" }
-        let message = Array("too old".utf8)
-        let body: [UInt8] = [0x0A, UInt8(4 + message.count), 0x08, 0x03, 0x12, UInt8(message.count)] + message
-
-        let result = try #require(encoder.decodeResponse(body))
-
-        #expect(result.rejectedSpans == 3)
-        #expect(result.errorMessage == "too old")
-    }
-
-    @Test func responsePackedByProtobufCDecodes() throws {
-        var partial = Opentelemetry__Proto__Collector__Trace__V1__ExportTracePartialSuccess()
-        opentelemetry__proto__collector__trace__v1__export_trace_partial_success__init(&partial)
-        var response = Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceResponse()
-        opentelemetry__proto__collector__trace__v1__export_trace_service_response__init(&response)
-        let body = "späte Spans".withCString { text in
-            partial.rejected_spans = 42
-            partial.error_message = UnsafeMutablePointer(mutating: text)
-            return withUnsafeMutablePointer(to: &partial) { partialPointer in
-                response.partial_success = partialPointer
-                let size = opentelemetry__proto__collector__trace__v1__export_trace_service_response__get_packed_size(&response)
-                return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-                    count = opentelemetry__proto__collector__trace__v1__export_trace_service_response__pack(
-                        &response, buffer.baseAddress)
-                }
-            }
-        }
-
-        let result = try #require(encoder.decodeResponse(body))
-
-        #expect(result.rejectedSpans == 42)
-        #expect(result.errorMessage == "späte Spans")
-    }
-
-    @Test func malformedResponseBodiesAreRejected() {
-        #expect(encoder.decodeResponse([0x0A, 0x05, 0x08]) == nil)  // length runs past the end
-        #expect(encoder.decodeResponse([0x0F]) == nil)  // wire type 7 does not exist
-        #expect(encoder.decodeResponse(Array("<html>Bad Gateway</html>".utf8)) == nil)
-    }
 
     // MARK: - Arena
 

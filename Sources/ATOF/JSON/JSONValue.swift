@@ -18,7 +18,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     public let text: String
 
     /// Creates a number from its JSON text; the caller guarantees the text is a valid JSON number.
-    init(text: String) {
+    package init(text: String) {
         self.text = text
     }
 

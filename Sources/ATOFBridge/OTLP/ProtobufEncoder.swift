@@ -1,59 +1,76 @@
 import COTLP
 import CProtobufC
 
-/// Encodes a ``OTLP/SpanBatch`` as the protobuf body of an OTLP/HTTP trace export (an
-/// `opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest`) with libprotobuf-c, and
-/// decodes the receiver's `ExportTraceServiceResponse`.
+/// Encodes spans as the protobuf body of an OTLP/HTTP trace export (an
+/// `opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest`) with libprotobuf-c.
 ///
 /// The request always holds one `ResourceSpans` (the batch's resource) with one `ScopeSpans` (the
-/// batch's instrumentation scope), even when the batch has no spans.
+/// batch's instrumentation scope), even when the batch has no spans. Besides whole requests
+/// (``encode(_:)``), the encoder makes a request in parts, for one request over more spans than
+/// should be encoded at once: the span entries of each part of the spans
+/// (``encodeSpanEntries(_:)``, on any thread) and the bytes before them
+/// (``requestHead(resource:scope:spanEntriesByteCount:)``). The head followed by the entries of
+/// every part, in order, is byte for byte what ``encode(_:)`` makes of all the spans.
 ///
-/// All C memory of a batch (the protobuf-c message tree, its strings and ids, and the packing
+/// All C memory of one call (the protobuf-c message tree, its strings and ids, and the packing
 /// scratch space) comes from one ``ProtobufArena`` that is freed as soon as the bytes are out.
 ///
 /// Strings: protobuf-c stores strings as NUL-terminated C strings, so a U+0000 inside a Swift
 /// string would silently cut it short. Each U+0000 is therefore sent as U+FFFD (REPLACEMENT
 /// CHARACTER); everything after it is kept.
-/// Encodes span batches as binary OTLP `ExportTraceServiceRequest` messages through protobuf-c.
-///
 public struct ProtobufEncoder: Sendable {
     public init() {}
 
     /// The serialized `ExportTraceServiceRequest` for `batch`.
     public func encode(_ batch: OTLP.SpanBatch) -> [UInt8] {
-        let builder = ProtobufRequestBuilder(arena: ProtobufArena(initialCapacity: Self.initialArenaCapacity(batch)))
+        let builder = ProtobufRequestBuilder(arena: ProtobufArena(initialCapacity: Self.initialArenaCapacity(batch.spans.count)))
         let built = builder.request(for: batch)
         return Self.pack(built, spanBytesBound: builder.spanBytesBound, arena: builder.arena)
     }
 
-    /// Parses the protobuf body of an `ExportTraceServiceResponse`.
+    /// The `ScopeSpans.spans` entries of `spans`: for each span, in order, the tag of field 2, the
+    /// length and the `Span` message packed by protobuf-c.
     ///
-    /// - Returns: the number of spans the receiver rejected and its message (`0` and `""` when the
-    ///   response has no `partial_success`, which means full success), or `nil` when `bytes` is not
-    ///   a valid response message.
-    func decodeResponse(_ bytes: [UInt8]) -> (rejectedSpans: Int64, errorMessage: String)? {
-        let response = bytes.withUnsafeBufferPointer { buffer in
-            if let base = buffer.baseAddress {
-                return opentelemetry__proto__collector__trace__v1__export_trace_service_response__unpack(
-                    nil, buffer.count, base)
+    /// A span's entry depends on that span alone, so the entries of consecutive lists of spans,
+    /// concatenated, are the entries of the whole list.
+    public func encodeSpanEntries(_ spans: [OTLP.Span]) -> [UInt8] {
+        let builder = ProtobufRequestBuilder(arena: ProtobufArena(initialCapacity: Self.initialArenaCapacity(spans.count)))
+        let packed = PackedSpans(builder.spans(spans), bound: builder.spanBytesBound, arena: builder.arena)
+        return [UInt8](unsafeUninitializedCapacity: packed.entriesByteCount) { buffer, initializedCount in
+            guard let start = buffer.baseAddress else {
+                initializedCount = 0
+                return
             }
-            // An empty body is a valid, empty message; protobuf-c still wants a pointer.
-            var placeholder: UInt8 = 0
-            return opentelemetry__proto__collector__trace__v1__export_trace_service_response__unpack(
-                nil, 0, &placeholder)
+            initializedCount = packed.writeEntries(to: start) - start
         }
-        guard let response else { return nil }
-        defer { opentelemetry__proto__collector__trace__v1__export_trace_service_response__free_unpacked(response, nil) }
-        guard let partialSuccess = response.pointee.partial_success else { return (0, "") }
-        let message = partialSuccess.pointee.error_message.map { String(cString: $0) } ?? ""
-        return (partialSuccess.pointee.rejected_spans, message)
+    }
+
+    /// The bytes of an `ExportTraceServiceRequest` for `resource` and `scope` that come before
+    /// its span entries, when these take `spanEntriesByteCount` bytes in all (the sum of the
+    /// sizes of the ``encodeSpanEntries(_:)`` results). Nothing follows the span entries: in the
+    /// request they are the last field of the last field of its only field.
+    public func requestHead(
+        resource: OTLP.Resource, scope: OTLP.InstrumentationScope, spanEntriesByteCount: Int
+    ) -> [UInt8] {
+        let builder = ProtobufRequestBuilder(arena: ProtobufArena(initialCapacity: Self.initialArenaCapacity(0)))
+        let envelope = ProtobufEnvelope(
+            resource: builder.resource(resource), scope: builder.scope(scope),
+            spanEntriesByteCount: spanEntriesByteCount)
+        return [UInt8](unsafeUninitializedCapacity: envelope.headSize) { buffer, initializedCount in
+            guard let start = buffer.baseAddress else {
+                initializedCount = 0
+                return
+            }
+            initializedCount = envelope.writeHead(to: start) - start
+            assert(initializedCount == envelope.headSize)
+        }
     }
 
     /// A first chunk that holds a typical span's structs, strings and packing scratch (a span
     /// with eight short string attributes takes about 3 KiB); the arena doubles from there.
-    private static func initialArenaCapacity(_ batch: OTLP.SpanBatch) -> Int {
+    private static func initialArenaCapacity(_ spanCount: Int) -> Int {
         let perSpan = 3072
-        let (product, overflow) = batch.spans.count.multipliedReportingOverflow(by: perSpan)
+        let (product, overflow) = spanCount.multipliedReportingOverflow(by: perSpan)
         return 4096 + (overflow ? ProtobufArena.maximumGrowthChunkSize : min(product, ProtobufArena.maximumGrowthChunkSize))
     }
 
@@ -69,129 +86,66 @@ public struct ProtobufEncoder: Sendable {
     /// protobuf-c, into scratch space sized by the builder's bound; the sizes it returns give
     /// every length prefix; the envelope is written by hand around exact copies of the spans.
     static func pack(_ built: ProtobufRequestBuilder.Built, spanBytesBound: Int, arena: ProtobufArena) -> [UInt8] {
-        let spanCount = built.spans.list == nil ? 0 : built.spans.count
-        let scratch = arena.allocate(UInt8.self, count: max(spanBytesBound, 1))
-        let spanSizes = arena.allocate(Int.self, count: max(spanCount, 1))
-        var scratchUsed = 0
-        var spansFieldSize = 0
-        if let spans = built.spans.list {
-            for index in 0..<spanCount {
-                guard let span = spans[index] else {
-                    spanSizes[index] = -1  // cannot happen: the builder fills every slot
-                    continue
-                }
-                let size = opentelemetry__proto__trace__v1__span__pack(span, scratch + scratchUsed)
-                spanSizes[index] = size
-                scratchUsed += size
-                spansFieldSize += ProtobufWire.lengthDelimitedFieldSize(size)
-            }
-        }
-        assert(scratchUsed <= spanBytesBound, "span size bound \(spanBytesBound) exceeded: \(scratchUsed)")
-
-        let resourceSize = opentelemetry__proto__resource__v1__resource__get_packed_size(built.resource)
-        let scopeSize = opentelemetry__proto__common__v1__instrumentation_scope__get_packed_size(built.scope)
-        let scopeSpansSize = ProtobufWire.lengthDelimitedFieldSize(scopeSize) + spansFieldSize
-        let resourceSpansSize =
-            ProtobufWire.lengthDelimitedFieldSize(resourceSize) + ProtobufWire.lengthDelimitedFieldSize(scopeSpansSize)
-        let totalSize = ProtobufWire.lengthDelimitedFieldSize(resourceSpansSize)
-
+        let packed = PackedSpans(built.spans, bound: spanBytesBound, arena: arena)
+        let envelope = ProtobufEnvelope(resource: built.resource, scope: built.scope, spanEntriesByteCount: packed.entriesByteCount)
+        let totalSize = envelope.headSize + packed.entriesByteCount
         return [UInt8](unsafeUninitializedCapacity: totalSize) { buffer, initializedCount in
             guard let start = buffer.baseAddress else {
                 initializedCount = 0
                 return
             }
-            var out = start
-            // ExportTraceServiceRequest.resource_spans (1)
-            out = ProtobufWire.writeLengthDelimitedHeader(field: 1, length: resourceSpansSize, to: out)
-            // ResourceSpans.resource (1)
-            out = ProtobufWire.writeLengthDelimitedHeader(field: 1, length: resourceSize, to: out)
-            out += opentelemetry__proto__resource__v1__resource__pack(built.resource, out)
-            // ResourceSpans.scope_spans (2)
-            out = ProtobufWire.writeLengthDelimitedHeader(field: 2, length: scopeSpansSize, to: out)
-            // ScopeSpans.scope (1)
-            out = ProtobufWire.writeLengthDelimitedHeader(field: 1, length: scopeSize, to: out)
-            out += opentelemetry__proto__common__v1__instrumentation_scope__pack(built.scope, out)
-            // ScopeSpans.spans (2)
+            initializedCount = packed.writeEntries(to: envelope.writeHead(to: start)) - start
+            assert(initializedCount == totalSize)
+        }
+    }
+
+    /// Spans packed one after the other by protobuf-c into arena scratch space, with the size of
+    /// each: what their `ScopeSpans.spans` entries need.
+    struct PackedSpans {
+        private let scratch: UnsafeMutablePointer<UInt8>
+        private let sizes: UnsafeMutablePointer<Int>
+        private let count: Int
+        /// Bytes of the spans' entries (tag, length and packed span each).
+        let entriesByteCount: Int
+
+        /// Packs `spans`, whose packed sizes add up to at most `bound` bytes (the builder's
+        /// ``ProtobufRequestBuilder/spanBytesBound``).
+        init(_ spans: PBMessageList<PBSpan>, bound: Int, arena: ProtobufArena) {
+            count = spans.list == nil ? 0 : spans.count
+            scratch = arena.allocate(UInt8.self, count: max(bound, 1))
+            sizes = arena.allocate(Int.self, count: max(count, 1))
+            var scratchUsed = 0
+            var entriesSize = 0
+            if let list = spans.list {
+                for index in 0..<count {
+                    guard let span = list[index] else {
+                        sizes[index] = -1  // cannot happen: the builder fills every slot
+                        continue
+                    }
+                    let size = opentelemetry__proto__trace__v1__span__pack(span, scratch + scratchUsed)
+                    sizes[index] = size
+                    scratchUsed += size
+                    entriesSize += ProtobufWire.lengthDelimitedFieldSize(size)
+                }
+            }
+            assert(scratchUsed <= bound, "span size bound \(bound) exceeded: \(scratchUsed)")
+            entriesByteCount = entriesSize
+        }
+
+        /// Writes the entries (``entriesByteCount`` bytes) at `out` and returns the position
+        /// after them.
+        func writeEntries(to out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+            var out = out
             var scratchOffset = 0
-            for index in 0..<spanCount where spanSizes[index] >= 0 {
-                let size = spanSizes[index]
+            for index in 0..<count where sizes[index] >= 0 {
+                let size = sizes[index]
+                // ScopeSpans.spans (2)
                 out = ProtobufWire.writeLengthDelimitedHeader(field: 2, length: size, to: out)
                 out.update(from: scratch + scratchOffset, count: size)
                 out += size
                 scratchOffset += size
             }
-            initializedCount = out - start
-            assert(initializedCount == totalSize)
+            return out
         }
-    }
-}
-
-/// Protobuf wire-format helpers for what is written or read by hand: the request envelope, the
-/// `google.rpc.Status` of a failure, and the command line's splicing of batch encodings.
-package enum ProtobufWire {
-    /// The wire type of strings, bytes and embedded messages.
-    static let lengthDelimited: UInt64 = 2
-
-    /// Bytes taken by `value` as a varint (1 to 10).
-    @inline(__always)
-    static func varintSize(_ value: UInt64) -> Int {
-        // One byte per started group of 7 significant bits; zero still takes one byte.
-        (64 - (value | 1).leadingZeroBitCount + 6) / 7
-    }
-
-    /// Bytes taken by a length-delimited field with a one-byte tag (field numbers 1 to 15) and
-    /// `length` bytes of content.
-    @inline(__always)
-    static func lengthDelimitedFieldSize(_ length: Int) -> Int {
-        1 + varintSize(UInt64(length)) + length
-    }
-
-    /// Writes `value` as a varint at `out` and returns the position after it.
-    @inline(__always)
-    static func writeVarint(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        var value = value
-        var out = out
-        while value >= 0x80 {
-            out.pointee = UInt8(truncatingIfNeeded: value) | 0x80
-            out += 1
-            value >>= 7
-        }
-        out.pointee = UInt8(value)
-        return out + 1
-    }
-
-    /// Appends `value` as a varint.
-    package static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
-
-    /// Reads the varint at `index` in `bytes` and moves `index` past it; `nil` when the bytes end
-    /// first or the varint is longer than 64 bits.
-    package static func readVarint(_ bytes: [UInt8], at index: inout Int) -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count, shift < 64 {
-            let byte = bytes[index]
-            index += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-        return nil
-    }
-
-    /// Writes the tag of length-delimited `field` (1 to 15) and `length`, and returns the
-    /// position where the content goes.
-    @inline(__always)
-    static func writeLengthDelimitedHeader(
-        field: UInt64, length: Int, to out: UnsafeMutablePointer<UInt8>
-    ) -> UnsafeMutablePointer<UInt8> {
-        out.pointee = UInt8(truncatingIfNeeded: field << 3 | lengthDelimited)
-        return writeVarint(UInt64(length), to: out + 1)
     }
 }

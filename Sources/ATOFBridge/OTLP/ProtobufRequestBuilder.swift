@@ -94,7 +94,8 @@ final class ProtobufRequestBuilder {
 
     // MARK: - Envelope
 
-    private func resource(_ resource: OTLP.Resource) -> UnsafeMutablePointer<PBResource> {
+    /// The `Resource` message of `resource`.
+    func resource(_ resource: OTLP.Resource) -> UnsafeMutablePointer<PBResource> {
         let message = arena.allocate(PBResource.self, count: 1)
         opentelemetry__proto__resource__v1__resource__init(message)
         var ignoredBound = 0
@@ -102,7 +103,8 @@ final class ProtobufRequestBuilder {
         return message
     }
 
-    private func scope(_ scope: OTLP.InstrumentationScope) -> UnsafeMutablePointer<PBInstrumentationScope> {
+    /// The `InstrumentationScope` message of `scope`.
+    func scope(_ scope: OTLP.InstrumentationScope) -> UnsafeMutablePointer<PBInstrumentationScope> {
         let message = arena.allocate(PBInstrumentationScope.self, count: 1)
         opentelemetry__proto__common__v1__instrumentation_scope__init(message)
         var ignoredBound = 0
@@ -113,7 +115,9 @@ final class ProtobufRequestBuilder {
 
     // MARK: - Spans
 
-    private func spans(_ spans: [OTLP.Span]) -> PBMessageList<PBSpan> {
+    /// The `Span` messages of `spans`, in order; adds their packed size's bound to
+    /// ``spanBytesBound``.
+    func spans(_ spans: [OTLP.Span]) -> PBMessageList<PBSpan> {
         guard !spans.isEmpty else { return (0, nil) }
         let messages = arena.allocate(PBSpan.self, count: spans.count)
         var bound = 0

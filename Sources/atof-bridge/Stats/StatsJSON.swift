@@ -1,3 +1,4 @@
+import ATOF
 import ATOFBridge
 
 /// The `--json` form of a ``StatsReport``: the same figures as the text, for scripts. Keys are
@@ -19,21 +20,22 @@ import ATOFBridge
 /// A trace's `spans` are one flat list in tree order (depth first, siblings by start time, as
 /// the text draws them): `depth` is 1 for a root, 2 for its children, and so on, and
 /// `parentSpanId` names the parent. A flat list keeps the output linear in the number of spans
-/// however deep the tree is, and readable by any JSON parser (no nesting limit to hit).
+/// however deep the tree is, and readable by any JSON parser (no nesting limit to hit). It is
+/// written with two spaces of indentation per level (``JSONValue/prettyJSON(indentation:)``).
 struct StatsJSON {
     let report: StatsReport
 
     /// The whole report as one JSON value.
-    func value() -> ReportJSON {
+    func value() -> JSONValue {
         let statistics = report.statistics
-        let input = ReportJSON.members([
+        let input = JSONValue.members([
             "source": .string(report.input.source),
             "format": .string(report.input.format.rawValue),
             "goodLines": .count(report.input.recordCount),
             "badLines": .count(report.input.badLineCount),
         ])
-        let anomalies = statistics.anomalies.map { ReportJSONMember($0.anomaly.jsonCountKey, .count($0.count)) }
-        let selected: ReportJSON = report.selectedTrace.map { .string($0.traceID.hex) } ?? .null
+        let anomalies = statistics.anomalies.map { JSONObject.Member(key: $0.anomaly.jsonCountKey, value: .count($0.count)) }
+        let selected: JSONValue = report.selectedTrace.map { .string($0.traceID.hex) } ?? .null
         let categories = statistics.categories.map { figures($0, category: $0.name) }
         let traces = report.shownTraces.map { trace($0.summary, $0.tree) }
         return .members([
@@ -41,7 +43,7 @@ struct StatsJSON {
             "selectedTrace": selected,
             "totals": figures(statistics.total, traceCount: statistics.traceCount),
             "categories": .array(categories),
-            "anomalies": .object(anomalies),
+            "anomalies": .object(JSONObject(anomalies)),
             "traces": .array(traces),
             "tracesShown": .count(report.shownTraces.count),
             "tracesOmitted": .count(report.omittedTraceCount),
@@ -49,26 +51,26 @@ struct StatsJSON {
     }
 
     /// A category's figures (with its name) or the totals (with the trace count).
-    private func figures(_ figures: CategoryFigures, category: String? = nil, traceCount: Int? = nil) -> ReportJSON {
-        var members: [ReportJSONMember] = []
-        if let category { members.append(ReportJSONMember("category", .string(category))) }
-        members.append(ReportJSONMember("spans", .count(figures.spanCount)))
-        if let traceCount { members.append(ReportJSONMember("traces", .count(traceCount))) }
-        let durations = ReportJSON.members([
+    private func figures(_ figures: CategoryFigures, category: String? = nil, traceCount: Int? = nil) -> JSONValue {
+        var members: [JSONObject.Member] = []
+        if let category { members.append(JSONObject.Member(key: "category", value: .string(category))) }
+        members.append(JSONObject.Member(key: "spans", value: .count(figures.spanCount)))
+        if let traceCount { members.append(JSONObject.Member(key: "traces", value: .count(traceCount))) }
+        let durations = JSONValue.members([
             "p50": .milliseconds(figures.durations.p50),
             "p95": .milliseconds(figures.durations.p95),
             "max": .milliseconds(figures.durations.max),
         ])
         members += [
-            ReportJSONMember("errors", .count(figures.errorCount)),
-            ReportJSONMember("durationMs", durations),
-            ReportJSONMember("inputTokens", .integer(figures.inputTokens)),
-            ReportJSONMember("outputTokens", .integer(figures.outputTokens)),
+            JSONObject.Member(key: "errors", value: .count(figures.errorCount)),
+            JSONObject.Member(key: "durationMs", value: durations),
+            JSONObject.Member(key: "inputTokens", value: .integer(figures.inputTokens)),
+            JSONObject.Member(key: "outputTokens", value: .integer(figures.outputTokens)),
         ]
-        return .object(members)
+        return .object(JSONObject(members))
     }
 
-    private func trace(_ summary: TraceSummary, _ tree: TraceTree) -> ReportJSON {
+    private func trace(_ summary: TraceSummary, _ tree: TraceTree) -> JSONValue {
         .members([
             "traceId": .string(summary.traceID.hex),
             "startTimeUnixNano": .string(String(summary.start)),
@@ -76,35 +78,35 @@ struct StatsJSON {
             "durationMs": .milliseconds(summary.windowNanos),
             "spanCount": .count(summary.spanIndices.count),
             "errors": .count(summary.errorCount),
-            "spans": .array(tree.rows.map { .object(span($0.spanIndex, depth: $0.depth, traceStart: summary.start)) }),
+            "spans": .array(tree.rows.map { span($0.spanIndex, depth: $0.depth, traceStart: summary.start) }),
         ])
     }
 
-    /// One span's members.
-    private func span(_ index: Int, depth: Int, traceStart: UInt64) -> [ReportJSONMember] {
+    /// One span.
+    private func span(_ index: Int, depth: Int, traceStart: UInt64) -> JSONValue {
         let span = report.input.spans[index]
         let facts = report.facts[index]
         let offset = span.startTimeUnixNano >= traceStart ? span.startTimeUnixNano - traceStart : 0
-        let parent: ReportJSON = span.parentSpanID.map { .string($0.hex) } ?? .null
-        let inputTokens: ReportJSON = facts.inputTokens.map { .integer($0) } ?? .null
-        let outputTokens: ReportJSON = facts.outputTokens.map { .integer($0) } ?? .null
-        let anomalies = facts.anomalies.map { ReportJSON.string($0.jsonKey) }
-        return [
-            ReportJSONMember("spanId", .string(span.spanID.hex)),
-            ReportJSONMember("parentSpanId", parent),
-            ReportJSONMember("depth", .count(depth)),
-            ReportJSONMember("name", .string(span.name)),
-            ReportJSONMember("category", .string(facts.category)),
-            ReportJSONMember("kind", .string(Self.name(of: span.kind))),
-            ReportJSONMember("startTimeUnixNano", .string(String(span.startTimeUnixNano))),
-            ReportJSONMember("startOffsetMs", .milliseconds(offset)),
-            ReportJSONMember("durationMs", .milliseconds(facts.durationNanos)),
-            ReportJSONMember("status", .string(Self.name(of: span.status.code))),
-            ReportJSONMember("statusMessage", .string(span.status.message)),
-            ReportJSONMember("inputTokens", inputTokens),
-            ReportJSONMember("outputTokens", outputTokens),
-            ReportJSONMember("anomalies", .array(anomalies)),
-        ]
+        let parent: JSONValue = span.parentSpanID.map { .string($0.hex) } ?? .null
+        let inputTokens: JSONValue = facts.inputTokens.map { .integer($0) } ?? .null
+        let outputTokens: JSONValue = facts.outputTokens.map { .integer($0) } ?? .null
+        let anomalies = facts.anomalies.map { JSONValue.string($0.jsonKey) }
+        return .members([
+            "spanId": .string(span.spanID.hex),
+            "parentSpanId": parent,
+            "depth": .count(depth),
+            "name": .string(span.name),
+            "category": .string(facts.category),
+            "kind": .string(Self.name(of: span.kind)),
+            "startTimeUnixNano": .string(String(span.startTimeUnixNano)),
+            "startOffsetMs": .milliseconds(offset),
+            "durationMs": .milliseconds(facts.durationNanos),
+            "status": .string(Self.name(of: span.status.code)),
+            "statusMessage": .string(span.status.message),
+            "inputTokens": inputTokens,
+            "outputTokens": outputTokens,
+            "anomalies": .array(anomalies),
+        ])
     }
 
     private static func name(of kind: OTLP.SpanKind) -> String {
@@ -124,5 +126,28 @@ struct StatsJSON {
         case .ok: "OK"
         case .error: "ERROR"
         }
+    }
+}
+
+/// Shorthands for the report's objects and numbers.
+extension JSONValue {
+    /// An object with `pairs` in the order written.
+    fileprivate static func members(_ pairs: KeyValuePairs<String, JSONValue>) -> JSONValue {
+        .object(JSONObject(pairs))
+    }
+
+    /// A count.
+    fileprivate static func count(_ value: Int) -> JSONValue {
+        .number(JSONNumber(Int64(value)))
+    }
+
+    /// An integer such as a token count.
+    fileprivate static func integer(_ value: Int64) -> JSONValue {
+        .number(JSONNumber(value))
+    }
+
+    /// Milliseconds with every digit of `nanos` kept (``TimeText/exactMilliseconds(_:)``).
+    fileprivate static func milliseconds(_ nanos: UInt64) -> JSONValue {
+        .number(JSONNumber(text: TimeText.exactMilliseconds(nanos)))
     }
 }
