@@ -53,7 +53,7 @@ public struct ATOFTracer: Tracer {
         let time = Int64(clamping: instant().nanosecondsSinceEpoch)
         let state = SpanState(sinks: sinks, name: operationName, kind: kind, startTime: time)
         let (scope, parentUUID, joined) = ScopeContext.make(
-            uuid: UUIDv7(nanosecondsSinceEpoch: time), in: parentContext, pendingStart: state)
+            uuid: UUIDValue(nanosecondsSinceEpoch: time), in: parentContext, pendingStart: state)
         state.attach(uuid: scope.uuid, parentUUID: parentUUID, joined: joined, parent: parentContext[ScopeKey.self]?.pendingStart)
         return ATOFSpan(context: ScopeContext.binding(scope, in: parentContext), name: operationName, state: state)
     }

@@ -28,7 +28,7 @@ struct ScopeContext: Sendable {
     /// The identity of a new scope with id `uuid` under `parent` (the context it starts in):
     /// the scope, its `parent_uuid`, and the remote trace it joins when it is a root.
     static func make(
-        uuid: UUIDv7,
+        uuid: UUIDValue,
         in parent: InstrumentationContext?,
         pendingStart: SpanState? = nil
     ) -> (scope: ScopeContext, parentUUID: String?, joined: TraceParent?) {
@@ -53,7 +53,7 @@ struct ScopeContext: Sendable {
 
     /// This scope as the parent in an outgoing `traceparent`.
     var traceParent: TraceParent {
-        TraceParent(traceHigh: traceHigh, traceLow: traceLow, spanID: spanID, flags: traceFlags, traceState: traceState)
+        TraceParent(traceHigh: traceHigh, traceLow: traceLow, parentID: spanID, flags: traceFlags, traceState: traceState)
     }
 
     /// The trace context to propagate from `context`: its scope, else a remote parent it carries.

@@ -95,7 +95,7 @@ enum ScopeRecorder {
         let parentContext = InstrumentationContext.current
         parentContext?[ScopeKey.self]?.pendingStart?.emitStartIfNeeded()
         let now = WallClock.nanosecondsSinceEpoch()
-        let (scope, parentUUID, joined) = ScopeContext.make(uuid: UUIDv7(nanosecondsSinceEpoch: now), in: parentContext)
+        let (scope, parentUUID, joined) = ScopeContext.make(uuid: UUIDValue(nanosecondsSinceEpoch: now), in: parentContext)
         let start = Event(
             family: .v0_1, kind: .scopeStart, uuid: scope.uuid, parentUUID: parentUUID,
             timestamp: Timestamp(nanosecondsSinceEpoch: now), name: name, category: category, flags: flags,
@@ -122,7 +122,7 @@ enum ScopeRecorder {
         parent?.pendingStart?.emitStartIfNeeded()
         let now = WallClock.nanosecondsSinceEpoch()
         sinks.emit(Event(
-            family: .v0_1, kind: .mark, uuid: UUIDv7(nanosecondsSinceEpoch: now).string, parentUUID: parent?.uuid,
+            family: .v0_1, kind: .mark, uuid: UUIDValue(nanosecondsSinceEpoch: now).string, parentUUID: parent?.uuid,
             timestamp: Timestamp(nanosecondsSinceEpoch: now), name: name, category: category, data: data, metadata: metadata))
     }
 

@@ -24,10 +24,10 @@ import Testing
     static func expectOneChain(_ scopes: [AssembledScope], depth: Int) {
         let levels = byLevel(scopes)
         #expect(levels.count == depth)
-        #expect(Set(scopes.map(\.identity.traceID)) == [SpanIdentity.traceID(uuid: P.level(1))])
+        #expect(Set(scopes.map(\.identity.traceID)) == [SpanIdentity.traceID(of: UUIDKey(P.level(1)))])
         #expect(levels[1]?.identity.parentSpanID == nil)
         var wrongParents = 0
-        for level in 2...depth where levels[level]?.identity.parentSpanID != SpanIdentity.spanID(uuid: P.level(level - 1)) {
+        for level in 2...depth where levels[level]?.identity.parentSpanID != SpanIdentity.spanID(of: UUIDKey(P.level(level - 1))) {
             wrongParents += 1
         }
         #expect(wrongParents == 0)
@@ -69,7 +69,7 @@ import Testing
         for event in P.deepChain(depth: 20_000) { assembler.receive(SourcedEvent(event), into: &items) }
         items += assembler.finish()
         let scopes = TestEvents.scopes(items)
-        #expect(Set(scopes.map(\.identity.traceID)) == [SpanIdentity.traceID(uuid: P.level(1))])
+        #expect(Set(scopes.map(\.identity.traceID)) == [SpanIdentity.traceID(of: UUIDKey(P.level(1)))])
         #expect(assembler.openScopeCount == 0)
     }
 

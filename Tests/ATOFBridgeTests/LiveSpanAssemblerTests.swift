@@ -92,9 +92,9 @@ import Testing
         _ = feed(&assembler, [E.start("d", at: 0)])
         let duplicate = E.scopes(feed(&assembler, [E.start("d", at: 1)]))
         #expect(duplicate.count == 1 && duplicate[0].anomalies == .duplicateStart)
-        #expect(duplicate[0].identity.spanID == SpanIdentity.spanID(uuid: "d#2"))
+        #expect(duplicate[0].identity.spanID == SpanIdentity.spanID(of: UUIDKey("d#2")))
         let owner = E.scopes(feed(&assembler, [E.end("d", at: 2)]))
-        #expect(owner[0].identity.spanID == SpanIdentity.spanID(uuid: "d"))
+        #expect(owner[0].identity.spanID == SpanIdentity.spanID(of: UUIDKey("d")))
     }
 
     @Test func theRecentIndexIsBounded() {
@@ -106,7 +106,7 @@ import Testing
         let forgotten = E.orphans(feed(&assembler, [E.mark("m0", parent: "s0", at: 0.2)]))
         let remembered = E.orphans(feed(&assembler, [E.mark("m99", parent: "s99", at: 99.2)]))
         #expect(forgotten[0].identity.parentSpanID == nil)
-        #expect(remembered[0].identity.parentSpanID == SpanIdentity.spanID(uuid: "s99"))
+        #expect(remembered[0].identity.parentSpanID == SpanIdentity.spanID(of: UUIDKey("s99")))
     }
 
     @Test("1,000,000 marks into one open scope: the held marks stay at the cap, the rest are counted")
@@ -196,14 +196,14 @@ import Testing
         var assembler = LiveSpanAssembler()
         let scope = try #require(E.scopes(feed(&assembler, [E.start("s", at: 0), E.end("s", at: 1)])).first)
         let late = try #require(E.orphans(feed(&assembler, [E.mark("s", parent: "s", at: 2)])).first)
-        #expect(late.identity.spanID == SpanIdentity.spanID(uuid: "s#2"))
+        #expect(late.identity.spanID == SpanIdentity.spanID(of: UUIDKey("s#2")))
         #expect(late.identity.spanID != scope.identity.spanID)
         #expect(late.identity.parentSpanID == scope.identity.spanID)
         #expect(assembler.report.marksReusingScopeUUIDs == 1)
         #expect(assembler.report.diagnostics.last?.message.contains("reuses the uuid s of a scope") == true)
         // The uuid's next scope comes after the mark's use.
         let again = try #require(E.scopes(feed(&assembler, [E.start("s", at: 3), E.end("s", at: 4)])).first)
-        #expect(again.identity.spanID == SpanIdentity.spanID(uuid: "s#3"))
+        #expect(again.identity.spanID == SpanIdentity.spanID(of: UUIDKey("s#3")))
     }
 
     @Test func liveAndOfflineAgreeOnAWellOrderedInput() {

@@ -70,7 +70,7 @@ import Testing
     func ignoresAMalformedTraceparent(_ header: String) throws {
         let (scopes, _, report) = assemble([E.start("root", at: 0, metadata: ["traceparent": .string(header)]), E.end("root", at: 1)])
         #expect(scopes[0].identity.parentSpanID == nil)
-        #expect(scopes[0].identity.traceID == SpanIdentity.traceID(uuid: "root"))
+        #expect(scopes[0].identity.traceID == SpanIdentity.traceID(of: UUIDKey("root")))
         #expect(report.diagnostics.isEmpty)
     }
 
@@ -100,7 +100,7 @@ import Testing
     @Test func aMarkWithAnUnknownOrNoParentIsARootOfItsOwn() {
         let (_, orphans, _) = assemble([E.mark("m1", parent: "nowhere", at: 0), E.mark("m2", parent: nil, at: 0)])
         #expect(orphans.count == 2)
-        #expect(orphans.allSatisfy { $0.identity.parentSpanID == nil && $0.identity.traceID == SpanIdentity.traceID(uuid: $0.mark.uuid) })
+        #expect(orphans.allSatisfy { $0.identity.parentSpanID == nil && $0.identity.traceID == SpanIdentity.traceID(of: UUIDKey($0.mark.uuid)) })
     }
 
     @Test func anUnendedScopeEndsAtTheLatestTimeInItsSubtree() throws {
@@ -137,7 +137,7 @@ import Testing
         let duplicate = try #require(scopes.first { $0.anomalies == .duplicateStart })
         #expect(owner.startTime == E.time(0).nanosecondsSinceEpoch && owner.endTime == E.time(2).nanosecondsSinceEpoch)
         #expect(duplicate.startTime == E.time(1).nanosecondsSinceEpoch && duplicate.endTime == duplicate.startTime)
-        #expect(duplicate.identity.spanID == SpanIdentity.spanID(uuid: "d#2"))
+        #expect(duplicate.identity.spanID == SpanIdentity.spanID(of: UUIDKey("d#2")))
         #expect(duplicate.identity.spanID != owner.identity.spanID)
         #expect(report.duplicateStarts == 1)
         #expect(report.diagnostics.first?.message.contains("line 1") == true)
@@ -166,7 +166,7 @@ import Testing
         let b = try #require(scopes.first { $0.start?.uuid == "b" })
         #expect(a.identity.parentSpanID == nil)
         #expect(b.identity.parentSpanID == a.identity.spanID)
-        #expect(a.identity.traceID == b.identity.traceID && a.identity.traceID == SpanIdentity.traceID(uuid: "a"))
+        #expect(a.identity.traceID == b.identity.traceID && a.identity.traceID == SpanIdentity.traceID(of: UUIDKey("a")))
         #expect(report.parentCycles == 1)
         #expect(report.diagnostics.count == 1)
         #expect(report.diagnostics.first?.line == 2)
@@ -210,7 +210,7 @@ import Testing
             E.start("s", at: 0), E.end("s", at: 1), E.mark("s", parent: "s", at: 2), E.mark("s", parent: "s", at: 3),
         ])
         let scope = try #require(scopes.first)
-        #expect(orphans.map(\.identity.spanID) == [SpanIdentity.spanID(uuid: "s#2"), SpanIdentity.spanID(uuid: "s#3")])
+        #expect(orphans.map(\.identity.spanID) == [SpanIdentity.spanID(of: UUIDKey("s#2")), SpanIdentity.spanID(of: UUIDKey("s#3"))])
         #expect(orphans.allSatisfy { $0.identity.parentSpanID == scope.identity.spanID && $0.identity.traceID == scope.identity.traceID })
         let ids = scopes.map { [$0.identity.traceID.hex, $0.identity.spanID.hex] } + orphans.map { [$0.identity.traceID.hex, $0.identity.spanID.hex] }
         #expect(Set(ids).count == ids.count)

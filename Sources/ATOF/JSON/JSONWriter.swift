@@ -70,16 +70,12 @@ public struct JSONWriter: Sendable {
                 case 0x08: bytes.append(UInt8(ascii: "b"))
                 case 0x0C: bytes.append(UInt8(ascii: "f"))
                 default:
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Self.hexDigit(byte >> 4), Self.hexDigit(byte & 0xF)])
+                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Hex.digit(byte >> 4), Hex.digit(byte & 0xF)])
                 }
             }
             if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
         bytes.append(UInt8(ascii: "\""))
-    }
-
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }
 
@@ -289,8 +285,8 @@ enum CompactJSON {
                     out[offset] = UInt8(ascii: "u")
                     out[offset + 1] = UInt8(ascii: "0")
                     out[offset + 2] = UInt8(ascii: "0")
-                    out[offset + 3] = hexDigit(byte >> 4)
-                    out[offset + 4] = hexDigit(byte & 0xF)
+                    out[offset + 3] = Hex.digit(byte >> 4)
+                    out[offset + 4] = Hex.digit(byte & 0xF)
                     offset += 5
                     continue
                 }
@@ -304,9 +300,5 @@ enum CompactJSON {
         }
         out[offset] = UInt8(ascii: "\"")
         offset += 1
-    }
-
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

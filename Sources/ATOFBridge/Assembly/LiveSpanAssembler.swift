@@ -47,17 +47,17 @@ public struct LiveSpanAssembler: Sendable {
     private struct OpenScope: Sendable {
         var start: SourcedEvent
         /// The start's parent, parsed once.
-        var parentKey: ScopeKey?
+        var parentKey: UUIDKey?
         var occurrence: Int
         var sequence: Int
         var traceID: OTLP.TraceID
         /// This occurrence's span id (what children see as their parent).
         var spanID: OTLP.SpanID
-        var traceContext: TraceContext?
+        var traceContext: TraceParent?
         /// The parent was not known when the start arrived: the scope began as a trace root.
         var rootAtOpen: Bool
         /// The root of its tree as far as parent links go (see ``LiveSpanAssembler/treeRoot(of:)``).
-        var treeRoot: ScopeKey
+        var treeRoot: UUIDKey
         var marks: [Event] = []
         var droppedMarks = DroppedMarks()
         /// The latest event time seen in its subtree so far (its own events and what ended
@@ -70,7 +70,7 @@ public struct LiveSpanAssembler: Sendable {
         var traceID: OTLP.TraceID
         var occurrences: Int
         /// The root of its tree as far as parent links go.
-        var treeRoot: ScopeKey
+        var treeRoot: UUIDKey
     }
 
     /// The bounds in force.
@@ -81,13 +81,13 @@ public struct LiveSpanAssembler: Sendable {
     /// Counts and diagnostics so far. Diagnostics are kept only until ``takeDiagnostics()``.
     public private(set) var report = AssemblyReport()
 
-    private var open: [ScopeKey: OpenScope] = [:]
-    private var openOrder: [(key: ScopeKey, sequence: Int)] = []
+    private var open: [UUIDKey: OpenScope] = [:]
+    private var openOrder: [(key: UUIDKey, sequence: Int)] = []
     private var openOrderHead = 0
-    private var pairings: [ScopeKey: ScopePairing<SourcedEvent>] = [:]
-    private var heldOrder: [ScopeKey] = []
-    private var ended: [ScopeKey: EndedScope] = [:]
-    private var endedOrder: [ScopeKey] = []
+    private var pairings: [UUIDKey: ScopePairing<SourcedEvent>] = [:]
+    private var heldOrder: [UUIDKey] = []
+    private var ended: [UUIDKey: EndedScope] = [:]
+    private var endedOrder: [UUIDKey] = []
     private var endedOrderHead = 0
     private var sequence = 0
     private var latestSeen: Int64 = .min
@@ -128,7 +128,7 @@ public struct LiveSpanAssembler: Sendable {
     mutating func receive(_ sourced: SourcedEvent, into ready: inout [AssembledItem]) {
         let event = sourced.event
         let time = event.timestamp.nanosecondsSinceEpoch
-        let parentKey = event.parentUUID.map(ScopeKey.init)
+        let parentKey = event.parentUUID.map(UUIDKey.init)
         latestSeen = max(latestSeen, time)
         noteTime(in: parentKey, time: time)
         switch event.kind {
@@ -162,10 +162,10 @@ public struct LiveSpanAssembler: Sendable {
 
     // MARK: - Scopes
 
-    private mutating func receiveScope(_ sourced: SourcedEvent, parentKey: ScopeKey?, into ready: inout [AssembledItem]) {
+    private mutating func receiveScope(_ sourced: SourcedEvent, parentKey: UUIDKey?, into ready: inout [AssembledItem]) {
         let event = sourced.event
         let uuid = event.uuid
-        let key = ScopeKey(uuid)
+        let key = UUIDKey(uuid)
         let time = event.timestamp.nanosecondsSinceEpoch
         let isStart = event.kind == .scopeStart
         let outcome: ScopePairing<SourcedEvent>.Outcome
@@ -194,7 +194,7 @@ public struct LiveSpanAssembler: Sendable {
             sequence += 1
             open[key] = OpenScope(
                 start: sourced, parentKey: parentKey, occurrence: occurrence, sequence: sequence, traceID: traceID,
-                spanID: key.spanID(uuid: uuid, occurrence: occurrence), traceContext: context, rootAtOpen: linkedParent == nil,
+                spanID: SpanIdentity.spanID(of: key, occurrence: occurrence), traceContext: context, rootAtOpen: linkedParent == nil,
                 treeRoot: root, latest: time)
             openOrder.append((key, sequence))
             compactOpenOrder()
@@ -207,14 +207,14 @@ public struct LiveSpanAssembler: Sendable {
                 report.note(.clockSkew, name: end.event.name, uuid: uuid, source: source, line: end.line)
             }
             if let opened { reportSubtreeTime(opened) }
-            let startParentKey = opened.map(\.parentKey) ?? start.event.parentUUID.map(ScopeKey.init)
+            let startParentKey = opened.map(\.parentKey) ?? start.event.parentUUID.map(UUIDKey.init)
             let (identity, treeRoot) = resolveIdentity(
                 key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: startParentKey, opened: opened)
             ready.append(.scope(AssembledScope(
                 start: start.event, end: end.event, marks: opened?.marks ?? [], droppedMarks: opened?.droppedMarks ?? DroppedMarks(),
                 identity: identity, startTime: startTime, endTime: max(startTime, end.event.timestamp.nanosecondsSinceEpoch),
                 anomalies: anomalies)))
-            remember(key, uuid: uuid, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
+            remember(key, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
             if idle { pairings.removeValue(forKey: key) }
         case .duplicate(let start, let occurrence, let first):
             report.note(.duplicateStart, name: start.event.name, uuid: uuid, source: source, line: start.line, firstLine: first.line)
@@ -227,7 +227,7 @@ public struct LiveSpanAssembler: Sendable {
         }
     }
 
-    private mutating func exportUnended(_ key: ScopeKey, into ready: inout [AssembledItem]) {
+    private mutating func exportUnended(_ key: UUIDKey, into ready: inout [AssembledItem]) {
         guard let index = pairings.index(forKey: key), pairings.values[index].openStart != nil, let opened = open.removeValue(forKey: key),
             let (start, occurrence) = pairings.values[index].releaseOpenStart()
         else {
@@ -242,7 +242,7 @@ public struct LiveSpanAssembler: Sendable {
         let (identity, treeRoot) = resolveIdentity(
             key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: opened.parentKey, opened: opened)
         let startTime = start.event.timestamp.nanosecondsSinceEpoch
-        remember(key, uuid: uuid, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
+        remember(key, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
         ready.append(.scope(AssembledScope(
             start: start.event, end: nil, marks: opened.marks, droppedMarks: opened.droppedMarks, identity: identity,
             startTime: startTime, endTime: max(startTime, opened.latest), anomalies: .unended)))
@@ -258,7 +258,7 @@ public struct LiveSpanAssembler: Sendable {
         }
     }
 
-    private mutating func releaseHeld(_ key: ScopeKey, into ready: inout [AssembledItem]) {
+    private mutating func releaseHeld(_ key: UUIDKey, into ready: inout [AssembledItem]) {
         guard let index = pairings.index(forKey: key) else { return }
         let released = pairings.values[index].releaseHeldEnds()
         let pairing = pairings.values[index]
@@ -266,11 +266,11 @@ public struct LiveSpanAssembler: Sendable {
             let uuid = end.event.uuid
             report.note(.unmatchedEnd, name: end.event.name, uuid: uuid, source: source, line: end.line)
             let (identity, treeRoot) = resolveIdentity(
-                key: key, uuid: uuid, occurrence: occurrence, sourced: end, parentKey: end.event.parentUUID.map(ScopeKey.init),
+                key: key, uuid: uuid, occurrence: occurrence, sourced: end, parentKey: end.event.parentUUID.map(UUIDKey.init),
                 opened: nil)
             let time = end.event.timestamp.nanosecondsSinceEpoch
             ready.append(.scope(AssembledScope(start: nil, end: end.event, identity: identity, startTime: time, endTime: time, anomalies: .unmatchedEnd)))
-            remember(key, uuid: uuid, identity: identity, occurrences: pairing.occurrences, treeRoot: treeRoot)
+            remember(key, identity: identity, occurrences: pairing.occurrences, treeRoot: treeRoot)
         }
         if pairing.openStart == nil, pairing.heldEnds.isEmpty, let index = pairings.index(forKey: key) {
             pairings.remove(at: index)
@@ -279,7 +279,7 @@ public struct LiveSpanAssembler: Sendable {
 
     // MARK: - Marks
 
-    private mutating func receiveMark(_ sourced: SourcedEvent, parentKey: ScopeKey?, into ready: inout [AssembledItem]) {
+    private mutating func receiveMark(_ sourced: SourcedEvent, parentKey: UUIDKey?, into ready: inout [AssembledItem]) {
         let mark = sourced.event
         let time = mark.timestamp.nanosecondsSinceEpoch
         if let parentKey, let index = open.index(forKey: parentKey), time >= open.values[index].start.event.timestamp.nanosecondsSinceEpoch {
@@ -292,24 +292,18 @@ public struct LiveSpanAssembler: Sendable {
             return
         }
         report.orphanMarks += 1
-        let scopeUse = takeScopeUse(of: ScopeKey(mark.uuid))
+        let key = UUIDKey(mark.uuid)
+        let scopeUse = takeScopeUse(of: key)
         if let scopeUse {
             report.noteMarkReusingScopeUUID(name: mark.name, uuid: mark.uuid, occurrence: scopeUse, source: source, line: sourced.line)
         }
-        let spanID = SpanIdentity.markSpanID(uuid: mark.uuid, scopeUse: scopeUse)
-        if let parentKey, let parentIDs = knownIdentity(of: parentKey) {
-            ready.append(.orphanMark(OrphanMark(
-                mark: mark,
-                identity: .init(traceID: parentIDs.traceID, spanID: spanID, parentSpanID: parentIDs.spanID, flags: AssembledScope.Identity.localFlags))))
-            return
-        }
-        ready.append(.orphanMark(OrphanMark(
-            mark: mark, identity: .init(traceID: SpanIdentity.traceID(uuid: mark.uuid), spanID: spanID, flags: AssembledScope.Identity.localFlags))))
+        let parent = parentKey.flatMap { knownIdentity(of: $0) }
+        ready.append(.orphanMark(OrphanMark(mark: mark, identity: SpanIdentity.orphanMark(of: key, scopeUse: scopeUse, parent: parent))))
     }
 
     /// When `key` is also the uuid of a scope known now (open, held or recently ended), counts one
     /// more use of it and returns its number; `nil` otherwise.
-    private mutating func takeScopeUse(of key: ScopeKey) -> Int? {
+    private mutating func takeScopeUse(of key: UUIDKey) -> Int? {
         if let index = pairings.index(forKey: key) {
             let use = pairings.values[index].takeOccurrence()
             if let endedIndex = ended.index(forKey: key) { ended.values[endedIndex].occurrences = use }
@@ -325,17 +319,14 @@ public struct LiveSpanAssembler: Sendable {
     // MARK: - Identity
 
     /// The trace a new scope belongs to: its known parent's, else its own (or a joined W3C trace).
-    private func traceOrigin(for event: Event, key: ScopeKey, parentKey: ScopeKey?) -> (OTLP.TraceID, TraceContext?) {
+    private func traceOrigin(for event: Event, key: UUIDKey, parentKey: UUIDKey?) -> (traceID: OTLP.TraceID, context: TraceParent?) {
         if let parentKey, parentKey != key, let known = knownIdentity(of: parentKey) {
             return (known.traceID, nil)
         }
-        if let context = TraceContext(metadata: event.metadata) {
-            return (context.traceID, context)
-        }
-        return (SpanIdentity.traceID(uuid: event.uuid), nil)
+        return SpanIdentity.rootTrace(of: key, metadata: event.metadata)
     }
 
-    private func knownIdentity(of key: ScopeKey) -> (traceID: OTLP.TraceID, spanID: OTLP.SpanID)? {
+    private func knownIdentity(of key: UUIDKey) -> (traceID: OTLP.TraceID, spanID: OTLP.SpanID)? {
         if let scope = open[key] {
             return (scope.traceID, scope.spanID)
         }
@@ -351,29 +342,26 @@ public struct LiveSpanAssembler: Sendable {
     /// now, unless that parent lies in its own subtree (its tree's root is the scope itself):
     /// that link would close a cycle, so it is cut and the scope stays a root.
     private mutating func resolveIdentity(
-        key: ScopeKey, uuid: String, occurrence: Int, sourced: SourcedEvent, parentKey: ScopeKey?, opened: OpenScope?
-    ) -> (AssembledScope.Identity, ScopeKey) {
+        key: UUIDKey, uuid: String, occurrence: Int, sourced: SourcedEvent, parentKey: UUIDKey?, opened: OpenScope?
+    ) -> (AssembledScope.Identity, UUIDKey) {
         let event = sourced.event
-        let spanID = opened.flatMap { $0.occurrence == occurrence ? $0.spanID : nil } ?? key.spanID(uuid: uuid, occurrence: occurrence)
+        let spanID = opened.flatMap { $0.occurrence == occurrence ? $0.spanID : nil } ?? SpanIdentity.spanID(of: key, occurrence: occurrence)
         if let parentKey, parentKey != key, let known = knownIdentity(of: parentKey) {
             let parentRoot = treeRoot(of: parentKey)
             if opened?.rootAtOpen != true || parentRoot != key {
-                return (.init(traceID: known.traceID, spanID: spanID, parentSpanID: known.spanID, flags: AssembledScope.Identity.localFlags), parentRoot)
+                return (SpanIdentity.scope(traceID: known.traceID, spanID: spanID, parentSpanID: known.spanID, joining: nil), parentRoot)
             }
             report.noteParentCycle(
                 name: event.name, uuid: uuid, parent: event.parentUUID ?? "", length: nil, source: source, line: sourced.line)
         }
         let (traceID, context) = opened.map { ($0.traceID, $0.traceContext) } ?? traceOrigin(for: event, key: key, parentKey: nil)
-        if let context {
-            return (.init(traceID: traceID, spanID: spanID, parentSpanID: context.parentSpanID, traceState: context.traceState, flags: context.spanFlags), key)
-        }
-        return (.init(traceID: traceID, spanID: spanID, flags: AssembledScope.Identity.localFlags), key)
+        return (SpanIdentity.scope(traceID: traceID, spanID: spanID, parentSpanID: nil, joining: context), key)
     }
 
     /// The root of `key`'s tree: follows the tree roots recorded for open and remembered scopes
     /// (each points at its tree's root when it was linked, or at itself), compressing the path
     /// it walks, so that lookups stay cheap at any depth. A scope no longer remembered ends the walk.
-    private mutating func treeRoot(of key: ScopeKey) -> ScopeKey {
+    private mutating func treeRoot(of key: UUIDKey) -> UUIDKey {
         var root = key
         while let next = recordedRoot(of: root), next != root { root = next }
         var member = key
@@ -384,11 +372,11 @@ public struct LiveSpanAssembler: Sendable {
         return root
     }
 
-    private func recordedRoot(of key: ScopeKey) -> ScopeKey? {
+    private func recordedRoot(of key: UUIDKey) -> UUIDKey? {
         open[key]?.treeRoot ?? ended[key]?.treeRoot
     }
 
-    private mutating func setRecordedRoot(of key: ScopeKey, to root: ScopeKey) {
+    private mutating func setRecordedRoot(of key: UUIDKey, to root: UUIDKey) {
         if let index = open.index(forKey: key) {
             open.values[index].treeRoot = root
         } else if let index = ended.index(forKey: key) {
@@ -396,14 +384,14 @@ public struct LiveSpanAssembler: Sendable {
         }
     }
 
-    private mutating func remember(_ key: ScopeKey, uuid: String, identity: AssembledScope.Identity, occurrences: Int, treeRoot: ScopeKey) {
+    private mutating func remember(_ key: UUIDKey, identity: AssembledScope.Identity, occurrences: Int, treeRoot: UUIDKey) {
         if let index = ended.index(forKey: key) {
             ended.values[index].traceID = identity.traceID
             ended.values[index].occurrences = occurrences
             ended.values[index].treeRoot = treeRoot
         } else {
             endedOrder.append(key)
-            let primarySpanID = occurrences <= 1 ? identity.spanID : SpanIdentity.spanID(uuid: uuid)
+            let primarySpanID = occurrences <= 1 ? identity.spanID : SpanIdentity.spanID(of: key)
             ended[key] = EndedScope(spanID: primarySpanID, traceID: identity.traceID, occurrences: occurrences, treeRoot: treeRoot)
         }
         while ended.count > limits.recentlyEndedCapacity, endedOrderHead < endedOrder.count {
@@ -420,7 +408,7 @@ public struct LiveSpanAssembler: Sendable {
 
     /// Raises the latest time of the event's parent, if it is open. Ancestors further up learn
     /// it when the parent ends (``reportSubtreeTime(_:)``): constant work per event at any depth.
-    private mutating func noteTime(in parent: ScopeKey?, time: Int64) {
+    private mutating func noteTime(in parent: UUIDKey?, time: Int64) {
         guard let parent, let index = open.index(forKey: parent) else { return }
         open.values[index].latest = max(open.values[index].latest, time)
     }
@@ -443,7 +431,7 @@ public struct LiveSpanAssembler: Sendable {
 
     // MARK: - Bookkeeping
 
-    private mutating func oldestOpenKey() -> ScopeKey? {
+    private mutating func oldestOpenKey() -> UUIDKey? {
         while openOrderHead < openOrder.count {
             let entry = openOrder[openOrderHead]
             if let scope = open[entry.key], scope.sequence == entry.sequence {
@@ -464,78 +452,5 @@ public struct LiveSpanAssembler: Sendable {
         guard openOrder.count - openOrderHead > 2 * open.count + 1_024 else { return }
         openOrder = openOrder[openOrderHead...].filter { open[$0.key]?.sequence == $0.sequence }
         openOrderHead = 0
-    }
-}
-
-/// A uuid as a dictionary key: a canonical lower-case UUID as its 128 bits (cheap to hash and
-/// compare), any other text as itself. Distinct strings always give distinct keys.
-struct ScopeKey: Hashable, Sendable {
-    private var high: UInt64
-    private var low: UInt64
-    /// The text when it is not a canonical lower-case UUID.
-    private var text: String?
-
-    init(_ uuid: String) {
-        if let (high, low) = Self.parseLowercaseUUID(uuid) {
-            self.high = high
-            self.low = low
-            text = nil
-        } else {
-            high = 0
-            low = 0
-            text = uuid
-        }
-    }
-
-    static func == (lhs: ScopeKey, rhs: ScopeKey) -> Bool {
-        lhs.high == rhs.high && lhs.low == rhs.low && lhs.text == rhs.text
-    }
-
-    func hash(into hasher: inout Hasher) {
-        if let text {
-            hasher.combine(text)
-        } else {
-            hasher.combine(high ^ (low &* 0x9E37_79B9_7F4A_7C15))
-        }
-    }
-
-    /// The span id of occurrence `occurrence` of `uuid` (the text this key was made from), as
-    /// ``SpanIdentity/spanID(uuid:occurrence:)`` gives it, without parsing the text again.
-    func spanID(uuid: String, occurrence: Int) -> OTLP.SpanID {
-        if occurrence == 1, text == nil, low != 0 {
-            return OTLP.SpanID(low)
-        }
-        return SpanIdentity.spanID(uuid: uuid, occurrence: occurrence)
-    }
-
-    /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` with lower-case hex digits only (so that the
-    /// upper-case spelling of the same UUID, a different string, stays a different key).
-    private static func parseLowercaseUUID(_ text: String) -> (UInt64, UInt64)? {
-        guard text.utf8.count == 36 else { return nil }
-        var text = text
-        return text.withUTF8 { bytes -> (UInt64, UInt64)? in
-            guard bytes.count == 36, let base = bytes.baseAddress else { return nil }
-            guard base[8] == UInt8(ascii: "-"), base[13] == UInt8(ascii: "-"), base[18] == UInt8(ascii: "-"),
-                base[23] == UInt8(ascii: "-")
-            else { return nil }
-            // 8-4-4 digits make the high half, 4-12 the low half.
-            var high: UInt64 = 0
-            var low: UInt64 = 0
-            var valid = true
-            @inline(__always) func digit(_ byte: UInt8) -> UInt64 {
-                let decimal = byte &- UInt8(ascii: "0")
-                if decimal < 10 { return UInt64(decimal) }
-                let letter = byte &- UInt8(ascii: "a")
-                if letter < 6 { return UInt64(letter &+ 10) }
-                valid = false
-                return 0
-            }
-            for index in 0..<8 { high = high << 4 | digit(base[index]) }
-            for index in 9..<13 { high = high << 4 | digit(base[index]) }
-            for index in 14..<18 { high = high << 4 | digit(base[index]) }
-            for index in 19..<23 { low = low << 4 | digit(base[index]) }
-            for index in 24..<36 { low = low << 4 | digit(base[index]) }
-            return valid ? (high, low) : nil
-        }
     }
 }

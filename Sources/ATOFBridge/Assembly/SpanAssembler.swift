@@ -16,19 +16,6 @@ public struct SpanAssembler: Sendable {
         self.source = source
     }
 
-    /// One scope occurrence being built; events are indices into the input.
-    private struct Record {
-        /// The uuid's id (see `UUIDState.id`); its text is `uuids[id]`.
-        var id: Int
-        var occurrence: Int
-        var start: Int?
-        var end: Int?
-        var anomalies: AssembledScope.Anomalies
-        var marks: [Int] = []
-
-        var describing: Int? { start ?? end }
-    }
-
     /// One span to make, in output order, with its events as indices into the input: cheap to
     /// hold for a whole input; ``materialize(_:events:)`` turns it into an ``AssembledItem``.
     enum PlannedItem: Sendable {
@@ -77,237 +64,20 @@ public struct SpanAssembler: Sendable {
 
     /// ``plan(_:)`` with each event's ``PairingKey`` already made (`keys[i]` for `events[i]`),
     /// for example by the threads that decoded the events: pairing then reads the compact keys
-    /// rather than the events.
+    /// rather than the events. The steps follow ``LiveSpanAssembler``'s flow.
     func plan(_ events: [SourcedEvent], keys: [PairingKey]) -> (items: [PlannedItem], report: AssemblyReport) {
-        var report = AssemblyReport()
-        func time(_ index: Int) -> Int64 { keys[index].time }
-        let ordered = Self.timeOrder(keys)
-        report.streamHeaders = events.count - ordered.count
-
-        // Pair per uuid: one table lookup per event.
-        var states: [UUIDKey: UUIDState] = [:]
-        var records: [Record] = []
-        var marks: [Int] = []
-        var uuids: [String] = []  // by id
-
-        func add(_ record: Record, to state: inout UUIDState) {
-            records.append(record)
-            if record.occurrence == 1 { state.primary = records.count - 1 }
-        }
-
-        for index in ordered {
-            let kind = keys[index].kind
-            guard kind == .scopeStart || kind == .scopeEnd else {
-                marks.append(index)
-                continue
-            }
-            let eventTime = time(index)
-            states[keys[index].uuid, default: UUIDState()].update { state in
-            if state.id < 0 {
-                state.id = uuids.count
-                uuids.append(events[index].event.uuid)
-            }
-            let id = state.id
-            let uuid = uuids[id]
-            switch state.pairing.feed(index, isStart: kind == .scopeStart, time: eventTime) {
-            case .opened(let occurrence):
-                state.openRecord = records.count
-                add(Record(id: id, occurrence: occurrence, start: index, end: nil, anomalies: []), to: &state)
-                if occurrence > 1 {
-                    report.diagnostics.append(Diagnostic(severity: .warning, source: source, line: events[index].line, message: "uuid \(uuid) is used again for a new scope after its first one ended; exported as a separate span"))
-                }
-            case .paired(let start, let end, let occurrence, let clockSkew):
-                let open = state.openRecord
-                state.openRecord = nil
-                if let recordIndex = open, records[recordIndex].start == start {
-                    records[recordIndex].end = end
-                    if clockSkew { records[recordIndex].anomalies.insert(.clockSkew) }
-                } else {
-                    add(Record(id: id, occurrence: occurrence, start: start, end: end, anomalies: clockSkew ? .clockSkew : []), to: &state)
-                }
-                if clockSkew {
-                    report.note(.clockSkew, name: events[end].event.name, uuid: uuid, source: source, line: events[end].line)
-                }
-            case .duplicate(let start, let occurrence, let first):
-                add(Record(id: id, occurrence: occurrence, start: start, end: nil, anomalies: .duplicateStart), to: &state)
-                report.note(.duplicateStart, name: events[start].event.name, uuid: uuid, source: source, line: events[start].line, firstLine: events[first].line)
-            case .held:
-                break
-            }
-            }
-        }
-        // Only uuids left with an open start or held ends have anything to release (in uuid order).
-        let pending = states.compactMap { $0.value.pairing.openStart != nil || !$0.value.pairing.heldEnds.isEmpty ? (uuids[$0.value.id], $0.key) : nil }
-        for (uuid, key) in pending.sorted(by: { $0.0 < $1.0 }) {
-            states[key]?.update { state in
-                let id = state.id
-                if let (start, _) = state.pairing.releaseOpenStart() {
-                    if let recordIndex = state.openRecord { records[recordIndex].anomalies.insert(.unended) }
-                    report.note(.unended, name: events[start].event.name, uuid: uuid, source: source, line: events[start].line)
-                }
-                for (end, occurrence) in state.pairing.releaseHeldEnds() {
-                    add(Record(id: id, occurrence: occurrence, start: nil, end: end, anomalies: .unmatchedEnd), to: &state)
-                    report.note(.unmatchedEnd, name: events[end].event.name, uuid: uuid, source: source, line: events[end].line)
-                }
-            }
-        }
-        /// The id of a known scope uuid (every uuid in `states` has a record).
-        func id(of uuid: UUIDKey?) -> Int? {
-            guard let uuid else { return nil }
-            return states[uuid]?.id
-        }
-
-        var primaryOf = [Int?](repeating: nil, count: uuids.count)
-        for state in states.values { primaryOf[state.id] = state.primary }
-
-        // Parents, roots and trace contexts, by id. A uuid's parent is the first non-nil parent
-        // among its records; a parent that is not a known scope ends every walk upward.
-        let unset = -2, unknown = -1
-        var parentOf = [Int](repeating: unset, count: uuids.count)
-        for record in records where parentOf[record.id] == unset {
-            guard let parent = record.start.flatMap({ keys[$0].parent }) ?? record.end.flatMap({ keys[$0].parent }) else {
-                continue
-            }
-            parentOf[record.id] = id(of: parent) ?? unknown
-        }
-        // The parent forest: cycles cut (see `ParentForest`), then every root found once.
-        let forest = ParentForest(parents: parentOf.map { $0 >= 0 ? $0 : nil })
-        for cut in forest.cuts {
-            let recordIndex = primaryOf[cut.node] ?? records.firstIndex { $0.id == cut.node }
-            guard let recordIndex, let describing = records[recordIndex].describing else { continue }
-            report.noteParentCycle(
-                name: events[describing].event.name, uuid: uuids[cut.node], parent: uuids[cut.parent], length: cut.length,
-                source: source, line: events[describing].line)
-        }
-        let rootOf = forest.roots()
-        func knownParent(of id: Int) -> Int? { forest.parent(of: id) }
-        /// The parent of a record of scope `id` whose event names `parent`: none for itself, and
-        /// none across a cut cycle.
-        func recordParent(of id: Int, named parent: Int?) -> Int? {
-            guard let parent, parent != id else { return nil }
-            if parent == parentOf[id], forest.parent(of: id) == nil { return nil }
-            return parent
-        }
-        // Per root: its trace id and W3C context (computed once per root).
-        var traces = [(traceID: OTLP.TraceID, context: TraceContext?)?](repeating: nil, count: uuids.count)
-        func trace(ofRoot root: Int) -> (traceID: OTLP.TraceID, context: TraceContext?) {
-            if let known = traces[root] { return known }
-            var context: TraceContext?
-            if let recordIndex = primaryOf[root], let describing = records[recordIndex].describing {
-                context = TraceContext(metadata: records[recordIndex].start.flatMap { events[$0].event.metadata }) ?? TraceContext(metadata: events[describing].event.metadata)
-            }
-            let result = (context?.traceID ?? SpanIdentity.traceID(uuid: uuids[root]), context)
-            traces[root] = result
-            return result
-        }
-        // Only unended scopes need the latest time in their subtree: each event raises its
-        // parent's, then the forest carries the maxima to the roots (children before parents).
-        var latestInSubtree = [Int64](repeating: .min, count: uuids.count)
-        if report.unended > 0 {
-            for index in ordered {
-                guard let parent = id(of: keys[index].parent) else { continue }
-                latestInSubtree[parent] = max(latestInSubtree[parent], time(index))
-            }
-            forest.forEachChildBeforeItsParent { child, parent in
-                latestInSubtree[parent] = max(latestInSubtree[parent], latestInSubtree[child])
-            }
-        }
-
-        /// The ids of occurrence `occurrence` of scope `id` whose event names `parent` (a known
-        /// scope's id, or nil).
-        func identity(id: Int, occurrence: Int, parent: Int?) -> AssembledScope.Identity {
-            let parent = recordParent(of: id, named: parent)
-            let rootID = parent.map { rootOf[$0] } ?? id
-            let (traceID, context) = trace(ofRoot: rootID)
-            let spanID = SpanIdentity.spanID(uuid: uuids[id], occurrence: occurrence)
-            if let parent {
-                return .init(traceID: traceID, spanID: spanID, parentSpanID: SpanIdentity.spanID(uuid: uuids[parent]), flags: AssembledScope.Identity.localFlags)
-            }
-            if let context, rootID == id {
-                return .init(traceID: traceID, spanID: spanID, parentSpanID: context.parentSpanID, traceState: context.traceState, flags: context.spanFlags)
-            }
-            return .init(traceID: traceID, spanID: spanID, flags: AssembledScope.Identity.localFlags)
-        }
-
-        // Marks: a span event when the parent is open at the mark's time, else a span of its own.
-        var items: [(time: Int64, line: Int, item: PlannedItem)] = []
-        for index in marks {
-            let parentState = keys[index].parent.flatMap { states[$0] }
-            if let recordIndex = parentState?.primary, let opening = records[recordIndex].describing {
-                let opens = time(opening)
-                let closes = records[recordIndex].end.map { max(time($0), opens) } ?? .max
-                if time(index) >= opens && time(index) <= closes {
-                    records[recordIndex].marks.append(index)
-                    report.attachedMarks += 1
-                    continue
-                }
-            }
-            let markUUID = events[index].event.uuid
-            // A mark reusing a scope's uuid is one more use of it (after the scope's occurrences).
-            var scopeUse: Int?
-            states[keys[index].uuid]?.update { state in
-                scopeUse = state.pairing.takeOccurrence()
-            }
-            if let scopeUse {
-                report.noteMarkReusingScopeUUID(name: events[index].event.name, uuid: markUUID, occurrence: scopeUse, source: source, line: events[index].line)
-            }
-            let spanID = SpanIdentity.markSpanID(uuid: markUUID, scopeUse: scopeUse)
-            let markIdentity: AssembledScope.Identity
-            if let parentID = parentState?.id {
-                let parentIdentity = identity(id: parentID, occurrence: 1, parent: knownParent(of: parentID))
-                markIdentity = .init(traceID: parentIdentity.traceID, spanID: spanID, parentSpanID: parentIdentity.spanID, flags: AssembledScope.Identity.localFlags)
-            } else {
-                markIdentity = .init(traceID: SpanIdentity.traceID(uuid: markUUID), spanID: spanID, flags: AssembledScope.Identity.localFlags)
-            }
-            items.append((time(index), events[index].line ?? 0, .orphanMark(index, markIdentity)))
-            report.orphanMarks += 1
-        }
-
-        // Build the scopes.
-        for record in records {
-            guard let describing = record.describing else { continue }
-            let startTime = time(describing)
-            var endTime: Int64
-            if record.anomalies.contains(.duplicateStart) || record.anomalies.contains(.unmatchedEnd) {
-                endTime = startTime
-            } else if let end = record.end {
-                endTime = max(time(end), startTime)
-            } else {
-                let latest = latestInSubtree[record.id]
-                endTime = max(latest == .min ? startTime : latest, startTime)
-            }
-            if record.anomalies.contains(.unended), record.occurrence > 1 { endTime = startTime }
-            let scope = PlannedScope(
-                start: record.start, end: record.end, marks: record.marks,
-                identity: identity(id: record.id, occurrence: record.occurrence, parent: id(of: keys[describing].parent)),
-                startTime: startTime, endTime: endTime, anomalies: record.anomalies)
-            items.append((startTime, events[describing].line ?? 0, .scope(scope)))
-        }
-        items.sort { ($0.time, $0.line) < ($1.time, $1.line) }
-        return (items.map(\.item), report)
-    }
-
-    /// What the pairing keeps per uuid.
-    private struct UUIDState {
-        var pairing = ScopePairing<Int>()
-        /// A dense number for the uuid, in order of first appearance (-1 until assigned).
-        var id = -1
-        /// The record of the open start, if any.
-        var openRecord: Int?
-        /// The record of occurrence 1 (the uuid's plain span id).
-        var primary: Int?
-
-        /// Runs `body` on this state in place.
-        mutating func update(_ body: (inout UUIDState) -> Void) { body(&self) }
+        var pairing = OfflinePairing(events: events, keys: keys, source: source)
+        pairing.pairPerUUID()
+        pairing.releaseOpenStartsAndHeldEnds()
+        pairing.linkParents()
+        pairing.findSubtreeEndTimes()
+        pairing.placeMarks()
+        pairing.buildScopes()
+        return pairing.finish()
     }
 
     /// Indices of the non-header events in stable time order; at equal times starts, then marks,
     /// then ends, then input order.
-    static func timeOrder(_ events: [SourcedEvent]) -> [Int] {
-        timeOrder(events.map { PairingKey($0.event) })
-    }
-
-    /// ``timeOrder(_:)`` over the events' keys.
     static func timeOrder(_ pairingKeys: [PairingKey]) -> [Int] {
         func rank(_ kind: Event.Kind) -> Int {
             switch kind {
@@ -337,66 +107,293 @@ public struct SpanAssembler: Sendable {
     }
 }
 
-/// A uuid as a dictionary key: the canonical text form (lowercase 8-4-4-4-12 hex) as its 128-bit
-/// value (hashed and compared inline, without touching the string), any other text as itself.
-/// Two uuids are equal keys exactly when their texts are equal.
-enum UUIDKey: Hashable, Sendable {
-    case canonical(UInt64, UInt64)
-    case text(String)
 
-    init(_ text: String) {
-        var copy = text
-        if let value = copy.withUTF8({ Self.parseCanonical($0) }) {
-            self = .canonical(value.0, value.1)
-        } else {
-            self = .text(text)
-        }
+/// One offline pairing of a whole input, in the steps of ``LiveSpanAssembler``'s flow: pair per
+/// uuid, release open starts and held ends, link parents (roots, traces), find subtree end times,
+/// place the marks, build the scopes. Events are indices into the input; every id comes from
+/// ``SpanIdentity``.
+private struct OfflinePairing {
+    /// One scope occurrence being built.
+    struct Record {
+        /// The uuid's dense id (see ``OfflinePairing/ids``).
+        var id: Int
+        var occurrence: Int
+        var start: Int?
+        var end: Int?
+        var anomalies: AssembledScope.Anomalies
+        var marks: [Int] = []
+
+        var describing: Int? { start ?? end }
     }
 
-    /// The value of a canonical lowercase uuid text; `nil` for any other text.
-    private static func parseCanonical(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
-        guard bytes.count == 36 else { return nil }
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        var digits = 0
-        for index in 0..<36 {
-            let byte = bytes[index]
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
+    /// What the pairing keeps per scope uuid.
+    struct UUIDState {
+        var key: UUIDKey
+        /// The uuid as written (for diagnostics).
+        var text: String
+        var pairing = ScopePairing<Int>()
+        /// The record of the open start, if any.
+        var openRecord: Int?
+        /// The record of occurrence 1 (the uuid's plain span id).
+        var primary: Int?
+    }
+
+    /// `parentOf` values: a uuid whose records name no parent, and a parent that is not a scope here.
+    private static let unset = -2, unknown = -1
+
+    let events: [SourcedEvent]
+    let keys: [PairingKey]
+    let source: String
+    /// The non-header events in time order (``SpanAssembler/timeOrder(_:)``).
+    let ordered: [Int]
+    var report = AssemblyReport()
+    /// Each scope uuid's dense id, given in order of first appearance.
+    var ids: [UUIDKey: Int] = [:]
+    /// Per id: the uuid and its pairing.
+    var uuids: [UUIDState] = []
+    /// The scope occurrences, in the order they were found.
+    var records: [Record] = []
+    /// The marks, in time order.
+    var marks: [Int] = []
+    /// Per id: the parent's id, ``unknown`` or ``unset`` (before cycles are cut).
+    var parentOf: [Int] = []
+    var forest = ParentForest(parents: [])
+    /// Per id: the root of its tree.
+    var rootOf: [Int] = []
+    /// Per root id: its trace id and W3C context, once found.
+    var traces: [(traceID: OTLP.TraceID, context: TraceParent?)?] = []
+    /// Per id: the latest event time in its subtree (only when some scope is unended).
+    var latestInSubtree: [Int64] = []
+    /// The spans made, with what orders them.
+    var items: [(time: Int64, line: Int, item: SpanAssembler.PlannedItem)] = []
+
+    init(events: [SourcedEvent], keys: [PairingKey], source: String) {
+        self.events = events
+        self.keys = keys
+        self.source = source
+        ordered = SpanAssembler.timeOrder(keys)
+        report.streamHeaders = events.count - ordered.count
+    }
+
+    /// Pair per uuid: feeds each scope event, in time order, to its uuid's ``ScopePairing`` (one
+    /// table lookup per event) and records what it opens, pairs or duplicates. Marks wait.
+    mutating func pairPerUUID() {
+        for index in ordered {
+            let kind = keys[index].kind
+            guard kind == .scopeStart || kind == .scopeEnd else {
+                marks.append(index)
                 continue
             }
-            let nibble: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte &- UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte &- UInt8(ascii: "a") &+ 10
-            default: return nil
-            }
-            if digits < 16 {
-                high = high << 4 | UInt64(nibble)
-            } else {
-                low = low << 4 | UInt64(nibble)
-            }
-            digits += 1
+            let id = id(for: keys[index].uuid, firstSeenAt: index)
+            let outcome = uuids[id].pairing.feed(index, isStart: kind == .scopeStart, time: keys[index].time)
+            record(outcome, of: id, at: index)
         }
-        return (high, low)
     }
-}
 
-/// What pairing reads of one event: small, and made where the event is decoded.
-struct PairingKey: Sendable {
-    /// The event time, ns since the epoch.
-    var time: Int64
-    /// The event kind.
-    var kind: Event.Kind
-    /// The event's uuid.
-    var uuid: UUIDKey
-    /// The event's parent uuid.
-    var parent: UUIDKey?
+    /// Release open starts and held ends: what is still open is unended, what is still held is an
+    /// unmatched end (uuids in text order).
+    mutating func releaseOpenStartsAndHeldEnds() {
+        let pending = uuids.indices.filter { uuids[$0].pairing.openStart != nil || !uuids[$0].pairing.heldEnds.isEmpty }
+        for id in pending.sorted(by: { uuids[$0].text < uuids[$1].text }) {
+            let uuid = uuids[id].text
+            if let (start, _) = uuids[id].pairing.releaseOpenStart() {
+                if let recordIndex = uuids[id].openRecord { records[recordIndex].anomalies.insert(.unended) }
+                report.note(.unended, name: events[start].event.name, uuid: uuid, source: source, line: events[start].line)
+            }
+            for (end, occurrence) in uuids[id].pairing.releaseHeldEnds() {
+                add(Record(id: id, occurrence: occurrence, start: nil, end: end, anomalies: .unmatchedEnd))
+                report.note(.unmatchedEnd, name: events[end].event.name, uuid: uuid, source: source, line: events[end].line)
+            }
+        }
+    }
 
-    init(_ event: Event) {
-        time = event.timestamp.nanosecondsSinceEpoch
-        kind = event.kind
-        uuid = UUIDKey(event.uuid)
-        parent = event.parentUUID.map(UUIDKey.init)
+    /// Parents, roots and traces: a uuid's parent is the first parent named among its records (one
+    /// that is not a scope here ends every walk upward); cycles are cut with a warning
+    /// (``ParentForest``), then every root is found once.
+    mutating func linkParents() {
+        parentOf = [Int](repeating: Self.unset, count: uuids.count)
+        for record in records where parentOf[record.id] == Self.unset {
+            guard let parent = record.start.flatMap({ keys[$0].parent }) ?? record.end.flatMap({ keys[$0].parent }) else {
+                continue
+            }
+            parentOf[record.id] = id(of: parent) ?? Self.unknown
+        }
+        forest = ParentForest(parents: parentOf.map { $0 >= 0 ? $0 : nil })
+        for cut in forest.cuts {
+            let recordIndex = uuids[cut.node].primary ?? records.firstIndex { $0.id == cut.node }
+            guard let recordIndex, let describing = records[recordIndex].describing else { continue }
+            report.noteParentCycle(
+                name: events[describing].event.name, uuid: uuids[cut.node].text, parent: uuids[cut.parent].text, length: cut.length,
+                source: source, line: events[describing].line)
+        }
+        rootOf = forest.roots()
+        traces = Array(repeating: nil, count: uuids.count)
+    }
+
+    /// Subtree end times, needed only by unended scopes: each event raises its parent's latest
+    /// time, then the forest carries the maxima to the roots (children before parents).
+    mutating func findSubtreeEndTimes() {
+        latestInSubtree = [Int64](repeating: .min, count: uuids.count)
+        guard report.unended > 0 else { return }
+        for index in ordered {
+            guard let parent = id(of: keys[index].parent) else { continue }
+            latestInSubtree[parent] = max(latestInSubtree[parent], keys[index].time)
+        }
+        let forest = forest
+        forest.forEachChildBeforeItsParent { child, parent in
+            latestInSubtree[parent] = max(latestInSubtree[parent], latestInSubtree[child])
+        }
+    }
+
+    /// Marks: a span event of the parent when the parent scope is open at the mark's time, else an
+    /// orphan mark, a span of its own.
+    mutating func placeMarks() {
+        for index in marks {
+            let parentID = id(of: keys[index].parent)
+            if let parentID, let recordIndex = uuids[parentID].primary, let opening = records[recordIndex].describing {
+                let opens = keys[opening].time
+                let closes = records[recordIndex].end.map { max(keys[$0].time, opens) } ?? .max
+                if keys[index].time >= opens && keys[index].time <= closes {
+                    records[recordIndex].marks.append(index)
+                    report.attachedMarks += 1
+                    continue
+                }
+            }
+            // A mark reusing a scope's uuid is one more use of it (after the scope's occurrences).
+            let key = keys[index].uuid
+            var scopeUse: Int?
+            if let id = ids[key] {
+                scopeUse = uuids[id].pairing.takeOccurrence()
+            }
+            if let scopeUse {
+                report.noteMarkReusingScopeUUID(
+                    name: events[index].event.name, uuid: events[index].event.uuid, occurrence: scopeUse, source: source,
+                    line: events[index].line)
+            }
+            var parent: (traceID: OTLP.TraceID, spanID: OTLP.SpanID)?
+            if let parentID {
+                let parentIdentity = identity(id: parentID, occurrence: 1, parent: forest.parent(of: parentID))
+                parent = (parentIdentity.traceID, parentIdentity.spanID)
+            }
+            let identity = SpanIdentity.orphanMark(of: key, scopeUse: scopeUse, parent: parent)
+            items.append((keys[index].time, events[index].line ?? 0, .orphanMark(index, identity)))
+            report.orphanMarks += 1
+        }
+    }
+
+    /// Build the scopes: each record's times (an unended scope ends at the latest time in its
+    /// subtree, a repeated one at its start) and ids.
+    mutating func buildScopes() {
+        for record in records {
+            guard let describing = record.describing else { continue }
+            let startTime = keys[describing].time
+            var endTime: Int64
+            if record.anomalies.contains(.duplicateStart) || record.anomalies.contains(.unmatchedEnd) {
+                endTime = startTime
+            } else if let end = record.end {
+                endTime = max(keys[end].time, startTime)
+            } else {
+                let latest = latestInSubtree[record.id]
+                endTime = max(latest == .min ? startTime : latest, startTime)
+            }
+            if record.anomalies.contains(.unended), record.occurrence > 1 { endTime = startTime }
+            let scope = SpanAssembler.PlannedScope(
+                start: record.start, end: record.end, marks: record.marks,
+                identity: identity(id: record.id, occurrence: record.occurrence, parent: id(of: keys[describing].parent)),
+                startTime: startTime, endTime: endTime, anomalies: record.anomalies)
+            items.append((startTime, events[describing].line ?? 0, .scope(scope)))
+        }
+    }
+
+    /// The spans in output order (start time, then line) and the report.
+    mutating func finish() -> (items: [SpanAssembler.PlannedItem], report: AssemblyReport) {
+        items.sort { ($0.time, $0.line) < ($1.time, $1.line) }
+        return (items.map(\.item), report)
+    }
+
+    // MARK: - Helpers
+
+    /// The dense id of the uuid `key`, given when it first appears (at event `index`).
+    private mutating func id(for key: UUIDKey, firstSeenAt index: Int) -> Int {
+        let next = uuids.count
+        let id = Self.read(&ids[key, default: next])
+        if id == next {
+            uuids.append(UUIDState(key: key, text: events[index].event.uuid))
+        }
+        return id
+    }
+
+    /// A value read through `inout`: `read(&table[key, default: new])` looks `key` up once and
+    /// stores `new` when it is missing.
+    private static func read(_ value: inout Int) -> Int { value }
+
+    /// The id of a scope uuid of this input; `nil` for any other uuid (or none).
+    private func id(of uuid: UUIDKey?) -> Int? {
+        guard let uuid else { return nil }
+        return ids[uuid]
+    }
+
+    /// Turns what the pairing said about event `index` of uuid `id` into records and notes.
+    private mutating func record(_ outcome: ScopePairing<Int>.Outcome, of id: Int, at index: Int) {
+        let uuid = uuids[id].text
+        switch outcome {
+        case .opened(let occurrence):
+            uuids[id].openRecord = records.count
+            add(Record(id: id, occurrence: occurrence, start: index, end: nil, anomalies: []))
+            if occurrence > 1 {
+                report.diagnostics.append(Diagnostic(severity: .warning, source: source, line: events[index].line, message: "uuid \(uuid) is used again for a new scope after its first one ended; exported as a separate span"))
+            }
+        case .paired(let start, let end, let occurrence, let clockSkew):
+            let open = uuids[id].openRecord
+            uuids[id].openRecord = nil
+            if let recordIndex = open, records[recordIndex].start == start {
+                records[recordIndex].end = end
+                if clockSkew { records[recordIndex].anomalies.insert(.clockSkew) }
+            } else {
+                add(Record(id: id, occurrence: occurrence, start: start, end: end, anomalies: clockSkew ? .clockSkew : []))
+            }
+            if clockSkew {
+                report.note(.clockSkew, name: events[end].event.name, uuid: uuid, source: source, line: events[end].line)
+            }
+        case .duplicate(let start, let occurrence, let first):
+            add(Record(id: id, occurrence: occurrence, start: start, end: nil, anomalies: .duplicateStart))
+            report.note(.duplicateStart, name: events[start].event.name, uuid: uuid, source: source, line: events[start].line, firstLine: events[first].line)
+        case .held:
+            break
+        }
+    }
+
+    /// Keeps `record`; occurrence 1 is its uuid's primary record.
+    private mutating func add(_ record: Record) {
+        records.append(record)
+        if record.occurrence == 1 { uuids[record.id].primary = records.count - 1 }
+    }
+
+    /// The parent of a record of scope `id` whose event names `parent`: none for itself, and
+    /// none across a cut cycle.
+    private func recordParent(of id: Int, named parent: Int?) -> Int? {
+        guard let parent, parent != id else { return nil }
+        if parent == parentOf[id], forest.parent(of: id) == nil { return nil }
+        return parent
+    }
+
+    /// The trace of the root `root` (found once per root): a W3C context in the metadata of its
+    /// describing event, else its own.
+    private mutating func trace(ofRoot root: Int) -> (traceID: OTLP.TraceID, context: TraceParent?) {
+        if let known = traces[root] { return known }
+        let describing = uuids[root].primary.flatMap { records[$0].describing }
+        let result = SpanIdentity.rootTrace(of: uuids[root].key, metadata: describing.flatMap { events[$0].event.metadata })
+        traces[root] = result
+        return result
+    }
+
+    /// The ids of occurrence `occurrence` of scope `id` whose event names `parent` (a scope id
+    /// of this input, or nil).
+    private mutating func identity(id: Int, occurrence: Int, parent: Int?) -> AssembledScope.Identity {
+        let parent = recordParent(of: id, named: parent)
+        let (traceID, context) = trace(ofRoot: parent.map { rootOf[$0] } ?? id)
+        return SpanIdentity.scope(
+            traceID: traceID, spanID: SpanIdentity.spanID(of: uuids[id].key, occurrence: occurrence),
+            parentSpanID: parent.map { SpanIdentity.spanID(of: uuids[$0].key) }, joining: context)
     }
 }

@@ -1,65 +1,87 @@
 import ATOF
 
-/// Derives span and trace ids from ATOF uuids (span-mapping.md §2). Ids are never random, so the
-/// same events always give the same ids and replays are idempotent.
+/// The identity rule (span-mapping.md §2, §6, §7): every id decision of both assemblers, offline
+/// (``SpanAssembler``) and live (``LiveSpanAssembler``). Ids are never random, so the same events
+/// always give the same ids and replays are idempotent.
 ///
-/// - span id: the last 8 bytes of a canonical UUID (`8-4-4-4-12` hex), matching NeMo Relay's own
-///   exporter; otherwise, or when those bytes are all zero, the first 8 bytes of the 128-bit
-///   MurmurHash3 (x64, seed 0) of the uuid's UTF-8 bytes.
-/// - trace id: the 16 bytes of the root scope's UUID, or the same hash.
-/// - a repeated use of a uuid (a duplicate start, a second pair, an unmatched extra end) is
-///   occurrence n ≥ 2 and takes the hash of `<uuid>#<n>`, so it cannot collide.
+/// - span id: the last 8 bytes of a canonical UUID (`8-4-4-4-12` hex, either case), matching
+///   NeMo Relay's own exporter; otherwise, or when those bytes are all zero, the first 8 bytes of
+///   the 128-bit MurmurHash3 (x64, seed 0) of the uuid's UTF-8 bytes.
+/// - trace id: the 16 bytes of the root scope's UUID, or the same hash; a W3C trace context in
+///   the root scope's metadata puts the root in that trace instead.
+/// - a repeated use of a uuid (a duplicate start, a second pair, an unmatched extra end, an
+///   orphan mark reusing a scope's uuid) is occurrence n ≥ 2 and takes the hash of `<uuid>#<n>`,
+///   so it cannot collide.
 enum SpanIdentity {
-    static func spanID(uuid: String, occurrence: Int = 1) -> OTLP.SpanID {
+    /// OTLP span flags for a span whose parent (if any) is local: sampled, "is-remote known", not remote.
+    static let localFlags: UInt32 = 0x101
+
+    /// The span id of occurrence `occurrence` of the uuid `key` (occurrence 1 owns the plain id).
+    static func spanID(of key: UUIDKey, occurrence: Int = 1) -> OTLP.SpanID {
         if occurrence > 1 {
-            return hashedSpanID("\(uuid)#\(occurrence)")
+            return hashedSpanID("\(key.text)#\(occurrence)")
         }
-        if let (_, low) = parseUUID(uuid), low != 0 {
-            return OTLP.SpanID(low)
+        if let value = key.value, value.low != 0 {
+            return OTLP.SpanID(value.low)
         }
-        return hashedSpanID(uuid)
+        return hashedSpanID(key.text)
     }
 
     /// The span id of an orphan mark (span-mapping.md §6, §7): the plain id of its uuid, unless
     /// that uuid is also a scope's. Then the mark is one more use of the uuid, occurrence
     /// `scopeUse` (≥ 2, numbered after the scope's own occurrences), and takes the hash of
-    /// `<uuid>#<n>` like any other reuse, so that no two spans share (trace id, span id). Both
-    /// assemblers number the uses of a uuid this way.
-    static func markSpanID(uuid: String, scopeUse: Int?) -> OTLP.SpanID {
-        spanID(uuid: uuid, occurrence: scopeUse ?? 1)
+    /// `<uuid>#<n>` like any other reuse, so that no two spans share (trace id, span id).
+    static func markSpanID(of key: UUIDKey, scopeUse: Int?) -> OTLP.SpanID {
+        spanID(of: key, occurrence: scopeUse ?? 1)
     }
 
-    static func traceID(uuid: String) -> OTLP.TraceID {
-        if let (high, low) = parseUUID(uuid), high != 0 || low != 0 {
-            return OTLP.TraceID(high: high, low: low)
+    /// The trace id a root scope (or a parentless orphan mark) with uuid `key` starts.
+    static func traceID(of key: UUIDKey) -> OTLP.TraceID {
+        if let value = key.value, value.high != 0 || value.low != 0 {
+            return OTLP.TraceID(high: value.high, low: value.low)
         }
-        let (h1, h2) = murmur3(Array(uuid.utf8))
+        let (h1, h2) = murmur3(Array(key.text.utf8))
         return OTLP.TraceID(high: h1, low: h2 == 0 && h1 == 0 ? 1 : h2)
+    }
+
+    /// The trace of a root scope: the W3C trace context its describing event's `metadata`
+    /// carries (see ``TraceParent/init(metadata:)``), else its own (``traceID(of:)``).
+    static func rootTrace(of key: UUIDKey, metadata: JSONValue?) -> (traceID: OTLP.TraceID, context: TraceParent?) {
+        if let context = TraceParent(metadata: metadata) {
+            return (context.traceID, context)
+        }
+        return (traceID(of: key), nil)
+    }
+
+    /// A scope's ids: a child of `parentSpanID` (a known local parent) in `traceID`; else a root
+    /// that joins the remote trace `context`, if any, or a root of its own trace.
+    static func scope(
+        traceID: OTLP.TraceID, spanID: OTLP.SpanID, parentSpanID: OTLP.SpanID?, joining context: TraceParent?
+    ) -> AssembledScope.Identity {
+        if let parentSpanID {
+            return .init(traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, flags: localFlags)
+        }
+        if let context {
+            return .init(traceID: traceID, spanID: spanID, parentSpanID: context.parentSpanID, traceState: context.traceState, flags: context.spanFlags)
+        }
+        return .init(traceID: traceID, spanID: spanID, flags: localFlags)
+    }
+
+    /// An orphan mark's ids: a child of its parent scope when that is known (`parent`: the
+    /// parent's trace id and span id), else a root of the trace its own uuid names.
+    static func orphanMark(
+        of key: UUIDKey, scopeUse: Int?, parent: (traceID: OTLP.TraceID, spanID: OTLP.SpanID)?
+    ) -> AssembledScope.Identity {
+        let spanID = markSpanID(of: key, scopeUse: scopeUse)
+        if let parent {
+            return .init(traceID: parent.traceID, spanID: spanID, parentSpanID: parent.spanID, flags: localFlags)
+        }
+        return .init(traceID: traceID(of: key), spanID: spanID, flags: localFlags)
     }
 
     private static func hashedSpanID(_ text: String) -> OTLP.SpanID {
         let (h1, h2) = murmur3(Array(text.utf8))
         return OTLP.SpanID(h1 != 0 ? h1 : (h2 != 0 ? h2 : 1))
-    }
-
-    /// Parses the canonical `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` form (either case), without allocating.
-    static func parseUUID(_ text: String) -> (UInt64, UInt64)? {
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        var index = 0
-        var digits = 0
-        for byte in text.utf8 {
-            defer { index += 1 }
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            guard let digit = HexDigits.value(byte) else { return nil }
-            if digits < 16 { high = high << 4 | digit } else { low = low << 4 | digit }
-            digits += 1
-        }
-        guard index == 36, digits == 32 else { return nil }
-        return (high, low)
     }
 
     /// MurmurHash3 x64 128-bit, seed 0: a stable, well-known hash (same result on every platform).
@@ -122,52 +144,4 @@ enum SpanIdentity {
         h2 = h2 &+ h1
         return (h1, h2)
     }
-}
-
-/// A W3C trace context found in a root scope's metadata (span-mapping.md §2).
-struct TraceContext: Sendable, Hashable {
-    var traceID: OTLP.TraceID
-    var parentSpanID: OTLP.SpanID
-    var traceFlags: UInt8
-    var traceState: String?
-
-    /// Reads `traceparent` (`00-<32 hex>-<16 hex>-<2 hex>`), else `trace_id` + `span_id`, from a
-    /// metadata object. Anything malformed is ignored (never an error).
-    init?(metadata: JSONValue?) {
-        guard let metadata = metadata?.objectValue else { return nil }
-        let traceState = metadata["tracestate"]?.stringValue
-        if let header = metadata["traceparent"]?.stringValue {
-            let parts = header.split(separator: "-", omittingEmptySubsequences: false)
-            if parts.count >= 4, parts[0].count == 2, parts[0] != "ff", HexDigits.parse(Array(parts[0].utf8)[...]) != nil,
-                let traceID = OTLP.TraceID(hex: parts[1]), let spanID = OTLP.SpanID(hex: parts[2]), parts[3].count == 2,
-                let flags = HexDigits.parse(Array(parts[3].utf8)[...]), parts[0] != "00" || parts.count == 4
-            {
-                self.init(traceID: traceID, parentSpanID: spanID, traceFlags: UInt8(flags), traceState: traceState)
-                return
-            }
-        }
-        if let traceHex = metadata["trace_id"]?.stringValue, let spanHex = metadata["span_id"]?.stringValue,
-            let traceID = OTLP.TraceID(hex: traceHex), let spanID = OTLP.SpanID(hex: spanHex)
-        {
-            self.init(traceID: traceID, parentSpanID: spanID, traceFlags: 0x01, traceState: traceState)
-            return
-        }
-        return nil
-    }
-
-    init(traceID: OTLP.TraceID, parentSpanID: OTLP.SpanID, traceFlags: UInt8, traceState: String?) {
-        self.traceID = traceID
-        self.parentSpanID = parentSpanID
-        self.traceFlags = traceFlags
-        self.traceState = traceState
-    }
-
-    /// OTLP span flags for the root that joins this context: its trace flags plus
-    /// "parent is remote" (bits 8 and 9).
-    var spanFlags: UInt32 { UInt32(traceFlags) | 0x300 }
-}
-
-extension AssembledScope.Identity {
-    /// OTLP span flags for a span whose parent (if any) is local: sampled, "is-remote known", not remote.
-    static let localFlags: UInt32 = 0x101
 }

@@ -245,8 +245,7 @@ extension JSONWriter {
     fileprivate mutating func appendHex(_ value: UInt64) {
         var shift: UInt64 = 60
         while true {
-            let nibble = UInt8(truncatingIfNeeded: (value >> shift) & 0xF)
-            bytes.append(nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &- 10 &+ nibble)
+            bytes.append(Hex.digit(UInt8(truncatingIfNeeded: value >> shift)))
             if shift == 0 { break }
             shift -= 4
         }

@@ -1,8 +1,9 @@
+import ATOF
 import Synchronization
 
-/// A UUID version 7 (RFC 9562 §5.7): 48-bit Unix time in milliseconds, version `0111`, 12 bits of
-/// sub-millisecond time (§6.2 method 3, so ids made in one process sort by time), variant `10`,
-/// and 62 random bits.
+/// UUIDs version 7 (RFC 9562 §5.7), the ids of the events the instrumentation writes: 48-bit
+/// Unix time in milliseconds, version `0111`, 12 bits of sub-millisecond time (§6.2 method 3, so
+/// ids made in one process sort by time), variant `10`, and 62 random bits.
 ///
 /// The random bits come from SplitMix64 over a process-wide atomic counter seeded once from the
 /// system's secure generator: every id of a process gets different bits (the mix is a bijection)
@@ -11,13 +12,8 @@ import Synchronization
 ///
 /// The span id the bridge derives from a scope is the low 8 bytes (span-mapping.md §2); the
 /// variant bits make its first byte at least `0x80`, so it is never the invalid all-zero id.
-struct UUIDv7: Sendable, Hashable {
-    /// Bytes 0-7, big-endian.
-    var high: UInt64
-    /// Bytes 8-15, big-endian.
-    var low: UInt64
-
-    /// A new id for the instant `nanosecondsSinceEpoch` (times before 1970 count as 1970).
+extension UUIDValue {
+    /// A new version 7 id for the instant `nanosecondsSinceEpoch` (times before 1970 count as 1970).
     init(nanosecondsSinceEpoch: Int64) {
         self.init(nanosecondsSinceEpoch: nanosecondsSinceEpoch, random: Self.nextRandom())
     }
@@ -35,47 +31,13 @@ struct UUIDv7: Sendable, Hashable {
         return z ^ (z >> 31)
     }
 
-    /// An id from a time and 64 random bits (62 are used).
+    /// A version 7 id from a time and 64 random bits (62 are used).
     init(nanosecondsSinceEpoch: Int64, random: UInt64) {
         let nanoseconds = UInt64(max(0, nanosecondsSinceEpoch))
         let milliseconds = (nanoseconds / 1_000_000) & 0xFFFF_FFFF_FFFF
         // The fraction of the millisecond scaled to 12 bits (0...4095).
         let fraction = (nanoseconds % 1_000_000) * 4096 / 1_000_000
-        high = milliseconds << 16 | 0x7000 | fraction
-        low = 0x8000_0000_0000_0000 | (random & 0x3FFF_FFFF_FFFF_FFFF)
-    }
-
-    init(high: UInt64, low: UInt64) {
-        self.high = high
-        self.low = low
-    }
-
-    /// The canonical lowercase `8-4-4-4-12` form.
-    var string: String {
-        String(unsafeUninitializedCapacity: 36) { buffer in
-            let digits: StaticString = "0123456789abcdef"
-            var index = 0
-            func put(_ value: UInt64, nibbles: ClosedRange<Int>) {
-                for nibble in nibbles.reversed() {
-                    buffer[index] = digits.utf8Start[Int((value >> UInt64(4 * nibble)) & 0xF)]
-                    index += 1
-                }
-            }
-            func dash() {
-                buffer[index] = UInt8(ascii: "-")
-                index += 1
-            }
-            put(high, nibbles: 8...15)
-            dash()
-            put(high, nibbles: 4...7)
-            dash()
-            put(high, nibbles: 0...3)
-            dash()
-            put(low, nibbles: 12...15)
-            dash()
-            put(low, nibbles: 0...11)
-            return index
-        }
+        self.init(high: milliseconds << 16 | 0x7000 | fraction, low: 0x8000_0000_0000_0000 | (random & 0x3FFF_FFFF_FFFF_FFFF))
     }
 
     /// The version nibble (7 for ids made here).
