@@ -2,34 +2,34 @@ import ATOF
 
 /// What the assembler hands to the mapper for one span: the paired events, the marks that fall
 /// inside it, the resolved ids and the anomalies found while pairing.
-public struct AssembledScope: Sendable, Hashable {
+package struct AssembledScope: Sendable, Hashable {
     /// Pairing anomalies, written as `atof.*` markers (only when they apply).
-    public struct Anomalies: OptionSet, Sendable, Hashable {
-        public let rawValue: UInt8
-        public init(rawValue: UInt8) { self.rawValue = rawValue }
+    package struct Anomalies: OptionSet, Sendable, Hashable {
+        package let rawValue: UInt8
+        package init(rawValue: UInt8) { self.rawValue = rawValue }
 
         /// No end was seen; the end was synthesized (`atof.unended`).
-        public static let unended = Anomalies(rawValue: 1 << 0)
+        package static let unended = Anomalies(rawValue: 1 << 0)
         /// An end without a start (`atof.unmatched_end`).
-        public static let unmatchedEnd = Anomalies(rawValue: 1 << 1)
+        package static let unmatchedEnd = Anomalies(rawValue: 1 << 1)
         /// A second start for a uuid whose first start was still unpaired (`atof.duplicate_start`).
-        public static let duplicateStart = Anomalies(rawValue: 1 << 2)
+        package static let duplicateStart = Anomalies(rawValue: 1 << 2)
         /// The end was stamped before the start; end := start (`atof.clock_skew`).
-        public static let clockSkew = Anomalies(rawValue: 1 << 3)
+        package static let clockSkew = Anomalies(rawValue: 1 << 3)
     }
 
     /// The span's ids.
-    public struct Identity: Sendable, Hashable {
-        public var traceID: OTLP.TraceID
-        public var spanID: OTLP.SpanID
+    package struct Identity: Sendable, Hashable {
+        package var traceID: OTLP.TraceID
+        package var spanID: OTLP.SpanID
         /// The parent span when the parent scope is known (or joined through `traceparent`).
-        public var parentSpanID: OTLP.SpanID?
+        package var parentSpanID: OTLP.SpanID?
         /// The `tracestate` of a joined W3C trace.
-        public var traceState: String?
+        package var traceState: String?
         /// W3C trace flags (bit 0 = sampled) and the remote-parent bits, as OTLP `Span.flags`.
-        public var flags: UInt32
+        package var flags: UInt32
 
-        public init(traceID: OTLP.TraceID, spanID: OTLP.SpanID, parentSpanID: OTLP.SpanID? = nil, traceState: String? = nil, flags: UInt32 = 0x01) {
+        package init(traceID: OTLP.TraceID, spanID: OTLP.SpanID, parentSpanID: OTLP.SpanID? = nil, traceState: String? = nil, flags: UInt32 = 0x01) {
             self.traceID = traceID
             self.spanID = spanID
             self.parentSpanID = parentSpanID
@@ -39,24 +39,24 @@ public struct AssembledScope: Sendable, Hashable {
     }
 
     /// The start event; `nil` for an unmatched end.
-    public var start: Event?
+    package var start: Event?
     /// The end event; `nil` when the scope never ended (or for a duplicate start).
-    public var end: Event?
+    package var end: Event?
     /// Marks whose parent is this scope and whose time lies inside it, in time order (live: in
     /// arrival order, at most ``LiveSpanAssembler/Limits/maximumMarksPerScope``).
-    public var marks: [Event]
+    package var marks: [Event]
     /// Marks of this scope that were counted but not held (live assembly's bound); none offline.
-    public var droppedMarks: DroppedMarks
+    package var droppedMarks: DroppedMarks
     /// The resolved ids.
-    public var identity: Identity
+    package var identity: Identity
     /// Span start time, ns since the epoch.
-    public var startTime: Int64
+    package var startTime: Int64
     /// Span end time, ns since the epoch (never before ``startTime``).
-    public var endTime: Int64
+    package var endTime: Int64
     /// Anomalies found while pairing.
-    public var anomalies: Anomalies
+    package var anomalies: Anomalies
 
-    public init(
+    package init(
         start: Event?, end: Event?, marks: [Event] = [], droppedMarks: DroppedMarks = DroppedMarks(), identity: Identity, startTime: Int64,
         endTime: Int64, anomalies: Anomalies = []
     ) {
@@ -71,18 +71,18 @@ public struct AssembledScope: Sendable, Hashable {
     }
 
     /// The event that describes the scope: the start, or the end when there is no start.
-    public var describingEvent: Event? { start ?? end }
+    package var describingEvent: Event? { start ?? end }
 }
 
 /// A mark that does not fall inside an open parent scope: it becomes a zero-duration span
 /// `mark:<name>` with `atof.mark.orphan = true`.
-public struct OrphanMark: Sendable, Hashable {
+package struct OrphanMark: Sendable, Hashable {
     /// The mark event.
-    public var mark: Event
+    package var mark: Event
     /// Its ids: in the parent's trace as its child when the parent scope is known, else a root.
-    public var identity: AssembledScope.Identity
+    package var identity: AssembledScope.Identity
 
-    public init(mark: Event, identity: AssembledScope.Identity) {
+    package init(mark: Event, identity: AssembledScope.Identity) {
         self.mark = mark
         self.identity = identity
     }

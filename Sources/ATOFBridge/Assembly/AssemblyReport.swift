@@ -69,7 +69,7 @@ public struct AssemblyReport: Sendable, Hashable {
 }
 
 /// One thing the assembler produced: a scope's span or an orphan mark's span.
-public enum AssembledItem: Sendable, Hashable {
+package enum AssembledItem: Sendable, Hashable {
     case scope(AssembledScope)
     case orphanMark(OrphanMark)
 }

@@ -3,15 +3,15 @@ import ATOF
 /// The marks of a scope that live assembly counted but did not hold (past
 /// ``LiveSpanAssembler/Limits/maximumMarksPerScope``): only what the span needs of them is kept,
 /// so that memory does not grow with the marks of one open scope.
-public struct DroppedMarks: Sendable, Hashable {
+package struct DroppedMarks: Sendable, Hashable {
     /// How many marks were not held; the span adds them to its `dropped_events_count`.
-    public var count = 0
+    package var count = 0
     /// How many of them were `llm.chunk` marks (counted in `atof.chunk_count`).
-    public var chunkCount = 0
+    package var chunkCount = 0
     /// The earliest time (ns since the epoch) of those `llm.chunk` marks, for the time to first chunk.
-    public var earliestChunkTime: Int64?
+    package var earliestChunkTime: Int64?
 
-    public init(count: Int = 0, chunkCount: Int = 0, earliestChunkTime: Int64? = nil) {
+    package init(count: Int = 0, chunkCount: Int = 0, earliestChunkTime: Int64? = nil) {
         self.count = count
         self.chunkCount = chunkCount
         self.earliestChunkTime = earliestChunkTime

@@ -20,29 +20,9 @@ import ATOF
 ///
 /// A parent link that would close a cycle (a scope naming a parent inside its own subtree, or
 /// itself) is cut: that scope is exported as a trace root and a warning names its line.
-public struct LiveSpanAssembler: Sendable {
-    /// Memory bounds of live assembly.
-    public struct Limits: Sendable, Hashable {
-        /// Open scopes kept before the oldest is exported as unended. Default 65,536.
-        public var maximumOpenScopes: Int
-        /// Ended scopes remembered for late children and marks. Default 65,536.
-        public var recentlyEndedCapacity: Int
-        /// Ends without a start held at once. Default 4,096.
-        public var maximumHeldEnds: Int
-        /// How much newer (event time, ns) the input must get before a held end is given up. Default 5 s.
-        public var unmatchedEndGrace: Int64
-        /// Marks one open scope holds (in arrival order); later ones are counted, not held.
-        /// Default 128, the mapping's default event cap (``MappingOptions/maximumEventsPerSpan``):
-        /// set it to the cap in force, as ``Bridge`` does. Negative values act as 0.
-        public var maximumMarksPerScope = 128
-
-        public init(maximumOpenScopes: Int = 65_536, recentlyEndedCapacity: Int = 65_536, maximumHeldEnds: Int = 4_096, unmatchedEndGrace: Int64 = 5_000_000_000) {
-            self.maximumOpenScopes = max(1, maximumOpenScopes)
-            self.recentlyEndedCapacity = max(1, recentlyEndedCapacity)
-            self.maximumHeldEnds = max(1, maximumHeldEnds)
-            self.unmatchedEndGrace = max(0, unmatchedEndGrace)
-        }
-    }
+package struct LiveSpanAssembler: Sendable {
+    /// Memory bounds of live assembly (``AssemblyLimits``).
+    package typealias Limits = AssemblyLimits
 
     private struct OpenScope: Sendable {
         var start: SourcedEvent
@@ -74,12 +54,12 @@ public struct LiveSpanAssembler: Sendable {
     }
 
     /// The bounds in force.
-    public let limits: Limits
+    package let limits: Limits
     /// The input's name, for diagnostics (``Bridge/receive(jsonLine:line:source:)`` sets it to
     /// the name of the input its lines come from).
-    public var source: String
+    package var source: String
     /// Counts and diagnostics so far. Diagnostics are kept only until ``takeDiagnostics()``.
-    public private(set) var report = AssemblyReport()
+    package private(set) var report = AssemblyReport()
 
     private var open: [UUIDKey: OpenScope] = [:]
     private var openOrder: [(key: UUIDKey, sequence: Int)] = []
@@ -92,13 +72,13 @@ public struct LiveSpanAssembler: Sendable {
     private var sequence = 0
     private var latestSeen: Int64 = .min
 
-    public init(limits: Limits = Limits(), source: String = "<live>") {
+    package init(limits: Limits = Limits(), source: String = "<live>") {
         self.limits = limits
         self.source = source
     }
 
     /// The number of scopes open now.
-    public var openScopeCount: Int { open.count }
+    package var openScopeCount: Int { open.count }
 
     /// Entries of the internal bookkeeping lists (start order, ended order, held ends): what
     /// memory flatness depends on (for tests).
@@ -112,13 +92,13 @@ public struct LiveSpanAssembler: Sendable {
     }
 
     /// Takes the diagnostics gathered since the last call.
-    public mutating func takeDiagnostics() -> [Diagnostic] {
+    package mutating func takeDiagnostics() -> [Diagnostic] {
         defer { report.diagnostics.removeAll() }
         return report.diagnostics
     }
 
     /// Feeds one event; returns what became ready to export.
-    public mutating func receive(_ sourced: SourcedEvent) -> [AssembledItem] {
+    package mutating func receive(_ sourced: SourcedEvent) -> [AssembledItem] {
         var ready: [AssembledItem] = []
         receive(sourced, into: &ready)
         return ready
@@ -147,7 +127,7 @@ public struct LiveSpanAssembler: Sendable {
 
     /// Ends live assembly (shutdown or end of input): open scopes are exported as unended and held
     /// ends as unmatched.
-    public mutating func finish() -> [AssembledItem] {
+    package mutating func finish() -> [AssembledItem] {
         var ready: [AssembledItem] = []
         reportOpenSubtrees()
         while let oldest = oldestOpenKey() {

@@ -8,11 +8,11 @@ import ATOF
 /// (stable on file order; at equal times starts come before marks before ends), so file order
 /// never decides nesting. Parent chains of any depth are followed in linear time and memory
 /// (``ParentForest``); a parent cycle is cut at its first scope, with a warning.
-public struct SpanAssembler: Sendable {
+package struct SpanAssembler: Sendable {
     /// The input's name, for diagnostics.
-    public var source: String
+    package var source: String
 
-    public init(source: String = "<input>") {
+    package init(source: String = "<input>") {
         self.source = source
     }
 
@@ -37,7 +37,7 @@ public struct SpanAssembler: Sendable {
     }
 
     /// Assembles every span of the input.
-    public func assemble(_ events: [SourcedEvent]) -> (items: [AssembledItem], report: AssemblyReport) {
+    package func assemble(_ events: [SourcedEvent]) -> (items: [AssembledItem], report: AssemblyReport) {
         let (planned, report) = plan(events)
         return (planned.map { Self.materialize($0, events: events) }, report)
     }

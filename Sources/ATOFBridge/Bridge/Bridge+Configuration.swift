@@ -51,8 +51,8 @@ extension Bridge {
         /// Default ``MappingOptions/init(openInferenceAttributes:genAIAttributes:captureContent:hideInputs:hideOutputs:maximumAttributeValueLength:maximumEventsPerSpan:categoryProfiles:)``.
         public var mapping: MappingOptions
         /// The memory bounds of live span assembly. No environment variable.
-        /// Default ``LiveSpanAssembler/Limits/init(maximumOpenScopes:recentlyEndedCapacity:maximumHeldEnds:unmatchedEndGrace:)``.
-        public var assemblyLimits: LiveSpanAssembler.Limits
+        /// Default ``AssemblyLimits/init(maximumOpenScopes:recentlyEndedCapacity:maximumHeldEnds:unmatchedEndGrace:)``.
+        public var assemblyLimits: AssemblyLimits
         /// The problems found while reading the environment, one message each, naming the
         /// variable, the bad value (never a header value) and what was used instead. Default empty.
         public var warnings: [String]
@@ -70,7 +70,7 @@ extension Bridge {
             shutdownTimeout = .seconds(30)
             isDisabled = false
             mapping = MappingOptions()
-            assemblyLimits = LiveSpanAssembler.Limits()
+            assemblyLimits = AssemblyLimits()
             warnings = []
         }
 

@@ -11,7 +11,7 @@ import ATOF
 /// - An orphan-mark span also carries `atof.version`, has status UNSET and no GenAI attributes.
 extension SpanMapper {
     /// The span for a mark that is not inside an open parent: zero-duration, INTERNAL, `mark:<name>`.
-    public func span(for orphan: OrphanMark) -> OTLP.Span {
+    package func span(for orphan: OrphanMark) -> OTLP.Span {
         let mark = orphan.mark
         var builder = AttributeBuilder()
         builder.set(AttributeKey.atofUUID, string: mark.uuid)

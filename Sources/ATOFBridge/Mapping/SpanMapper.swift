@@ -40,7 +40,7 @@ public struct SpanMapper: Sendable {
     }
 
     /// The span for one assembled scope.
-    public func span(for scope: AssembledScope) -> OTLP.Span {
+    package func span(for scope: AssembledScope) -> OTLP.Span {
         let describing = scope.describingEvent
         let name = describing?.name ?? ""
         let startProfile = JSONRead.object(scope.start?.profile)

@@ -43,14 +43,14 @@ import ATOF
 /// Anything else that is wrong (a malformed id, a string where a number belongs, a missing
 /// `traceId` or `spanId`, an unknown enum value) throws an ``OTLPJSONDecodingError`` naming the
 /// field, e.g. `resourceSpans[0].scopeSpans[0].spans[3].traceId: expected 32 hex digits, got "xyz"`.
-public struct OTLPJSONDecoder: Sendable {
+package struct OTLPJSONDecoder: Sendable {
     /// Creates a decoder.
-    public init() {}
+    package init() {}
 
     /// Decodes one line (its bytes, without the trailing `\n`).
     ///
     /// - Throws: ``OTLPJSONDecodingError`` when the line is not JSON or not OTLP/JSON traces.
-    public func decode(_ line: some Collection<UInt8>) throws(OTLPJSONDecodingError) -> OTLPJSONDecodedLine {
+    package func decode(_ line: some Collection<UInt8>) throws(OTLPJSONDecodingError) -> OTLPJSONDecodedLine {
         let value: JSONValue
         do {
             value = try JSONParser.parse(line)
@@ -63,14 +63,14 @@ public struct OTLPJSONDecoder: Sendable {
     /// Decodes one line given as text.
     ///
     /// - Throws: ``OTLPJSONDecodingError`` when the text is not JSON or not OTLP/JSON traces.
-    public func decode(_ text: String) throws(OTLPJSONDecodingError) -> OTLPJSONDecodedLine {
+    package func decode(_ text: String) throws(OTLPJSONDecodingError) -> OTLPJSONDecodedLine {
         try decode(Array(text.utf8))
     }
 
     /// Decodes an already parsed JSON value.
     ///
     /// - Throws: ``OTLPJSONDecodingError`` when the value is not OTLP/JSON traces.
-    public func decode(_ value: JSONValue) throws(OTLPJSONDecodingError) -> OTLPJSONDecodedLine {
+    package func decode(_ value: JSONValue) throws(OTLPJSONDecodingError) -> OTLPJSONDecodedLine {
         var reader = OTLPJSONReader()
         let batches = try reader.request(value)
         return OTLPJSONDecodedLine(batches: batches, warnings: reader.warnings)
@@ -78,25 +78,25 @@ public struct OTLPJSONDecoder: Sendable {
 }
 
 /// What one OTLP/JSON line held.
-public struct OTLPJSONDecodedLine: Sendable, Hashable {
+package struct OTLPJSONDecodedLine: Sendable, Hashable {
     /// One batch per `ResourceSpans` × `ScopeSpans` that has spans, in the line's order.
-    public var batches: [OTLP.SpanBatch]
+    package var batches: [OTLP.SpanBatch]
     /// What the span model could not hold and how it was handled, in the line's order.
-    public var warnings: [OTLPJSONDecodingWarning]
+    package var warnings: [OTLPJSONDecodingWarning]
 
-    public init(batches: [OTLP.SpanBatch], warnings: [OTLPJSONDecodingWarning] = []) {
+    package init(batches: [OTLP.SpanBatch], warnings: [OTLPJSONDecodingWarning] = []) {
         self.batches = batches
         self.warnings = warnings
     }
 
     /// The number of spans in all batches.
-    public var spanCount: Int { batches.reduce(0) { $0 + $1.spans.count } }
+    package var spanCount: Int { batches.reduce(0) { $0 + $1.spans.count } }
 }
 
 /// Why a line is not OTLP/JSON traces: which field, and what was expected there.
-public struct OTLPJSONDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct OTLPJSONDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of problem.
-    public enum Kind: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         /// The line is not valid JSON; ``path`` is empty and the message says at which byte.
         case invalidJSON
         /// A required field is absent: a span's `traceId` or `spanId`.
@@ -106,27 +106,27 @@ public struct OTLPJSONDecodingError: Error, Sendable, Hashable, CustomStringConv
     }
 
     /// The kind of problem.
-    public var kind: Kind
+    package var kind: Kind
     /// The field, as `resourceSpans[0].scopeSpans[0].spans[3].traceId` (keys as the line spells
     /// them); empty for the line as a whole.
-    public var path: String
+    package var path: String
     /// What was expected and what was found, e.g. `expected 32 hex digits, got "xyz"`.
-    public var message: String
+    package var message: String
 
-    public init(kind: Kind, path: String, message: String) {
+    package init(kind: Kind, path: String, message: String) {
         self.kind = kind
         self.path = path
         self.message = message
     }
 
     /// `path: message`, or the message alone for the line as a whole.
-    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+    package var description: String { path.isEmpty ? message : "\(path): \(message)" }
 }
 
 /// Something in a line that the span model cannot hold, and what the decoder did with it.
-public struct OTLPJSONDecodingWarning: Sendable, Hashable, CustomStringConvertible {
+package struct OTLPJSONDecodingWarning: Sendable, Hashable, CustomStringConvertible {
     /// The kind of loss.
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+    package enum Kind: String, Sendable, Hashable, CaseIterable {
         /// A `kvlistValue`, `bytesValue` or an `arrayValue` not made only of strings became a
         /// string attribute holding its JSON text (bytes: their base64 text).
         case valueConvertedToString
@@ -143,15 +143,15 @@ public struct OTLPJSONDecodingWarning: Sendable, Hashable, CustomStringConvertib
     }
 
     /// The kind of loss.
-    public var kind: Kind
+    package var kind: Kind
     /// The field concerned, in the same form as ``OTLPJSONDecodingError/path``.
-    public var path: String
+    package var path: String
     /// How many items this warning covers (links dropped, attributes ignored); 1 otherwise.
-    public var count: Int
+    package var count: Int
     /// What was found and what was done.
-    public var message: String
+    package var message: String
 
-    public init(kind: Kind, path: String, count: Int = 1, message: String) {
+    package init(kind: Kind, path: String, count: Int = 1, message: String) {
         self.kind = kind
         self.path = path
         self.count = count
@@ -159,7 +159,7 @@ public struct OTLPJSONDecodingWarning: Sendable, Hashable, CustomStringConvertib
     }
 
     /// `path: message`.
-    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+    package var description: String { path.isEmpty ? message : "\(path): \(message)" }
 }
 
 // MARK: - Messages

@@ -80,7 +80,7 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
     if arguments.string("open-scopes") != nil {
         let count = try arguments.integer("open-scopes", default: 0)
         let bound = try arguments.integer("max-open", default: count + 16)
-        configuration.assemblyLimits = LiveSpanAssembler.Limits(maximumOpenScopes: bound, recentlyEndedCapacity: bound)
+        configuration.assemblyLimits = AssemblyLimits(maximumOpenScopes: bound, recentlyEndedCapacity: bound)
         if arguments.string("policy") == nil { configuration.overflowPolicy = .block }
         return openScopesBenchmark(
             configuration: configuration, endpoint: endpoint, count: count, shutdownTimeout: shutdownTimeout,
