@@ -51,6 +51,7 @@ for signal in INT TERM; do
   in_file="$(file_spans "$work/fb-$signal.jsonl")"
   if [ "$((delivered + in_file))" = "$total" ] && [ "$duplicates" = 0 ] && [ "$(summary_field "$work/working-$signal.err" exported)" = "$delivered" ] \
     && [ "$(summary_field "$work/working-$signal.err" fallback)" = "$in_file" ] && grep -q "stopped by SIG$signal" "$work/working-$signal.err" \
+    && grep -q "read 20000 events from $work/run.jsonl (20000 lines)" "$work/working-$signal.err" \
     && { [ $status = 2 ] || { [ $status = 0 ] && [ "$in_file" = 0 ]; }; }; then
     pass "SIG$signal with a working collector: $delivered delivered + $in_file in the fallback file = $total spans, exit $status"
   else

@@ -32,6 +32,18 @@ import Testing
         bridge.shutdown(timeout: .seconds(5))
     }
 
+    @Test("pairing diagnostics name the input the lines came from, not a placeholder")
+    func diagnosticsNameTheInput() {
+        let logs = CapturedLogs()
+        var configuration = ExportTestSupport.configuration(url: "http://127.0.0.1:9/v1/traces")
+        configuration.fallbackPath = nil
+        let bridge = Bridge(configuration: configuration, exporter: RecordingExporter(), logger: logs.logger())
+        bridge.receive(jsonLine: Array(Self.start.utf8), line: 7, source: "run.jsonl")
+        bridge.shutdown(timeout: .seconds(5))
+        #expect(logs.all.contains { $0.contains("run.jsonl:7") && $0.contains("never ended") })
+        #expect(!logs.all.contains { $0.contains("<live>") })
+    }
+
     @Test("the live assembler holds as many marks per scope as the mapping's event cap, and counts the rest")
     func markBoundFollowsTheEventCap() throws {
         let (bridge, exporter) = Self.bridge { $0.mapping.maximumEventsPerSpan = 200 }
