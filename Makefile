@@ -4,7 +4,7 @@ SWIFT_FLAGS ?=
 BIN := .build/debug/atof-bridge
 OUT := out
 
-.PHONY: deps build demo test proto-check swift-test cli-test export-test e2e-phoenix bench-smoke bench clean
+.PHONY: deps build demo test proto-check swift-test cli-test export-test e2e-phoenix bench-smoke bench fuzz-smoke fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -51,7 +51,16 @@ bench-smoke: deps
 bench: deps
 	bash benchmarks/run.sh
 
-test: proto-check swift-test cli-test export-test e2e-phoenix bench-smoke demo
+# libFuzzer with AddressSanitizer on the line reader, the JSON parser and the event decoder (the
+# fuzz/ package; scripts/fuzz.sh): 20 s per fuzzer in make test, 300 s per fuzzer in make fuzz.
+# A crash fails the target and keeps its input under out/fuzz/artifacts/.
+fuzz-smoke: deps
+	bash scripts/fuzz.sh --seconds 20
+
+fuzz: deps
+	bash scripts/fuzz.sh --seconds 300
+
+test: proto-check swift-test cli-test export-test e2e-phoenix bench-smoke fuzz-smoke demo
 
 clean:
 	rm -rf .build $(OUT)
