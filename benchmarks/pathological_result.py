@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export_result  # noqa: E402  (the same directory)
 
 
-def summary(path):
+def progress_line(path):
     """One line about a kept RESULT object, for the runner's progress output."""
     with open(path, encoding="utf-8") as f:
         r = json.loads(f.readline())
@@ -30,7 +30,7 @@ def summary(path):
 
 def main(argv):
     if argv[:1] == ["summary"]:
-        print(summary(argv[1]))
+        print(progress_line(argv[1]))
         return
     options = dict(zip(argv[0::2], argv[1::2]))
     code = int(options["--exit-code"])
