@@ -126,7 +126,10 @@ def pathological_outcome(r):
     if r.get("exit_code", 0) != 0:
         return f"**exit {r['exit_code']}**"
     if "spans_delivered" in r:
-        return f"ok: {r['spans_delivered']:,} of {r.get('spans_produced', 0):,} spans delivered"
+        text = f"ok: {r['spans_delivered']:,} of {r.get('spans_produced', 0):,} spans delivered"
+        if r.get("unended_scopes") or r.get("unmatched_ends"):
+            text += f"; {r.get('unended_scopes', 0):,} scopes unended, {r.get('unmatched_ends', 0):,} ends unmatched"
+        return text
     return f"ok: {r['spans_produced']:,} spans" if r.get("spans_produced") is not None else "ok"
 
 

@@ -8,12 +8,14 @@ inputs") into a RESULT object.
                          --output-bytes N [--before JSON --after JSON --fallback PATH]
 
 Prints one JSON object: the input's size (COUNT of UNIT: levels, marks or line-bytes; and its
-bytes), wall and CPU time and peak RSS from
-`/usr/bin/time -v`, the output's size in bytes (for export: the bytes the sink received), and
-`timed_out` when `timeout` stopped the run (exit code 124 or 137; the time file is then
-incomplete and wall is the timeout). For export, the delivery accounting of export_result.py."""
+bytes), wall and CPU time and peak RSS from `/usr/bin/time -v`, the output's size in bytes (for
+export: the bytes the sink received), and `timed_out` when `timeout` stopped the run (exit code
+124 or 137; the time file is then incomplete and wall is the timeout). For export, also the
+delivery accounting of export_result.py and the scopes the command line reported unended or
+ended without a start."""
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -69,6 +71,10 @@ def main(argv):
             "output_bytes": after["bytes"] - before["bytes"],
             "sink_malformed": after.get("malformed", 0) - before.get("malformed", 0),
         })
+        with open(options["--log"], encoding="utf-8", errors="replace") as f:
+            scopes = re.search(r"(\d+) unended scopes, (\d+) unmatched ends", f.read())
+        if scopes:
+            result["unended_scopes"], result["unmatched_ends"] = int(scopes.group(1)), int(scopes.group(2))
         if not result["timed_out"]:
             result["unaccounted_spans"] = produced - delivered - fallback - summary.get("dropped", 0)
     else:

@@ -8,9 +8,10 @@
 #
 # Builds fuzz/ in release with -sanitize=fuzzer,address, then runs each fuzzer on its own work
 # corpus under out/fuzz/corpus/NAME (kept between runs, not committed), seeded from
-# fuzz/corpus-seed/. Prints executions and libFuzzer's coverage (cov:) per fuzzer. Any crash,
-# sanitizer report, broken property, timeout (> 10 s for one input) or memory limit (2 GiB) makes
-# the script exit 1 after the other fuzzers have run; the input is kept as
+# fuzz/corpus-seed/, with the dictionary fuzz/atof.dict. Prints executions and libFuzzer's
+# coverage (cov:) per fuzzer. Any crash, sanitizer report, broken property, timeout (> 10 s for
+# one input) or memory limit (2 GiB) makes the script exit 1 after the other fuzzers have run;
+# the input is kept as
 # out/fuzz/artifacts/NAME-crash-* (or -timeout-, -oom-, -leak-) and reproduces with
 #   fuzz/.build/release/fuzz-NAME out/fuzz/artifacts/NAME-crash-...
 set -euo pipefail
@@ -21,7 +22,7 @@ FUZZERS=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --seconds) SECONDS_EACH=${2:?--seconds needs a number}; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         json-parser|event-decoder|line-reader) FUZZERS+=("$1") ;;
         *) echo "fuzz.sh: unknown argument '$1' (see --help)" >&2; exit 64 ;;
     esac
@@ -60,7 +61,7 @@ for name in "${FUZZERS[@]}"; do
     # (The outer timeout only guards against a fuzzer that never stops; libFuzzer stops itself.)
     timeout --kill-after=10 $((SECONDS_EACH + 300)) "$BIN/fuzz-$name" \
         -max_total_time="$SECONDS_EACH" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
-        -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$name-" \
+        -dict="$ROOT/fuzz/atof.dict" -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$name-" \
         "$corpus" "${seeds[@]}" > "$log" 2>&1 || code=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -1)
     [[ -n $runs ]] || runs=$(sed -n 's/^#\([0-9]*\).*/\1/p' "$log" | tail -1)
