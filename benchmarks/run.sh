@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole benchmark, reproducibly: builds in release, starts otlp-sink on 127.0.0.1 (stopped by
 # pid at exit), checks its ceiling, runs every scenario RUNS times (rounds interleave the
-# scenarios, each in its own process so that peak RSS is its own), and writes BENCHMARKS.md with
-# medians, min-max, the machine, the command and the ratios against each peer.
+# scenarios, each in its own process so that peak RSS is its own), then the pathological inputs
+# once each (scripts/generate_pathological.py: a deep chain, many marks, a huge line; each under
+# its own timeout), and writes BENCHMARKS.md with medians, min-max, the machine, the command and
+# the ratios against each peer.
 #
 #   benchmarks/run.sh                  full run, 5 rounds, rewrites BENCHMARKS.md (about 20 min
 #                                      on 2 cores once built; the first swift-otel build adds ~8)
@@ -29,7 +31,7 @@ while [[ $# -gt 0 ]]; do
         --with-otel) OTEL_FORCED=1 ;;
         --no-nemo) NEMO=0 ;;
         --no-profile) PROFILE=0 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 64 ;;
     esac
     shift
@@ -178,9 +180,10 @@ timed() {
 # export: the output is what the sink received.
 pathological() {
     local name=$1 kind=$2 count=$3 unit=$4 input=$5; shift 5
-    local code=0 before="{}" after="{}" bytes=0 text="${*//$CLI/atof-bridge}"
-    text=${text//$WORK\//}
-    text=${text//$URL/SINK}
+    local code=0 before="{}" after="{}" bytes=0 text="$*"
+    text=${text//"$CLI"/atof-bridge}
+    text=${text//"$WORK/"/}
+    text=${text//"$URL"/SINK}
     rm -f "$WORK/$name.time" "$WORK/path.out"
     [[ $kind == export ]] && before=$(python3 "$HERE/export_result.py" stats "$URL")
     if [[ $kind == stats ]]; then
