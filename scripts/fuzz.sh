@@ -76,7 +76,8 @@ for name in "${FUZZERS[@]}"; do
     fi
     printf '%-15s %12s %10s %8s %8s  %s\n' "$name" "${runs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$result"
     if [[ $code != 0 ]]; then
-        grep -E 'ERROR|property violated|Fatal error|SUMMARY|==[0-9]+==' "$log" | head -8 | sed 's/^/    /'
+        { grep -E 'ERROR|error|property violated|Fatal error|SUMMARY|==[0-9]+==' "$log" || tail -3 "$log"; } \
+            | head -8 | sed 's/^/    /'
     fi
 done
 exit "$failed"
