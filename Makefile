@@ -4,7 +4,7 @@ SWIFT_FLAGS ?=
 BIN := .build/debug/atof-bridge
 OUT := out
 
-.PHONY: deps build demo link-check test proto-check swift-test cli-test export-test e2e-phoenix bench-smoke bench clean
+.PHONY: deps build demo link-check test proto-check format format-check swift-test cli-test export-test e2e-phoenix bench-smoke bench fuzz-smoke fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -24,6 +24,16 @@ demo: build
 # libprotobuf-c nor zlib (ldd), and its run writes the expected ATOF file (`atof-bridge validate`).
 link-check: build
 	bash scripts/link-check.sh .build/debug/JSONLOnlyDemo $(BIN) .build/debug/AgentDemo
+
+# The tree is formatted with the toolchain's swift-format and the project's .swift-format rules;
+# `make format` rewrites the files, format-check fails when one is not formatted.
+FORMAT_PATHS := Sources Tests examples benchmarks/Sources fuzz/Sources
+
+format:
+	swift format format --in-place --recursive --parallel $(FORMAT_PATHS)
+
+format-check:
+	swift format lint --strict --recursive --parallel $(FORMAT_PATHS)
 
 proto-check: deps
 	bash scripts/generate-proto.sh --check
@@ -59,7 +69,16 @@ bench-smoke: deps
 bench: deps
 	bash benchmarks/run.sh
 
-test: proto-check swift-test cli-test link-check export-test e2e-phoenix bench-smoke demo
+# libFuzzer with AddressSanitizer on the line reader, the JSON parser and the event decoder (the
+# fuzz/ package; scripts/fuzz.sh): 20 s per fuzzer in make test, 300 s per fuzzer in make fuzz.
+# A crash fails the target and keeps its input under out/fuzz/artifacts/.
+fuzz-smoke: deps
+	bash scripts/fuzz.sh --seconds 20
+
+fuzz: deps
+	bash scripts/fuzz.sh --seconds 300
+
+test: proto-check format-check swift-test cli-test link-check export-test e2e-phoenix bench-smoke fuzz-smoke demo
 
 clean:
 	rm -rf .build $(OUT)

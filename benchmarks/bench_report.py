@@ -94,7 +94,9 @@ def problems_in(rows):
         if r.get("failed"):
             problems.append(f"{name} round {r.get('round')}: no RESULT (the scenario failed)")
             continue
-        if r.get("exit_code", 0) != 0:
+        if r.get("timed_out"):
+            problems.append(f"{name}: timed out after {r.get('timeout_seconds', 0):.0f} s")
+        elif r.get("exit_code", 0) != 0:
             problems.append(f"{name} round {r.get('round')}: exit code {r['exit_code']}")
         if r.get("unaccounted_spans", 0) != 0:
             problems.append(f"{name} round {r.get('round')}: {r['unaccounted_spans']} spans unaccounted for")
@@ -103,6 +105,32 @@ def problems_in(rows):
         if "spans_produced" in r and "spans_delivered" in r and not r.get("spans_delivered"):
             problems.append(f"{name} round {r.get('round')}: nothing delivered")
     return problems
+
+
+def size_label(r):
+    """The size of a pathological input in words: its count of levels, marks or line bytes."""
+    count, unit = r.get("size_count", 0), r.get("size_unit", "")
+    if unit == "levels":
+        return f"{count:,}-deep chain of scopes"
+    if unit == "marks":
+        return f"{count:,} marks in one scope"
+    if unit == "line-bytes":
+        return f"one {count / (1 << 20):g} MiB payload line" if count >= 1 << 20 else f"one {count:,}-byte payload line"
+    return f"{count:,} {unit}"
+
+
+def pathological_outcome(r):
+    """ok, a timeout, or the exit code; for export, the spans delivered of those produced."""
+    if r.get("timed_out"):
+        return f"**timeout** (> {r.get('timeout_seconds', 0):.0f} s)"
+    if r.get("exit_code", 0) != 0:
+        return f"**exit {r['exit_code']}**"
+    if "spans_delivered" in r:
+        text = f"ok: {r['spans_delivered']:,} of {r.get('spans_produced', 0):,} spans delivered"
+        if r.get("unended_scopes") or r.get("unmatched_ends"):
+            text += f"; {r.get('unended_scopes', 0):,} scopes unended, {r.get('unmatched_ends', 0):,} ends unmatched"
+        return text
+    return f"ok: {r['spans_produced']:,} spans" if r.get("spans_produced") is not None else "ok"
 
 
 def machine():
@@ -406,6 +434,27 @@ def main():
         for n in ("scope-atof", "scope-otel"):
             w(f"| {R.first(n, 'implementation')} | {R.stat(n, 'ns_per_scope').text()} | "
               f"{R.stat(n, 'call_p50_ns').text()} / {R.stat(n, 'call_p99_ns').text()} | {R.stat(n, 'cpu_ns_per_scope').text()} |")
+        w("")
+
+    # Pathological inputs.
+    pathological = list(dict.fromkeys(r["name"] for r in rows if r.get("pathological")))
+    if pathological:
+        w("## 7. Pathological inputs")
+        w("")
+        w("`scripts/generate_pathological.py` (deterministic ATOF 0.1): one chain of nested scopes (`deep N`: N starts, "
+          "each the child of the one before, then the N ends), one open scope receiving N marks (`marks N`), and one "
+          "scope whose start event carries a payload of N bytes (`hugeline N`). Each command runs once, in its own "
+          "process, timed by `/usr/bin/time -v` under a timeout of its own, so that a superlinear regression shows "
+          "here as a timeout rather than a hung run. Output bytes: the file written (`convert`), standard output "
+          "(`stats --json`, counted and dropped), or the request bytes the sink received (`export`).")
+        w("")
+        w("| command | input | input bytes | wall s | peak RSS MiB | output bytes | result |")
+        w("|---|---|---:|---:|---:|---:|---|")
+        for n in pathological:
+            r = R.by_name[n][-1]
+            w(f"| `{r.get('scenario')}` | {size_label(r)} | {r.get('input_bytes', 0):,} | "
+              f"{'—' if r.get('timed_out') else Stat([r.get('wall_seconds')]).text(2)} | {Stat([r.get('peak_rss_mib')]).text()} | "
+              f"{r.get('output_bytes', 0):,} | {pathological_outcome(r)} |")
         w("")
 
     # Profiles.

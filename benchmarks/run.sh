@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole benchmark, reproducibly: builds in release, starts otlp-sink on 127.0.0.1 (stopped by
 # pid at exit), checks its ceiling, runs every scenario RUNS times (rounds interleave the
-# scenarios, each in its own process so that peak RSS is its own), and writes BENCHMARKS.md with
-# medians, min-max, the machine, the command and the ratios against each peer.
+# scenarios, each in its own process so that peak RSS is its own), then the pathological inputs
+# once each (scripts/generate_pathological.py: a deep chain, many marks, a huge line; each under
+# its own timeout), and writes BENCHMARKS.md with medians, min-max, the machine, the command and
+# the ratios against each peer.
 #
 #   benchmarks/run.sh                  full run, 5 rounds, rewrites BENCHMARKS.md (about 20 min
 #                                      on 2 cores once built; the first swift-otel build adds ~8)
@@ -29,7 +31,7 @@ while [[ $# -gt 0 ]]; do
         --with-otel) OTEL_FORCED=1 ;;
         --no-nemo) NEMO=0 ;;
         --no-profile) PROFILE=0 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 64 ;;
     esac
     shift
@@ -40,9 +42,11 @@ if [[ $SMOKE == 1 ]]; then
     [[ $OTEL_FORCED == 1 ]] || OTEL=0
     STEADY=2000 BURST=8000 OFFLINE_EVENTS=9000 OPEN_SMALL=2000 OPEN_LARGE=8000 OPEN_BOUND=100 SCOPES=2000 DECODE_EVENTS=900
     NEMO_STEADY=400 ENCODE_SECONDS=0.05 BLAST_SECONDS=0.2 RUN_TIMEOUT=180
+    PATH_DEEP=2000 PATH_MARKS=20000 PATH_LINE_BYTES=$((1 << 20)) PATH_TIMEOUT=120
 else
     STEADY=400000 BURST=1000000 OFFLINE_EVENTS=1000000 OPEN_SMALL=100000 OPEN_LARGE=1000000 OPEN_BOUND=1000 SCOPES=200000 DECODE_EVENTS=200000
     NEMO_STEADY=40000 ENCODE_SECONDS=1 BLAST_SECONDS=3 RUN_TIMEOUT=1200
+    PATH_DEEP=100000 PATH_MARKS=1000000 PATH_LINE_BYTES=$((64 << 20)) PATH_TIMEOUT=600
 fi
 
 # Nothing from the environment may change what is measured.
@@ -61,7 +65,7 @@ cleanup() {
         kill -TERM "$SINK_PID" 2>/dev/null || true
         wait "$SINK_PID" 2>/dev/null || true
     fi
-    rm -f "$WORK"/*.fallback.jsonl "$WORK/convert.out"
+    rm -f "$WORK"/*.fallback.jsonl "$WORK/convert.out" "$WORK/path.out" "$WORK"/path-*.jsonl
     # A passing smoke run leaves nothing behind (make test runs it); anything else keeps its logs.
     if [[ $SMOKE == 1 && $status == 0 && -z ${BENCH_WORK:-} ]]; then rm -rf "$WORK"; fi
 }
@@ -170,6 +174,45 @@ timed() {
     printf '   %-22s exit %s, %s\n' "$name" "$code" "$(sed -n 's/.*"events_per_second": \([0-9.]*\).*/events\/s=\1/p' "$WORK/$name.$round.out")"
 }
 
+# pathological NAME KIND COUNT UNIT INPUT COMMAND...: one command-line run on a pathological input,
+# measured by /usr/bin/time -v under its own timeout (a regression shows as a timeout row). KIND
+# convert: the output file is $WORK/path.out; stats: standard output is counted, not kept;
+# export: the output is what the sink received.
+pathological() {
+    local name=$1 kind=$2 count=$3 unit=$4 input=$5; shift 5
+    local code=0 before="{}" after="{}" bytes=0 text="$*"
+    text=${text//"$CLI"/atof-bridge}
+    text=${text//"$WORK/"/}
+    text=${text//"$URL"/SINK}
+    rm -f "$WORK/$name.time" "$WORK/path.out"
+    [[ $kind == export ]] && before=$(python3 "$HERE/export_result.py" stats "$URL")
+    if [[ $kind == stats ]]; then
+        # (The output is counted through a pipe; the run's own exit code is written to a file.)
+        { local inner=0
+          timeout --kill-after=10 "$PATH_TIMEOUT" /usr/bin/time -v -o "$WORK/$name.time" "$@" \
+            2> "$WORK/$name.err" || inner=$?
+          echo "$inner" > "$WORK/$name.code"; } | wc -c > "$WORK/$name.bytes"
+        code=$(cat "$WORK/$name.code")
+        bytes=$(cat "$WORK/$name.bytes")
+    else
+        timeout --kill-after=10 "$PATH_TIMEOUT" /usr/bin/time -v -o "$WORK/$name.time" "$@" \
+            > /dev/null 2> "$WORK/$name.err" || code=$?
+        [[ -f $WORK/path.out ]] && bytes=$(stat -c %s "$WORK/path.out")
+    fi
+    [[ $kind == export ]] && after=$(python3 "$HERE/export_result.py" stats "$URL")
+    echo "RESULT $(python3 "$HERE/pathological_result.py" --kind "$kind" --scenario "$text" --count "$count" --unit "$unit" \
+        --input "$input" --time "$WORK/$name.time" --log "$WORK/$name.err" --exit-code "$code" \
+        --timeout "$PATH_TIMEOUT" --output-bytes "$bytes" --before "$before" --after "$after" \
+        --fallback "$WORK/$name.fallback.jsonl")" > "$WORK/$name.0.out"
+    rm -f "$WORK/path.out" "$WORK/$name.fallback.jsonl"
+    keep "$name" 0 "$code" "$WORK/$name.0.out"
+    if [[ $code != 0 ]]; then
+        echo "   $name: exit $code$([[ $code == 124 || $code == 137 ]] && echo " (timeout after ${PATH_TIMEOUT}s)"); last lines of its log:"
+        tail -5 "$WORK/$name.err" | sed 's/^/     /'
+    fi
+    printf '   %-22s exit %s, %s\n' "$name" "$code" "$(python3 "$HERE/pathological_result.py" summary "$WORK/$name.0.out.result")"
+}
+
 # The events the benchmarks make in memory must have the generator's shape.
 python3 "$HERE/generate_atof.py" 18 "$WORK/shape-generated.jsonl"
 "$BIN/bridge-bench" --dump-events 2 > "$WORK/shape-dumped.jsonl"
@@ -228,6 +271,27 @@ for round in $(seq 1 "$RUNS"); do
         run scope-otel "$round" "$BIN/scope-bench" --impl otel --scopes "$SCOPES" --endpoint "$URL"
     fi
 done
+
+# Pathological inputs, each once (scripts/generate_pathological.py, deterministic): a deep chain
+# of nested scopes, one scope with very many marks, one very long line.
+echo "== pathological inputs ($PATH_DEEP-deep chain, $PATH_MARKS marks, $PATH_LINE_BYTES-byte line; timeout ${PATH_TIMEOUT}s each)"
+PATHGEN="$ROOT/scripts/generate_pathological.py"
+python3 "$PATHGEN" deep "$PATH_DEEP" "$WORK/path-deep.jsonl"
+pathological path-deep-convert convert "$PATH_DEEP" levels "$WORK/path-deep.jsonl" \
+    "$CLI" convert "$WORK/path-deep.jsonl" --to otlp-json -o "$WORK/path.out"
+pathological path-deep-stats stats "$PATH_DEEP" levels "$WORK/path-deep.jsonl" \
+    "$CLI" stats --json "$WORK/path-deep.jsonl"
+pathological path-deep-live export "$PATH_DEEP" levels "$WORK/path-deep.jsonl" \
+    "$CLI" export "$WORK/path-deep.jsonl" --live --endpoint "$URL" --fallback "$WORK/path-deep-live.fallback.jsonl"
+rm -f "$WORK/path-deep.jsonl"
+python3 "$PATHGEN" marks "$PATH_MARKS" "$WORK/path-marks.jsonl"
+pathological path-marks-live export "$PATH_MARKS" marks "$WORK/path-marks.jsonl" \
+    "$CLI" export "$WORK/path-marks.jsonl" --live --endpoint "$URL" --fallback "$WORK/path-marks-live.fallback.jsonl"
+rm -f "$WORK/path-marks.jsonl"
+python3 "$PATHGEN" hugeline "$PATH_LINE_BYTES" "$WORK/path-hugeline.jsonl"
+pathological path-hugeline-convert convert "$PATH_LINE_BYTES" line-bytes "$WORK/path-hugeline.jsonl" \
+    "$CLI" convert "$WORK/path-hugeline.jsonl" --to otlp-json -o "$WORK/path.out"
+rm -f "$WORK/path-hugeline.jsonl"
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Where the time goes: perf on the in-process and the offline hot paths (not timed runs).
