@@ -144,7 +144,9 @@ extension Event {
         return .event(event, warnings: fields.warnings + duplicateKeyWarnings(slots, metadata: event.metadata))
     }
 
-    private static func decode02(_ object: JSONObject, slots: FieldSlots, kind: Kind, spelling: String) throws(EventDecodingError) -> DecodedLine {
+    private static func decode02(
+        _ object: JSONObject, slots: FieldSlots, kind: Kind, spelling: String
+    ) throws(EventDecodingError) -> DecodedLine {
         var fields = FieldReader(slots: slots)
         let version = try fields.version(.schemaVersion)
         var event = Event(

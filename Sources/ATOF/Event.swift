@@ -116,117 +116,231 @@ public struct Event: Sendable, Hashable {
     /// The family the event was written in.
     @inlinable public var family: Family {
         get { storage.fields.family }
-        set { makeUnique(); storage.fields.family = newValue }
-        _modify { makeUnique(); yield &storage.fields.family }
+        set {
+            makeUnique()
+            storage.fields.family = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.family
+        }
     }
     /// The event kind.
     @inlinable public var kind: Kind {
         get { storage.fields.kind }
-        set { makeUnique(); storage.fields.kind = newValue }
-        _modify { makeUnique(); yield &storage.fields.kind }
+        set {
+            makeUnique()
+            storage.fields.kind = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.kind
+        }
     }
     /// The header literal when the kind is ``Kind/streamHeader`` (`StreamHeader` or the older
     /// `StreamHeaderEvent`), so that re-encoding keeps the spelling.
     @inlinable public var headerSpelling: String? {
         get { storage.fields.headerSpelling }
-        set { makeUnique(); storage.fields.headerSpelling = newValue }
-        _modify { makeUnique(); yield &storage.fields.headerSpelling }
+        set {
+            makeUnique()
+            storage.fields.headerSpelling = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.headerSpelling
+        }
     }
     /// The wire version string (`atof_version` or `schema_version`), e.g. `0.1`.
     @inlinable public var version: String {
         get { storage.fields.version }
-        set { makeUnique(); storage.fields.version = newValue }
-        _modify { makeUnique(); yield &storage.fields.version }
+        set {
+            makeUnique()
+            storage.fields.version = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.version
+        }
     }
     /// The handle id a start and its end share.
     @inlinable public var uuid: String {
         get { storage.fields.uuid }
-        set { makeUnique(); storage.fields.uuid = newValue }
-        _modify { makeUnique(); yield &storage.fields.uuid }
+        set {
+            makeUnique()
+            storage.fields.uuid = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.uuid
+        }
     }
     /// The enclosing scope's uuid, if any.
     @inlinable public var parentUUID: String? {
         get { storage.fields.parentUUID }
-        set { makeUnique(); storage.fields.parentUUID = newValue }
-        _modify { makeUnique(); yield &storage.fields.parentUUID }
+        set {
+            makeUnique()
+            storage.fields.parentUUID = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.parentUUID
+        }
     }
     /// When the event happened.
     @inlinable public var timestamp: Timestamp {
         get { storage.fields.timestamp }
-        set { makeUnique(); storage.fields.timestamp = newValue }
-        _modify { makeUnique(); yield &storage.fields.timestamp }
+        set {
+            makeUnique()
+            storage.fields.timestamp = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.timestamp
+        }
     }
     /// The label: scope, tool or mark name (for 0.1 LLM scopes the provider route, e.g. `openai.chat`).
     @inlinable public var name: String {
         get { storage.fields.name }
-        set { makeUnique(); storage.fields.name = newValue }
-        _modify { makeUnique(); yield &storage.fields.name }
+        set {
+            makeUnique()
+            storage.fields.name = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.name
+        }
     }
     /// The kind of work: 0.1 `category`, 0.2 `scope_type` (open vocabulary, kept verbatim).
     @inlinable public var category: String? {
         get { storage.fields.category }
-        set { makeUnique(); storage.fields.category = newValue }
-        _modify { makeUnique(); yield &storage.fields.category }
+        set {
+            makeUnique()
+            storage.fields.category = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.category
+        }
     }
     /// Behavioural flags: 0.1 `attributes`, 0.2 `flags` (kept as written).
     @inlinable public var flags: [String] {
         get { storage.fields.flags }
-        set { makeUnique(); storage.fields.flags = newValue }
-        _modify { makeUnique(); yield &storage.fields.flags }
+        set {
+            makeUnique()
+            storage.fields.flags = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.flags
+        }
     }
     /// Typed, category-dependent fields: 0.1 `category_profile`, 0.2 `profile`.
     @inlinable public var profile: JSONValue? {
         get { storage.fields.profile }
-        set { makeUnique(); storage.fields.profile = newValue }
-        _modify { makeUnique(); yield &storage.fields.profile }
+        set {
+            makeUnique()
+            storage.fields.profile = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.profile
+        }
     }
     /// The opaque `data` payload (0.1: input on start, output on end).
     @inlinable public var data: JSONValue? {
         get { storage.fields.data }
-        set { makeUnique(); storage.fields.data = newValue }
-        _modify { makeUnique(); yield &storage.fields.data }
+        set {
+            makeUnique()
+            storage.fields.data = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.data
+        }
     }
     /// 0.1 `data_schema`: the name and version of `data`'s shape.
     @inlinable public var dataSchema: DataSchema? {
         get { storage.fields.dataSchema }
-        set { makeUnique(); storage.fields.dataSchema = newValue }
-        _modify { makeUnique(); yield &storage.fields.dataSchema }
+        set {
+            makeUnique()
+            storage.fields.dataSchema = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.dataSchema
+        }
     }
     /// 0.2 `input` (on a start).
     @inlinable public var input: JSONValue? {
         get { storage.fields.input }
-        set { makeUnique(); storage.fields.input = newValue }
-        _modify { makeUnique(); yield &storage.fields.input }
+        set {
+            makeUnique()
+            storage.fields.input = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.input
+        }
     }
     /// 0.2 `output` (on an end).
     @inlinable public var output: JSONValue? {
         get { storage.fields.output }
-        set { makeUnique(); storage.fields.output = newValue }
-        _modify { makeUnique(); yield &storage.fields.output }
+        set {
+            makeUnique()
+            storage.fields.output = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.output
+        }
     }
     /// 0.2 `status` on an end.
     @inlinable public var status: Status? {
         get { storage.fields.status }
-        set { makeUnique(); storage.fields.status = newValue }
-        _modify { makeUnique(); yield &storage.fields.status }
+        set {
+            makeUnique()
+            storage.fields.status = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.status
+        }
     }
     /// 0.2 `error` on an end.
     @inlinable public var error: ErrorInfo? {
         get { storage.fields.error }
-        set { makeUnique(); storage.fields.error = newValue }
-        _modify { makeUnique(); yield &storage.fields.error }
+        set {
+            makeUnique()
+            storage.fields.error = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.error
+        }
     }
     /// The tracing and correlation bag (0.1 Relay also stores status keys here).
     @inlinable public var metadata: JSONValue? {
         get { storage.fields.metadata }
-        set { makeUnique(); storage.fields.metadata = newValue }
-        _modify { makeUnique(); yield &storage.fields.metadata }
+        set {
+            makeUnique()
+            storage.fields.metadata = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.metadata
+        }
     }
     /// Every top-level member this model does not know, in source order.
     @inlinable public var unknownFields: JSONObject {
         get { storage.fields.unknownFields }
-        set { makeUnique(); storage.fields.unknownFields = newValue }
-        _modify { makeUnique(); yield &storage.fields.unknownFields }
+        set {
+            makeUnique()
+            storage.fields.unknownFields = newValue
+        }
+        _modify {
+            makeUnique()
+            yield &storage.fields.unknownFields
+        }
     }
 
     /// Creates an event; only the envelope is required.
@@ -250,26 +364,27 @@ public struct Event: Sendable, Hashable {
         metadata: JSONValue? = nil,
         unknownFields: JSONObject = JSONObject()
     ) {
-        storage = Storage(Fields(
-            family: family,
-            kind: kind,
-            headerSpelling: kind == .streamHeader ? "StreamHeader" : nil,
-            version: version ?? (family == .v0_1 ? "0.1" : "0.2"),
-            uuid: uuid,
-            parentUUID: parentUUID,
-            timestamp: timestamp,
-            name: name,
-            category: category,
-            flags: flags,
-            profile: profile,
-            data: data,
-            dataSchema: dataSchema,
-            input: input,
-            output: output,
-            status: status,
-            error: error,
-            metadata: metadata,
-            unknownFields: unknownFields))
+        storage = Storage(
+            Fields(
+                family: family,
+                kind: kind,
+                headerSpelling: kind == .streamHeader ? "StreamHeader" : nil,
+                version: version ?? (family == .v0_1 ? "0.1" : "0.2"),
+                uuid: uuid,
+                parentUUID: parentUUID,
+                timestamp: timestamp,
+                name: name,
+                category: category,
+                flags: flags,
+                profile: profile,
+                data: data,
+                dataSchema: dataSchema,
+                input: input,
+                output: output,
+                status: status,
+                error: error,
+                metadata: metadata,
+                unknownFields: unknownFields))
     }
 
     /// The work's payload on this event: 0.1 `data`; 0.2 `input` on a start, `output` on an end.

@@ -56,7 +56,8 @@ public struct JSONLReader: ~Copyable {
         var status = stat()
         if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
             close(descriptor)
-            throw InputError(source: path, reason: "is a directory, not a file; give the path of a JSON-lines file (or - for standard input)")
+            throw InputError(
+                source: path, reason: "is a directory, not a file; give the path of a JSON-lines file (or - for standard input)")
         }
         self.init(descriptor: descriptor, owned: true, source: path, chunkSize: chunkSize)
     }

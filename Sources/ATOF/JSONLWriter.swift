@@ -103,7 +103,8 @@ public final class JSONLWriter {
             if written < 0 {
                 let code = errno
                 if code == EINTR { continue }
-                throw InputError(source: destination, reason: "write failed (\(OutputFile.describe(code)))" + rollBack(to: start, code: code))
+                throw InputError(
+                    source: destination, reason: "write failed (\(OutputFile.describe(code)))" + rollBack(to: start, code: code))
             }
             offset += written
         }
@@ -131,7 +132,8 @@ public final class JSONLWriter {
         buffer.removeAll(keepingCapacity: true)
         guard isRegularFile else { return }
         guard ftruncate(descriptor, initialLength) == 0 else {
-            throw InputError(source: destination, reason: "cannot cut the incomplete output off (\(OutputFile.describe(errno))); delete the file")
+            throw InputError(
+                source: destination, reason: "cannot cut the incomplete output off (\(OutputFile.describe(errno))); delete the file")
         }
         if !isAppending { _ = lseek(descriptor, initialLength, SEEK_SET) }
     }

@@ -40,7 +40,8 @@ struct OutputFile {
             let reason: String
             switch code {
             case ELOOP where !followsLink:
-                reason = "is a symbolic link; atof-bridge does not write through links (the file it points to would be "
+                reason =
+                    "is a symbolic link; atof-bridge does not write through links (the file it points to would be "
                     + "changed): give the real file's path, or remove the link"
             case EISDIR:
                 reason = "is a directory; give the path of a file"

@@ -105,7 +105,8 @@ public struct OfflineConversion: Sendable {
 
     /// Pairs events already read.
     public init(events: [SourcedEvent], source: String = "<input>", lineDiagnostics: [Diagnostic] = [], mapper: SpanMapper) {
-        self.init(events: events, keys: events.map { PairingKey($0.event) }, source: source, lineDiagnostics: lineDiagnostics, mapper: mapper)
+        self.init(
+            events: events, keys: events.map { PairingKey($0.event) }, source: source, lineDiagnostics: lineDiagnostics, mapper: mapper)
     }
 
     /// Pairs events already read, whose pairing keys are made (`keys[i]` for `events[i]`).
@@ -309,7 +310,10 @@ private struct LineBlock {
                     for entry in entries[lower..<upper] {
                         let line = UnsafeBufferPointer(rebasing: shared.buffer[entry.start..<(entry.start + entry.count)])
                         let result = EventReader.decode(line: line, number: entry.number, isTerminated: entry.isTerminated, source: source)
-                        decoded.append(Decoded(line: entry.number, event: result.event, key: result.event.map(PairingKey.init), diagnostics: result.diagnostics))
+                        decoded.append(
+                            Decoded(
+                                line: entry.number, event: result.event, key: result.event.map(PairingKey.init),
+                                diagnostics: result.diagnostics))
                     }
                 }
                 results.set(part, decoded)

@@ -48,7 +48,9 @@ struct ScopeOutcome: Sendable, Hashable {
         return ScopeOutcome(statusCode: "ERROR", statusDescription: text, errorType: typeName)
     }
 
-    static let statusKeys: Set<String> = ["otel.status_code", "otel.status_description", AttributeKey.errorType, AttributeKey.exceptionType, AttributeKey.exceptionMessage]
+    static let statusKeys: Set<String> = [
+        "otel.status_code", "otel.status_description", AttributeKey.errorType, AttributeKey.exceptionType, AttributeKey.exceptionMessage,
+    ]
 
     /// The end metadata: the caller's members, then the status keys (which win, as in Relay).
     func metadata(merging caller: JSONValue?) -> JSONValue? {
@@ -109,7 +111,8 @@ enum ScopeRecorder {
         let start = started.start
         var end = start
         end.kind = .scopeEnd
-        end.timestamp = Timestamp(nanosecondsSinceEpoch: endTime(start: start.timestamp.nanosecondsSinceEpoch, now: time ?? WallClock.nanosecondsSinceEpoch()))
+        end.timestamp = Timestamp(
+            nanosecondsSinceEpoch: endTime(start: start.timestamp.nanosecondsSinceEpoch, now: time ?? WallClock.nanosecondsSinceEpoch()))
         end.data = data
         end.metadata = outcome.metadata(merging: metadata)
         started.sinks.emit(end)
@@ -121,9 +124,10 @@ enum ScopeRecorder {
         let parent = InstrumentationContext.current?[ScopeKey.self]
         parent?.pendingStart?.emitStartIfNeeded()
         let now = WallClock.nanosecondsSinceEpoch()
-        sinks.emit(Event(
-            family: .v0_1, kind: .mark, uuid: UUIDValue(nanosecondsSinceEpoch: now).string, parentUUID: parent?.uuid,
-            timestamp: Timestamp(nanosecondsSinceEpoch: now), name: name, category: category, data: data, metadata: metadata))
+        sinks.emit(
+            Event(
+                family: .v0_1, kind: .mark, uuid: UUIDValue(nanosecondsSinceEpoch: now).string, parentUUID: parent?.uuid,
+                timestamp: Timestamp(nanosecondsSinceEpoch: now), name: name, category: category, data: data, metadata: metadata))
     }
 
     /// The end time: `now`, but at least one microsecond after the start (ATOF 0.1 requires the end

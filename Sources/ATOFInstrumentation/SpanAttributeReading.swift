@@ -23,7 +23,10 @@ import Tracing
 ///   `atof.metadata.<key>`.
 struct SpanAttributeReading {
     let attributes: SpanAttributes
-    private(set) var consumed: Set<String> = [AttributeKey.atofCategory, AttributeKey.atofFlags, AttributeKey.atofSubtype, AttributeKey.genAIOperationName, AttributeKey.openInferenceSpanKind]
+    private(set) var consumed: Set<String> = [
+        AttributeKey.atofCategory, AttributeKey.atofFlags, AttributeKey.atofSubtype, AttributeKey.genAIOperationName,
+        AttributeKey.openInferenceSpanKind,
+    ]
 
     init(_ attributes: SpanAttributes) {
         self.attributes = attributes
@@ -88,7 +91,9 @@ struct SpanAttributeReading {
 
     mutating func startData(category: String) -> JSONValue? {
         if let input = payload(AttributeKey.inputValue, mimeTypeKey: AttributeKey.inputMimeType) { return input }
-        if category == ScopeCategory.tool.rawValue, let arguments = payload("gen_ai.tool.call.arguments", mimeTypeKey: nil) { return arguments }
+        if category == ScopeCategory.tool.rawValue, let arguments = payload("gen_ai.tool.call.arguments", mimeTypeKey: nil) {
+            return arguments
+        }
         return nil
     }
 
@@ -100,7 +105,9 @@ struct SpanAttributeReading {
         if let id = take(AttributeKey.genAIResponseID) { response["id"] = .string(id) }
         if let model = take(AttributeKey.genAIResponseModel) { response["model"] = .string(model) }
         var usage = JSONObject()
-        if let prompt = takeInteger(AttributeKey.genAIUsageInputTokens, AttributeKey.llmTokenCountPrompt) { usage["prompt_tokens"] = .number(JSONNumber(prompt)) }
+        if let prompt = takeInteger(AttributeKey.genAIUsageInputTokens, AttributeKey.llmTokenCountPrompt) {
+            usage["prompt_tokens"] = .number(JSONNumber(prompt))
+        }
         if let completion = takeInteger(AttributeKey.genAIUsageOutputTokens, AttributeKey.llmTokenCountCompletion) {
             usage["completion_tokens"] = .number(JSONNumber(completion))
         }

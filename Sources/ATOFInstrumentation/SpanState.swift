@@ -91,10 +91,11 @@ final class SpanState: Sendable {
             }
             metadata.sort { $0.key < $1.key }
             let time = Int64(clamping: event.nanosecondsSinceEpoch)
-            sinks.emit(Event(
-                family: .v0_1, kind: .mark, uuid: UUIDValue(nanosecondsSinceEpoch: time).string, parentUUID: state.uuid,
-                timestamp: Timestamp(nanosecondsSinceEpoch: time), name: event.name,
-                metadata: metadata.isEmpty ? nil : .object(JSONObject(metadata))))
+            sinks.emit(
+                Event(
+                    family: .v0_1, kind: .mark, uuid: UUIDValue(nanosecondsSinceEpoch: time).string, parentUUID: state.uuid,
+                    timestamp: Timestamp(nanosecondsSinceEpoch: time), name: event.name,
+                    metadata: metadata.isEmpty ? nil : .object(JSONObject(metadata))))
         }
     }
 

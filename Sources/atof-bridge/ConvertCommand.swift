@@ -54,14 +54,17 @@ struct ConvertCommand: ParsableCommand {
             let resource = template.resource
             let scope = template.scope
             do {
-                try conversion.forEachSpanBatch(size: batchSize, transform: { spans in
-                    // Agent spans run to about 2 KB of OTLP/JSON each: reserve once instead of
-                    // growing a megabyte buffer by doubling.
-                    var line: [UInt8] = []
-                    line.reserveCapacity(4096 + spans.count * 2560)
-                    encoder.encode(OTLP.SpanBatch(resource: resource, scope: scope, spans: spans), appendingTo: &line)
-                    return line
-                }) { line in
+                try conversion.forEachSpanBatch(
+                    size: batchSize,
+                    transform: { spans in
+                        // Agent spans run to about 2 KB of OTLP/JSON each: reserve once instead of
+                        // growing a megabyte buffer by doubling.
+                        var line: [UInt8] = []
+                        line.reserveCapacity(4096 + spans.count * 2560)
+                        encoder.encode(OTLP.SpanBatch(resource: resource, scope: scope, spans: spans), appendingTo: &line)
+                        return line
+                    }
+                ) { line in
                     try writer.writeLine(line)
                 }
                 try writer.flush()

@@ -31,7 +31,8 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Keep reading as the file grows (like tail -f) until interrupted (Ctrl-C), exporting live.")
     var follow = false
 
-    @Flag(help: "Pair events as they are read, in bounded memory, instead of judging the whole file at once (for inputs too large to hold).")
+    @Flag(
+        help: "Pair events as they are read, in bounded memory, instead of judging the whole file at once (for inputs too large to hold).")
     var live = false
 
     @Flag(name: .shortAndLong, help: "Also log informational messages.")
@@ -101,7 +102,8 @@ struct ExportCommand: ParsableCommand {
         }
         let statistics = bridge.shutdown()
         Progress.clearLine()
-        let outcome = ExportOutcome(input: input, statistics: statistics, fallbackPath: bridge.fallbackPath, interruption: StopSignal.isSet ? StopSignal.name : nil)
+        let outcome = ExportOutcome(
+            input: input, statistics: statistics, fallbackPath: bridge.fallbackPath, interruption: StopSignal.isSet ? StopSignal.name : nil)
         for line in outcome.summaryLines { printError("atof-bridge: \(line)") }
         if let status = outcome.exitStatus(interruptedStatus: StopSignal.exitStatus) { throw ExitCode(status) }
     }

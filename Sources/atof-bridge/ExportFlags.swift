@@ -3,12 +3,16 @@ import ArgumentParser
 
 /// The delivery options shared by `export` and `replay`. Each overrides the environment.
 struct ExportFlags: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Collector URL: a base (http://host:4318) gets /v1/traces appended; a URL ending in /v1/traces is used as is.",
-        discussion: "Default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318/v1/traces."))
+    @Option(
+        help: ArgumentHelp(
+            "Collector URL: a base (http://host:4318) gets /v1/traces appended; a URL ending in /v1/traces is used as is.",
+            discussion:
+                "Default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318/v1/traces."))
     var endpoint: String?
 
-    @Option(name: .customLong("header"), help: "An HTTP header NAME=VALUE sent with every request (repeatable; replaces an environment header of the same name).")
+    @Option(
+        name: .customLong("header"),
+        help: "An HTTP header NAME=VALUE sent with every request (repeatable; replaces an environment header of the same name).")
     var headers: [String] = []
 
     @Flag(help: "Compress request bodies with gzip (default: OTEL_EXPORTER_OTLP_COMPRESSION).")
@@ -20,7 +24,10 @@ struct ExportFlags: ParsableArguments {
     @Flag(help: "Do not verify the collector's TLS certificate. Dangerous: only for testing.")
     var insecureSkipVerify = false
 
-    @Option(help: "Seconds the last deliveries may take once the input ends or a signal stops the run (default: ATOF_BRIDGE_SHUTDOWN_TIMEOUT, else 30); what is not delivered then goes to the fallback file.")
+    @Option(
+        help:
+            "Seconds the last deliveries may take once the input ends or a signal stops the run (default: ATOF_BRIDGE_SHUTDOWN_TIMEOUT, else 30); what is not delivered then goes to the fallback file."
+    )
     var shutdownTimeout: Double?
 
     func validate() throws {
@@ -34,7 +41,8 @@ struct ExportFlags: ParsableArguments {
     func apply(to configuration: inout Bridge.Configuration) throws {
         for text in headers {
             guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-                throw ValidationError("--header needs NAME=VALUE; one --header value has no name or no '=' (not shown: it may hold a secret)")
+                throw ValidationError(
+                    "--header needs NAME=VALUE; one --header value has no name or no '=' (not shown: it may hold a secret)")
             }
             let name = EnvironmentValue.trimmed(text[..<equals])
             let value = EnvironmentValue.trimmed(text[text.index(after: equals)...])

@@ -74,7 +74,8 @@ struct ExportOutcome {
             lines.append("\(lost) spans lost: neither delivered nor written\(place) (see the errors above)")
         }
         if statistics.spansInFallback > 0, let fallbackPath {
-            lines.append("\(statistics.spansInFallback) spans are in \(fallbackPath); send them later with: atof-bridge replay \(fallbackPath)")
+            lines.append(
+                "\(statistics.spansInFallback) spans are in \(fallbackPath); send them later with: atof-bridge replay \(fallbackPath)")
         }
         return lines
     }

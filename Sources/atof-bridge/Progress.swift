@@ -21,7 +21,8 @@ struct Progress {
         lastDrawn = now
         let statistics = statistics()
         let rate = Double(statistics.eventsReceived) / max(now - started, 0.001)
-        let text = "atof-bridge: \(statistics.eventsReceived) events (\(Int(rate))/s), "
+        let text =
+            "atof-bridge: \(statistics.eventsReceived) events (\(Int(rate))/s), "
             + "\(statistics.spansExported) spans sent, \(statistics.spansInFallback) in the fallback file"
         let bytes = Array("\r\u{1B}[K\(text)".utf8)
         _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }

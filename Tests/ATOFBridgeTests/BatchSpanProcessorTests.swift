@@ -34,7 +34,9 @@ final class RecordingExporter: SpanExporter {
 
     /// Waits until `count` spans were exported (at most `seconds`).
     func waitForSpans(_ count: Int, seconds: Double = 5) -> Bool {
-        state.withLock(when: { $0.batches.reduce(0) { $0 + $1.count } >= count }, before: .after(.milliseconds(Int64(seconds * 1000)))) { _, done in done }
+        state.withLock(when: { $0.batches.reduce(0) { $0 + $1.count } >= count }, before: .after(.milliseconds(Int64(seconds * 1000)))) {
+            _, done in done
+        }
     }
 
     func export(_ batch: OTLP.SpanBatch) -> ExportResult {

@@ -6,8 +6,10 @@ import Testing
 /// What the Bridge does with its input lines before pairing: a byte order mark on the first line,
 /// and the per-scope mark bound of its live assembler.
 @Suite struct BridgeInputTests {
-    static let start = #"{"kind":"scope","atof_version":"0.1","uuid":"0190a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:00Z","name":"planner","scope_category":"start","category":"agent"}"#
-    static let end = #"{"kind":"scope","atof_version":"0.1","uuid":"0190a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:09Z","name":"planner","scope_category":"end","category":"agent"}"#
+    static let start =
+        #"{"kind":"scope","atof_version":"0.1","uuid":"0190a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:00Z","name":"planner","scope_category":"start","category":"agent"}"#
+    static let end =
+        #"{"kind":"scope","atof_version":"0.1","uuid":"0190a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:09Z","name":"planner","scope_category":"end","category":"agent"}"#
 
     static func bridge(_ configure: (inout Bridge.Configuration) -> Void = { _ in }) -> (Bridge, RecordingExporter) {
         var configuration = ExportTestSupport.configuration(url: "http://127.0.0.1:9/v1/traces")
@@ -49,7 +51,8 @@ import Testing
         let (bridge, exporter) = Self.bridge { $0.mapping.maximumEventsPerSpan = 200 }
         bridge.receive(jsonLine: Self.start, line: 1)
         for index in 0..<300 {
-            let mark = #"{"kind":"mark","atof_version":"0.1","uuid":"m-\#(index)","parent_uuid":"0190a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:01Z","name":"llm.chunk"}"#
+            let mark =
+                #"{"kind":"mark","atof_version":"0.1","uuid":"m-\#(index)","parent_uuid":"0190a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:01Z","name":"llm.chunk"}"#
             #expect(bridge.receive(jsonLine: mark, line: index + 2))
         }
         bridge.receive(jsonLine: Self.end, line: 302)

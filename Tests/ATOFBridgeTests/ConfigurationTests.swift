@@ -72,7 +72,9 @@ import Testing
         #expect(configuration.warnings.isEmpty)
     }
 
-    @Test("an endpoint that is not an http(s) URL gives a warning and the default", arguments: ["collector:4318", "ftp://collector", "http://", "http://a b/"])
+    @Test(
+        "an endpoint that is not an http(s) URL gives a warning and the default",
+        arguments: ["collector:4318", "ftp://collector", "http://", "http://a b/"])
     func invalidEndpoint(value: String) {
         let configuration = configuration(["OTEL_EXPORTER_OTLP_ENDPOINT": value])
         #expect(configuration.exporter.endpoint == "http://localhost:4318/v1/traces")
@@ -106,7 +108,7 @@ import Testing
     @Test("headers are split at the first =, trimmed and percent-decoded")
     func headers() {
         let configuration = configuration([
-            "OTEL_EXPORTER_OTLP_HEADERS": " Authorization = Basic%20dXNlcjpwYXNz== , x-tenant=caf%C3%A9,, api-key=a+b%2Cc ",
+            "OTEL_EXPORTER_OTLP_HEADERS": " Authorization = Basic%20dXNlcjpwYXNz== , x-tenant=caf%C3%A9,, api-key=a+b%2Cc "
         ])
         #expect(
             configuration.exporter.headers == [
@@ -121,7 +123,8 @@ import Testing
     @Test("a malformed header item is skipped with a warning that never shows its value")
     func malformedHeaders() {
         let configuration = configuration([
-            "OTEL_EXPORTER_OTLP_TRACES_HEADERS": "good=1,s3cretNoEquals,=s3cretNoName,bad name=s3cret,x-key=s3cret%ZZ,x-crlf=s3cret%0D%0AInjected: 1,x-bytes=s3cret%FF,last=2",
+            "OTEL_EXPORTER_OTLP_TRACES_HEADERS":
+                "good=1,s3cretNoEquals,=s3cretNoName,bad name=s3cret,x-key=s3cret%ZZ,x-crlf=s3cret%0D%0AInjected: 1,x-bytes=s3cret%FF,last=2"
         ])
         #expect(configuration.exporter.headers == [HTTPHeader(name: "good", value: "1"), HTTPHeader(name: "last", value: "2")])
         #expect(configuration.warnings.count == 6)
@@ -163,7 +166,9 @@ import Testing
     func timeout() {
         #expect(configuration(["OTEL_EXPORTER_OTLP_TIMEOUT": "2500"]).exporter.timeout == .milliseconds(2500))
         #expect(configuration(["OTEL_EXPORTER_OTLP_TIMEOUT": "0"]).exporter.timeout == nil)
-        #expect(configuration(["OTEL_EXPORTER_OTLP_TIMEOUT": "1000", "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": "750"]).exporter.timeout == .milliseconds(750))
+        #expect(
+            configuration(["OTEL_EXPORTER_OTLP_TIMEOUT": "1000", "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": "750"]).exporter.timeout
+                == .milliseconds(750))
     }
 
     @Test("a negative or malformed timeout gives a warning and the default", arguments: ["-1", "abc", "1.5", "10s"])
@@ -180,7 +185,9 @@ import Testing
     @Test("compression is none or gzip in any case")
     func compression() {
         #expect(configuration(["OTEL_EXPORTER_OTLP_COMPRESSION": "GZip"]).exporter.compression == .gzip)
-        #expect(configuration(["OTEL_EXPORTER_OTLP_COMPRESSION": "gzip", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "none"]).exporter.compression == .none)
+        #expect(
+            configuration(["OTEL_EXPORTER_OTLP_COMPRESSION": "gzip", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "none"]).exporter.compression
+                == .none)
         let invalid = configuration(["OTEL_EXPORTER_OTLP_COMPRESSION": "zstd"])
         #expect(invalid.exporter.compression == .none)
         #expect(invalid.warnings == ["OTEL_EXPORTER_OTLP_COMPRESSION=\"zstd\" is not one of none, gzip; using the default none"])
@@ -189,7 +196,9 @@ import Testing
     @Test("the protocol is parsed; grpc is recognised but unsupported, with a reason")
     func otlpProtocol() {
         #expect(configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"]).exporter.protocol == .httpJSON)
-        #expect(configuration(["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "HTTP/PROTOBUF", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"]).exporter.protocol == .httpProtobuf)
+        #expect(
+            configuration(["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "HTTP/PROTOBUF", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"]).exporter
+                .protocol == .httpProtobuf)
         let grpc = configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"])
         #expect(grpc.exporter.protocol == .grpc)
         #expect(grpc.warnings.isEmpty)
@@ -200,7 +209,10 @@ import Testing
         #expect(OTLPProtocol.httpProtobuf.unsupportedReason == nil)
         let invalid = configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "thrift"])
         #expect(invalid.exporter.protocol == .httpProtobuf)
-        #expect(invalid.warnings == ["OTEL_EXPORTER_OTLP_PROTOCOL=\"thrift\" is not one of http/protobuf, http/json, grpc; using the default http/protobuf"])
+        #expect(
+            invalid.warnings == [
+                "OTEL_EXPORTER_OTLP_PROTOCOL=\"thrift\" is not one of http/protobuf, http/json, grpc; using the default http/protobuf"
+            ])
     }
 
     // MARK: Batch span processor
@@ -249,7 +261,9 @@ import Testing
         #expect(smallQueue.batch.maximumExportBatchSize == 100)
         #expect(smallQueue.warnings.count == 1)
         #expect(BatchConfiguration(maximumQueueSize: 10, maximumExportBatchSize: 20).maximumExportBatchSize == 10)
-        #expect(BatchConfiguration(maximumQueueSize: 0, maximumExportBatchSize: 0) == BatchConfiguration(maximumQueueSize: 1, maximumExportBatchSize: 1))
+        #expect(
+            BatchConfiguration(maximumQueueSize: 0, maximumExportBatchSize: 0)
+                == BatchConfiguration(maximumQueueSize: 1, maximumExportBatchSize: 1))
     }
 
     // MARK: Switches, overflow, fallback
@@ -299,7 +313,9 @@ import Testing
             "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE": "/traces/client.pem",
             "OTEL_EXPORTER_OTLP_CLIENT_KEY": "/generic/client.key",
         ])
-        #expect(configuration.exporter.tls == TLSConfiguration(caFile: "/traces/ca.pem", clientCertificate: "/traces/client.pem", clientKey: "/generic/client.key"))
+        #expect(
+            configuration.exporter.tls
+                == TLSConfiguration(caFile: "/traces/ca.pem", clientCertificate: "/traces/client.pem", clientKey: "/generic/client.key"))
         #expect(configuration.warnings.isEmpty)
     }
 
@@ -326,7 +342,10 @@ import Testing
         ]
         let configuration = Bridge.Configuration.fromEnvironment(serviceName: "from-code", environment)
         #expect(configuration.serviceName == "from-code")
-        #expect(configuration.resourceEnvironment == ["OTEL_SERVICE_NAME": "from-env", "OTEL_RESOURCE_ATTRIBUTES": "service.version=1.2,deployment.environment=test"])
+        #expect(
+            configuration.resourceEnvironment == [
+                "OTEL_SERVICE_NAME": "from-env", "OTEL_RESOURCE_ATTRIBUTES": "service.version=1.2,deployment.environment=test",
+            ])
         #expect(configuration.mapping.hideInputs)
         let resource = configuration.makeResource(processName: "tool").resource
         #expect(resource.attributes.contains(OTLP.Attribute("service.name", .string("from-code"))))

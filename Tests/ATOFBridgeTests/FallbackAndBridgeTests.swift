@@ -80,7 +80,9 @@ struct FallbackAndBridgeTests {
         let offline = try OfflineConversion(path: Self.fixturePath(name), mapper: SpanMapper(options: configuration.mapping))
         #expect(statistics.spansExported == offline.spans.count)
         #expect(statistics.retries == 2 && statistics.spansInFallback == 0)
-        #expect(server.receivedSpanIDs.sorted { $0.lexicographicallyPrecedes($1) } == offline.spans.map(\.spanID.bytes).sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(
+            server.receivedSpanIDs.sorted { $0.lexicographicallyPrecedes($1) }
+                == offline.spans.map(\.spanID.bytes).sorted { $0.lexicographicallyPrecedes($1) })
         #expect(access(configuration.fallbackPath ?? "", F_OK) != 0, "no fallback file when nothing failed")
     }
 
@@ -105,7 +107,8 @@ struct FallbackAndBridgeTests {
         let server = try TestOTLPServer(script: [.ok])
         defer { server.stop() }
         let bridge = try Bridge(configuration: Support.configuration(url: server.url), logger: CapturedLogs().logger())
-        let start = #"{"kind":"scope","atof_version":"0.1","uuid":"0190a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:00Z","name":"planner","scope_category":"start","category":"agent"}"#
+        let start =
+            #"{"kind":"scope","atof_version":"0.1","uuid":"0190a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:00Z","name":"planner","scope_category":"start","category":"agent"}"#
         #expect(bridge.receive(jsonLine: start))
         #expect(bridge.forceFlush(timeout: .seconds(5)).spansExported == 0)
         let statistics = bridge.shutdown(timeout: .seconds(5))
@@ -124,7 +127,9 @@ struct FallbackAndBridgeTests {
         configuration.exporter.exportTimeout = .seconds(20)
         configuration.fallbackPath = path
         let bridge = try Bridge(configuration: configuration, logger: CapturedLogs().logger())
-        for (number, line) in try Self.fixtureLines("nemo-relay-llm-calls.jsonl").enumerated() { bridge.receive(jsonLine: line, line: number + 1) }
+        for (number, line) in try Self.fixtureLines("nemo-relay-llm-calls.jsonl").enumerated() {
+            bridge.receive(jsonLine: line, line: number + 1)
+        }
         let started = MonotonicInstant.now()
         let statistics = bridge.shutdown(timeout: .milliseconds(500))
         let took = Double(MonotonicInstant.now().nanoseconds - started.nanoseconds) / 1e9

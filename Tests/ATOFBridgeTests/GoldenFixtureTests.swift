@@ -26,7 +26,10 @@ import Testing
         var output = OTLPJSONEncoder().encode(OTLP.SpanBatch(resource: resource, spans: conversion.spans))
         output.append(0x0A)
         let golden = try Self.readAll("\(Self.fixtures)/golden/\(name).otlp.jsonl")
-        #expect(output == golden, "regenerate with: atof-bridge convert Tests/Fixtures/\(name).jsonl --to otlp-json -o Tests/Fixtures/golden/\(name).otlp.jsonl, after reviewing the change")
+        #expect(
+            output == golden,
+            "regenerate with: atof-bridge convert Tests/Fixtures/\(name).jsonl --to otlp-json -o Tests/Fixtures/golden/\(name).otlp.jsonl, after reviewing the change"
+        )
     }
 
     @Test func relayTopLevelScopesAreRootsAndTheLateMarkIsAChildSpan() throws {

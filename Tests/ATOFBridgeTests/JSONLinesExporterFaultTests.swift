@@ -131,7 +131,8 @@ struct JSONLinesExporterFaultTests {
         var configuration = Support.configuration(url: server.url)
         configuration.fallbackPath = path
         let exporter = FallbackExporter(
-            primary: try OTLPHTTPExporter(configuration: configuration.exporter), fallback: disk.exporter(path: path, logger: logs), logger: logs.logger())
+            primary: try OTLPHTTPExporter(configuration: configuration.exporter), fallback: disk.exporter(path: path, logger: logs),
+            logger: logs.logger())
         let bridge = Bridge(configuration: configuration, exporter: exporter, logger: logs.logger())
         bridge.receive(spans: Support.spans(count: 6))
         let statistics = bridge.shutdown(timeout: .seconds(10))

@@ -62,7 +62,9 @@ import Testing
 
     @Test func anUnendedScopeEndsAtItsLatestDescendantEvent() throws {
         var assembler = LiveSpanAssembler()
-        _ = feed(&assembler, [E.start("a", at: 0), E.start("b", parent: "a", at: 1), E.end("b", parent: "a", at: 4), E.mark("m", parent: "a", at: 7)])
+        _ = feed(
+            &assembler,
+            [E.start("a", at: 0), E.start("b", parent: "a", at: 1), E.end("b", parent: "a", at: 4), E.mark("m", parent: "a", at: 7)])
         let unended = try #require(E.scopes(assembler.finish()).first)
         #expect(unended.anomalies == .unended)
         #expect(unended.endTime == E.time(7).nanosecondsSinceEpoch)
@@ -124,7 +126,10 @@ import Testing
         assembler.receive(SourcedEvent(PathologicalInput.scope(.scopeEnd, level: 1, at: count + 1)), into: &items)
         let scope = try #require(E.scopes(items).first)
         #expect(scope.marks.count == 128)
-        #expect(scope.droppedMarks == DroppedMarks(count: count - 128, chunkCount: count - 128, earliestChunkTime: PathologicalInput.time(1).nanosecondsSinceEpoch))
+        #expect(
+            scope.droppedMarks
+                == DroppedMarks(
+                    count: count - 128, chunkCount: count - 128, earliestChunkTime: PathologicalInput.time(1).nanosecondsSinceEpoch))
         #expect(assembler.report.attachedMarks == count)
         let span = SpanMapper().span(for: scope)
         #expect(span.events.count == 128 && span.droppedEventsCount == UInt32(count - 128))
@@ -144,7 +149,10 @@ import Testing
     @Test("a scope naming a parent inside its own subtree is cut: it stays a root and a warning names its line")
     func aParentCycleIsCut() throws {
         var assembler = LiveSpanAssembler(source: "live.jsonl")
-        let events = [E.start("x", parent: "p", at: 0), E.start("p", parent: "x", at: 1), E.end("x", parent: "p", at: 2), E.end("p", parent: "x", at: 3)]
+        let events = [
+            E.start("x", parent: "p", at: 0), E.start("p", parent: "x", at: 1), E.end("x", parent: "p", at: 2),
+            E.end("p", parent: "x", at: 3),
+        ]
         var items: [AssembledItem] = []
         for (offset, event) in events.enumerated() { assembler.receive(SourcedEvent(event, line: offset + 1), into: &items) }
         let scopes = E.scopes(items)
@@ -208,7 +216,8 @@ import Testing
 
     @Test func liveAndOfflineAgreeOnAWellOrderedInput() {
         let events = [
-            E.start("a", at: 0), E.start("b", parent: "a", at: 1), E.mark("m", parent: "b", at: 1.5), E.end("b", parent: "a", at: 2), E.end("a", at: 3),
+            E.start("a", at: 0), E.start("b", parent: "a", at: 1), E.mark("m", parent: "b", at: 1.5), E.end("b", parent: "a", at: 2),
+            E.end("a", at: 3),
         ]
         var assembler = LiveSpanAssembler()
         let live = E.scopes(feed(&assembler, events) + assembler.finish())

@@ -101,14 +101,16 @@ import Testing
     }
 
     @Test func valuesWithinTheLimitAreUntouchedAndNoCountIsWritten() throws {
-        let span = try F.span(start: F.v02Start(input: #""0123456789""#), end: F.v02End(), options: MappingOptions(maximumAttributeValueLength: 13))
+        let span = try F.span(
+            start: F.v02Start(input: #""0123456789""#), end: F.v02End(), options: MappingOptions(maximumAttributeValueLength: 13))
         #expect(span[attribute: "input.value"] == "0123456789")
         #expect(span[attribute: "atof.truncated_attributes"] == nil)
     }
 
     @Test func limitsBelowTheMarkerLengthStillEndWithTheWholeMarker() throws {
         let span = try F.span(
-            start: F.v02Start(input: #""abcdefghijklmnopqrstuvwxyz""#), end: F.v02End(), options: MappingOptions(maximumAttributeValueLength: 1))
+            start: F.v02Start(input: #""abcdefghijklmnopqrstuvwxyz""#), end: F.v02End(),
+            options: MappingOptions(maximumAttributeValueLength: 1))
         #expect(span[attribute: "input.value"] == "a…[truncated]")
     }
 

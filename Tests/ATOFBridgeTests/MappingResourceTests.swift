@@ -24,12 +24,15 @@ import Testing
 
     @Test func resourceAttributesServiceNameWinsOverTheFallback() {
         let detection = OTLP.Resource.make(
-            serviceName: "", environment: ["OTEL_SERVICE_NAME": "", "OTEL_RESOURCE_ATTRIBUTES": "service.name=from-attrs"], processName: "proc")
+            serviceName: "", environment: ["OTEL_SERVICE_NAME": "", "OTEL_RESOURCE_ATTRIBUTES": "service.name=from-attrs"],
+            processName: "proc")
         #expect(Self.value(detection.resource, "service.name") == "from-attrs")
     }
 
     @Test func serviceNameFallsBackToUnknownServiceWithTheProcessName() {
-        #expect(Self.value(OTLP.Resource.make(environment: [:], processName: "agent-app").resource, "service.name") == "unknown_service:agent-app")
+        #expect(
+            Self.value(OTLP.Resource.make(environment: [:], processName: "agent-app").resource, "service.name")
+                == "unknown_service:agent-app")
         #expect(Self.value(OTLP.Resource.make(environment: [:], processName: "").resource, "service.name") == "unknown_service")
     }
 
@@ -45,7 +48,8 @@ import Testing
     @Test func everyResourceAttributeIsKeptWithPercentDecodedValues() {
         let detection = OTLP.Resource.make(
             environment: [
-                "OTEL_RESOURCE_ATTRIBUTES": " deployment.environment = prod ,team=a%2Cb%3Dc,note=caf%C3%A9+1,empty=,,host.name=x,host.name=y"
+                "OTEL_RESOURCE_ATTRIBUTES":
+                    " deployment.environment = prod ,team=a%2Cb%3Dc,note=caf%C3%A9+1,empty=,,host.name=x,host.name=y"
             ],
             processName: "p")
         #expect(Self.value(detection.resource, "deployment.environment") == "prod")

@@ -33,7 +33,8 @@ enum MappingFixtures {
         dataSchema: String = "null", timestamp: String? = nil
     ) -> String {
         let time = timestamp ?? (phase == "start" ? "2026-01-01T00:00:01Z" : "2026-01-01T00:00:02Z")
-        return #"{"atof_version":"0.1","kind":"scope","scope_category":"\#(phase)","uuid":"\#(uuid)","parent_uuid":\#(parent),"timestamp":"\#(time)","name":"\#(name)","category":"\#(category)","attributes":\#(attributes),"category_profile":\#(profile),"data":\#(data),"data_schema":\#(dataSchema),"metadata":\#(metadata)}"#
+        return
+            #"{"atof_version":"0.1","kind":"scope","scope_category":"\#(phase)","uuid":"\#(uuid)","parent_uuid":\#(parent),"timestamp":"\#(time)","name":"\#(name)","category":"\#(category)","attributes":\#(attributes),"category_profile":\#(profile),"data":\#(data),"data_schema":\#(dataSchema),"metadata":\#(metadata)}"#
     }
 
     /// A 0.2 ScopeStart line.
@@ -50,7 +51,8 @@ enum MappingFixtures {
         profile: String = "null", output: String = "null", status: String? = #""ok""#, error: String = "null", metadata: String = "null"
     ) -> String {
         let statusMember = status.map { #","status":\#($0)"# } ?? ""
-        return #"{"kind":"ScopeEnd","schema_version":"0.2","uuid":"\#(uuid)","parent_uuid":\#(parent),"timestamp":"2026-01-01T00:00:02Z","name":"\#(name)","scope_type":"\#(scopeType)","flags":\#(flags),"profile":\#(profile),"output":\#(output)\#(statusMember),"error":\#(error),"data":null,"metadata":\#(metadata)}"#
+        return
+            #"{"kind":"ScopeEnd","schema_version":"0.2","uuid":"\#(uuid)","parent_uuid":\#(parent),"timestamp":"2026-01-01T00:00:02Z","name":"\#(name)","scope_type":"\#(scopeType)","flags":\#(flags),"profile":\#(profile),"output":\#(output)\#(statusMember),"error":\#(error),"data":null,"metadata":\#(metadata)}"#
     }
 
     /// A 0.1 mark line.

@@ -9,7 +9,9 @@ import Testing
 struct OTLPHTTPExporterTests {
     typealias Support = ExportTestSupport
 
-    private func exporter(_ server: TestOTLPServer, _ adjust: (inout Bridge.Configuration) -> Void = { _ in }, logs: CapturedLogs = CapturedLogs()) throws -> OTLPHTTPExporter {
+    private func exporter(
+        _ server: TestOTLPServer, _ adjust: (inout Bridge.Configuration) -> Void = { _ in }, logs: CapturedLogs = CapturedLogs()
+    ) throws -> OTLPHTTPExporter {
         var configuration = Support.configuration(url: server.url)
         adjust(&configuration)
         return try OTLPHTTPExporter(configuration: configuration.exporter, logger: logs.logger())
@@ -19,7 +21,9 @@ struct OTLPHTTPExporterTests {
     func deliversWithHeaders() throws {
         let server = try TestOTLPServer(script: [.ok])
         defer { server.stop() }
-        let exporter = try exporter(server) { $0.exporter.headers = [HTTPHeader(name: "Authorization", value: "Bearer s3cret"), HTTPHeader(name: "X-Tenant", value: "blue")] }
+        let exporter = try exporter(server) {
+            $0.exporter.headers = [HTTPHeader(name: "Authorization", value: "Bearer s3cret"), HTTPHeader(name: "X-Tenant", value: "blue")]
+        }
         let batch = Support.batch(count: 5)
         let result = exporter.export(batch)
         #expect(result.delivered == 5)
@@ -118,7 +122,10 @@ struct OTLPHTTPExporterTests {
         let first = exporter.export(Support.batch(count: 3))
         #expect(first.undeliveredCount == 3)
         #expect(first.retries >= 2)
-        if case .connection = first.failure {} else { Issue.record("expected a connection failure, got \(String(describing: first.failure))") }
+        if case .connection = first.failure {
+        } else {
+            Issue.record("expected a connection failure, got \(String(describing: first.failure))")
+        }
         let second = exporter.export(Support.batch(count: 3, first: 4))
         #expect(second.undeliveredCount == 3 && second.retries == 0)
     }
@@ -208,7 +215,11 @@ struct OTLPHTTPExporterTests {
 
     @Test("http/json sends OTLP/JSON with Content-Type application/json")
     func jsonProtocol() throws {
-        let server = try TestOTLPServer(script: [.respond(status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"partialSuccess":{"rejectedSpans":"1","errorMessage":"late"}}"#.utf8))])
+        let server = try TestOTLPServer(script: [
+            .respond(
+                status: 200, headers: [("Content-Type", "application/json")],
+                body: Array(#"{"partialSuccess":{"rejectedSpans":"1","errorMessage":"late"}}"#.utf8))
+        ])
         defer { server.stop() }
         let batch = Support.batch(count: 3)
         let result = try exporter(server) { $0.exporter.protocol = .httpJSON }.export(batch)
@@ -232,7 +243,9 @@ struct OTLPHTTPExporterTests {
 
     @Test("a response body over the cap is not read and the batch is undelivered")
     func responseBodyCap() throws {
-        let server = try TestOTLPServer(script: [.respond(status: 200, headers: [("Content-Type", "application/x-protobuf")], body: [UInt8](repeating: 0x0A, count: 64 << 10))])
+        let server = try TestOTLPServer(script: [
+            .respond(status: 200, headers: [("Content-Type", "application/x-protobuf")], body: [UInt8](repeating: 0x0A, count: 64 << 10))
+        ])
         defer { server.stop() }
         let result = try exporter(server) { $0.exporter.maximumResponseBodySize = 1024 }.export(Support.batch(count: 2))
         #expect(result.undeliveredCount == 2)
@@ -244,7 +257,8 @@ struct OTLPHTTPExporterTests {
         let server = try TestOTLPServer(script: [.status(401, message: "unauthorized")])
         defer { server.stop() }
         let logs = CapturedLogs()
-        let exporter = try exporter(server, { $0.exporter.headers = [HTTPHeader(name: "Authorization", value: "Bearer TOPSECRET")] }, logs: logs)
+        let exporter = try exporter(
+            server, { $0.exporter.headers = [HTTPHeader(name: "Authorization", value: "Bearer TOPSECRET")] }, logs: logs)
         let result = exporter.export(Support.batch(count: 1))
         #expect(result.undeliveredCount == 1)
         #expect(!"\(String(describing: result.failure))".contains("TOPSECRET"))

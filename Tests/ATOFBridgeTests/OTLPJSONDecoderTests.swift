@@ -213,11 +213,18 @@ import Testing
 
     @Test("64-bit integers as JSON numbers, 32-bit ones as strings, doubles as integers or quoted numbers")
     func numbersInEitherForm() throws {
-        let line = Self.foreign(replacing: #""startTimeUnixNano":"11","endTimeUnixNano":"19""#, with: #""startTimeUnixNano":1795262405318869451,"endTimeUnixNano":18446744073709551615,"droppedAttributesCount":"4","droppedEventsCount":5"#)
-            .replacingOccurrences(of: #"{"intValue":"1"}"#, with: #"{"intValue":-9223372036854775808}"#)
-            .replacingOccurrences(of: #"{"key":"d","value":{"doubleValue":1.5}}"#, with: #"{"key":"d","value":{"doubleValue":"-2.5e3"}},{"key":"n","value":{"doubleValue":7}}"#)
-            .replacingOccurrences(of: #""flags":1"#, with: #""flags":"4294967295""#)
-            .replacingOccurrences(of: #""timeUnixNano":"12""#, with: #""timeUnixNano":12"#)
+        let line = Self.foreign(
+            replacing: #""startTimeUnixNano":"11","endTimeUnixNano":"19""#,
+            with:
+                #""startTimeUnixNano":1795262405318869451,"endTimeUnixNano":18446744073709551615,"droppedAttributesCount":"4","droppedEventsCount":5"#
+        )
+        .replacingOccurrences(of: #"{"intValue":"1"}"#, with: #"{"intValue":-9223372036854775808}"#)
+        .replacingOccurrences(
+            of: #"{"key":"d","value":{"doubleValue":1.5}}"#,
+            with: #"{"key":"d","value":{"doubleValue":"-2.5e3"}},{"key":"n","value":{"doubleValue":7}}"#
+        )
+        .replacingOccurrences(of: #""flags":1"#, with: #""flags":"4294967295""#)
+        .replacingOccurrences(of: #""timeUnixNano":"12""#, with: #""timeUnixNano":12"#)
         let span = try #require(try Self.decode(line).batches.first?.spans.last)
         #expect(span.startTimeUnixNano == 1_795_262_405_318_869_451)
         #expect(span.endTimeUnixNano == .max)
@@ -285,19 +292,22 @@ import Testing
             ]}
             """
         let decoded = try Self.decode(line)
-        #expect(decoded.batches.map(\.scope) == [
-            OTLP.InstrumentationScope(name: "s1", version: ""), OTLP.InstrumentationScope(name: "s2", version: "2"),
-            OTLP.InstrumentationScope(name: "", version: ""),
-        ])
+        #expect(
+            decoded.batches.map(\.scope) == [
+                OTLP.InstrumentationScope(name: "s1", version: ""), OTLP.InstrumentationScope(name: "s2", version: "2"),
+                OTLP.InstrumentationScope(name: "", version: ""),
+            ])
         #expect(decoded.batches.map { $0.resource.attributes.first?.value.stringValue } == ["a", "a", "b"])
         #expect(decoded.batches.map { $0.spans.map(\.name) } == [["a1", "a2"], ["a3"], ["b1"]])
         #expect(decoded.spanCount == 4)
     }
 
-    @Test("a line with zero spans decodes to no batches", arguments: [
-        "{}", #"{"resourceSpans":[]}"#, #"{"resourceSpans":null}"#,
-        #"{"resourceSpans":[{"resource":{},"scopeSpans":[{"scope":{"name":"x"}}]}]}"#,
-    ])
+    @Test(
+        "a line with zero spans decodes to no batches",
+        arguments: [
+            "{}", #"{"resourceSpans":[]}"#, #"{"resourceSpans":null}"#,
+            #"{"resourceSpans":[{"resource":{},"scopeSpans":[{"scope":{"name":"x"}}]}]}"#,
+        ])
     func zeroSpans(_ line: String) throws {
         let decoded = try Self.decode(line)
         #expect(decoded.batches.isEmpty)
@@ -329,24 +339,28 @@ import Testing
             """#)
         let decoded = try Self.decode(line)
         let span = try #require(decoded.batches.first?.spans.first)
-        #expect(span.attributes == [
-            OTLP.Attribute("map", .string(#"{"k":"v\"q","n":1,"e":null}"#)),
-            OTLP.Attribute("bytes", .string("AAEC/w==")),
-            OTLP.Attribute("ints", .string("[1,-2]")),
-            OTLP.Attribute("mixed", .string(#"["x","NaN",0.5,true,null,"AA",[],{}]"#)),
-            OTLP.Attribute("strings", .stringArray(["x"])),
-        ])
+        #expect(
+            span.attributes == [
+                OTLP.Attribute("map", .string(#"{"k":"v\"q","n":1,"e":null}"#)),
+                OTLP.Attribute("bytes", .string("AAEC/w==")),
+                OTLP.Attribute("ints", .string("[1,-2]")),
+                OTLP.Attribute("mixed", .string(#"["x","NaN",0.5,true,null,"AA",[],{}]"#)),
+                OTLP.Attribute("strings", .stringArray(["x"])),
+            ])
         #expect(span.droppedAttributesCount == 2)
         #expect(decoded.warnings.map(\.kind) == Array(repeating: .valueConvertedToString, count: 4))
-        #expect(decoded.warnings.map(\.path) == (0..<4).map {
-            "resourceSpans[0].scopeSpans[0].spans[0].attributes[\($0)].value"
-        })
+        #expect(
+            decoded.warnings.map(\.path)
+                == (0..<4).map {
+                    "resourceSpans[0].scopeSpans[0].spans[0].attributes[\($0)].value"
+                })
         #expect(decoded.warnings.first?.message.contains(#"attribute "map""#) == true)
     }
 
     @Test("an attribute without a value is dropped, counted on the span and reported")
     func emptyValuesAreDroppedAndCounted() throws {
-        let line = Self.attributeLine(#"{"key":"a","value":{}},{"key":"b"},{"key":"c","value":{"stringValue":"kept"}},{"key":"d","value":null}"#)
+        let line = Self.attributeLine(
+            #"{"key":"a","value":{}},{"key":"b"},{"key":"c","value":{"stringValue":"kept"}},{"key":"d","value":null}"#)
         let decoded = try Self.decode(line)
         let span = try #require(decoded.batches.first?.spans.first)
         #expect(span.attributes == [OTLP.Attribute("c", "kept")])
@@ -364,23 +378,28 @@ import Testing
     func droppedFieldsAreReported() throws {
         let line = Self.foreign(
             replacing: #""status":{"code":2,"message":"boom"}"#,
-            with: #""links":[{"traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B173"},{}],"droppedLinksCount":4,"status":{"code":2,"message":"boom"}"#
+            with:
+                #""links":[{"traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B173"},{}],"droppedLinksCount":4,"status":{"code":2,"message":"boom"}"#
         )
         .replacingOccurrences(of: #""name":"e","#, with: #""name":"e","droppedAttributesCount":6,"#)
-        .replacingOccurrences(of: #""scope":{"name":"lib","#, with: #""scope":{"attributes":[{"key":"x","value":{"intValue":"1"}}],"droppedAttributesCount":1,"name":"lib","#)
+        .replacingOccurrences(
+            of: #""scope":{"name":"lib","#,
+            with: #""scope":{"attributes":[{"key":"x","value":{"intValue":"1"}}],"droppedAttributesCount":1,"name":"lib","#
+        )
         .replacingOccurrences(of: #""resource":{"#, with: #""resource":{"droppedAttributesCount":8,"entityRefs":[{"type":"service"}],"#)
         let decoded = try Self.decode(line)
         #expect(decoded.spanCount == 2)
         let summary = decoded.warnings.map { "\($0.kind.rawValue) \($0.path) \($0.count)" }
-        #expect(summary == [
-            "fieldIgnored resourceSpans[0].resource.droppedAttributesCount 8",
-            "fieldIgnored resourceSpans[0].resource.entityRefs 1",
-            "fieldIgnored resourceSpans[0].scopeSpans[0].scope.attributes 1",
-            "fieldIgnored resourceSpans[0].scopeSpans[0].scope.droppedAttributesCount 1",
-            "fieldIgnored resourceSpans[0].scopeSpans[0].spans[1].events[0].droppedAttributesCount 6",
-            "linksDropped resourceSpans[0].scopeSpans[0].spans[1].links 2",
-            "fieldIgnored resourceSpans[0].scopeSpans[0].spans[1].droppedLinksCount 4",
-        ])
+        #expect(
+            summary == [
+                "fieldIgnored resourceSpans[0].resource.droppedAttributesCount 8",
+                "fieldIgnored resourceSpans[0].resource.entityRefs 1",
+                "fieldIgnored resourceSpans[0].scopeSpans[0].scope.attributes 1",
+                "fieldIgnored resourceSpans[0].scopeSpans[0].scope.droppedAttributesCount 1",
+                "fieldIgnored resourceSpans[0].scopeSpans[0].spans[1].events[0].droppedAttributesCount 6",
+                "linksDropped resourceSpans[0].scopeSpans[0].spans[1].links 2",
+                "fieldIgnored resourceSpans[0].scopeSpans[0].spans[1].droppedLinksCount 4",
+            ])
         // Zero counts and empty lists lose nothing and say nothing.
         let quiet = Self.foreign(replacing: #""flags":1"#, with: #""flags":1,"links":[],"droppedLinksCount":0"#)
         #expect(try Self.decode(quiet).warnings.isEmpty)
@@ -403,7 +422,10 @@ import Testing
 
     @Test("a malformed trace id is reported with its full field path and what was expected")
     func traceIDErrorMessage() {
-        let error = Self.error(Self.foreign(replacing: #""traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B174""#, with: #""traceId":"xyz","spanId":"EEE19B7EC3C1B174""#))
+        let error = Self.error(
+            Self.foreign(
+                replacing: #""traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B174""#,
+                with: #""traceId":"xyz","spanId":"EEE19B7EC3C1B174""#))
         #expect(error?.kind == .invalidValue)
         #expect(error?.description == #"resourceSpans[0].scopeSpans[0].spans[1].traceId: expected 32 hex digits, got "xyz""#)
     }
@@ -422,63 +444,91 @@ import Testing
     static let spans1 = "resourceSpans[0].scopeSpans[0].spans[1]"
 
     static let errorCases: [ErrorCase] = [
-        ErrorCase(label: "short span id", target: #""spanId":"EEE19B7EC3C1B173""#, replacement: #""spanId":"EEE19B7EC3C1B17""#,
-                  path: "\(spans0).spanId", expected: #"expected 16 hex digits, got "EEE19B7EC3C1B17""#),
-        ErrorCase(label: "span id as a number", target: #""spanId":"EEE19B7EC3C1B173""#, replacement: #""spanId":12"#,
-                  path: "\(spans0).spanId", expected: "expected 16 hex digits, got 12"),
-        ErrorCase(label: "all-zero span id", target: #""spanId":"EEE19B7EC3C1B173""#, replacement: #""spanId":"0000000000000000""#,
-                  path: "\(spans0).spanId", expected: "not all zero"),
-        ErrorCase(label: "all-zero trace id", target: #""traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B173""#,
-                  replacement: #""traceId":"00000000000000000000000000000000","spanId":"EEE19B7EC3C1B173""#,
-                  path: "\(spans0).traceId", expected: "not all zero"),
-        ErrorCase(label: "base64 parent id", target: #""parentSpanId":"EEE19B7EC3C1B173""#, replacement: #""parentSpanId":"7uGbfsPBsXM=""#,
-                  path: "\(spans1).parentSpanId", expected: #"expected 16 hex digits, got "7uGbfsPBsXM=""#),
-        ErrorCase(label: "missing trace id", target: #""traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B173","#,
-                  replacement: #""spanId":"EEE19B7EC3C1B173","#, path: "\(spans0).traceId", kind: .missingField, expected: "missing"),
-        ErrorCase(label: "empty span id", target: #""spanId":"EEE19B7EC3C1B174""#, replacement: #""spanId":"""#,
-                  path: "\(spans1).spanId", kind: .missingField, expected: "missing"),
-        ErrorCase(label: "unknown kind number", target: #""kind":2"#, replacement: #""kind":9"#,
-                  path: "\(spans0).kind", expected: "expected a SpanKind: an integer 0...5 or a name such as \"SPAN_KIND_SERVER\", got 9"),
-        ErrorCase(label: "unknown kind name", target: #""kind":2"#, replacement: #""kind":"SERVER""#,
-                  path: "\(spans0).kind", expected: #"got "SERVER""#),
-        ErrorCase(label: "unknown status code", target: #""code":2"#, replacement: #""code":5"#,
-                  path: "\(spans1).status.code", expected: "expected a StatusCode"),
-        ErrorCase(label: "negative time", target: #""startTimeUnixNano":"10""#, replacement: #""startTimeUnixNano":"-10""#,
-                  path: "\(spans0).startTimeUnixNano", expected: #"expected an unsigned 64-bit integer"#),
-        ErrorCase(label: "fractional time", target: #""endTimeUnixNano":"20""#, replacement: #""endTimeUnixNano":20.5"#,
-                  path: "\(spans0).endTimeUnixNano", expected: "got 20.5"),
-        ErrorCase(label: "time over 64 bits", target: #""endTimeUnixNano":"20""#, replacement: #""endTimeUnixNano":"18446744073709551616""#,
-                  path: "\(spans0).endTimeUnixNano", expected: "expected an unsigned 64-bit integer"),
-        ErrorCase(label: "flags over 32 bits", target: #""flags":1"#, replacement: #""flags":4294967296"#,
-                  path: "\(spans1).flags", expected: "expected an unsigned 32-bit integer, got 4294967296"),
-        ErrorCase(label: "int attribute not a number", target: #"{"intValue":"1"}"#, replacement: #"{"intValue":"forty-two"}"#,
-                  path: "\(spans1).attributes[0].value.intValue", expected: #"got "forty-two""#),
-        ErrorCase(label: "double attribute as text", target: #"{"doubleValue":1.5}"#, replacement: #"{"doubleValue":"fast"}"#,
-                  path: "\(spans1).events[0].attributes[0].value.doubleValue", expected: #"got "fast""#),
-        ErrorCase(label: "Swift-only double spelling", target: #"{"doubleValue":1.5}"#, replacement: #"{"doubleValue":"inf"}"#,
-                  path: "\(spans1).events[0].attributes[0].value.doubleValue", expected: #"got "inf""#),
-        ErrorCase(label: "bad array element", target: #"{"stringValue":"x"}"#, replacement: #"{"stringValue":"x"},{"boolValue":"yes"}"#,
-                  path: "\(spans1).attributes[1].value.arrayValue.values[1].boolValue", expected: #"expected true or false, got "yes""#),
-        ErrorCase(label: "two oneof members", target: #"{"intValue":"1"}"#, replacement: #"{"intValue":"1","stringValue":"1"}"#,
-                  path: "\(spans1).attributes[0].value", expected: "expected at most one of"),
-        ErrorCase(label: "bytes not base64", target: #"{"intValue":"1"}"#, replacement: #"{"bytesValue":"@@"}"#,
-                  path: "\(spans1).attributes[0].value.bytesValue", expected: "expected base64 text"),
-        ErrorCase(label: "attributes not an array", target: #""resource":{"attributes":["#, replacement: #""resource":{"attributes":{},"x":["#,
-                  path: "resourceSpans[0].resource.attributes", expected: "expected an array, got {}"),
-        ErrorCase(label: "attribute not an object", target: #"{"key":"i","value":{"intValue":"1"}}"#, replacement: "[]",
-                  path: "\(spans1).attributes[0]", expected: "expected a KeyValue object, got []"),
-        ErrorCase(label: "scope name a number", target: #""name":"lib""#, replacement: #""name":7"#,
-                  path: "resourceSpans[0].scopeSpans[0].scope.name", expected: "expected a string, got 7"),
-        ErrorCase(label: "span not an object", target: #""spans":["#, replacement: #""spans":["root","#,
-                  path: "resourceSpans[0].scopeSpans[0].spans[0]", expected: #"expected a Span object, got "root""#),
-        ErrorCase(label: "event name a number", target: #""name":"e""#, replacement: #""name":1"#,
-                  path: "\(spans1).events[0].name", expected: "expected a string"),
-        ErrorCase(label: "status not an object", target: #""status":{}"#, replacement: #""status":2"#,
-                  path: "\(spans0).status", expected: "expected a Status object, got 2"),
-        ErrorCase(label: "links not an array", target: #""flags":1"#, replacement: #""flags":1,"links":{}"#,
-                  path: "\(spans1).links", expected: "expected an array"),
-        ErrorCase(label: "resourceSpans not an array", target: #"{"resourceSpans":["#, replacement: #"{"resourceSpans":{},"x":["#,
-                  path: "resourceSpans", expected: "expected an array, got {}"),
+        ErrorCase(
+            label: "short span id", target: #""spanId":"EEE19B7EC3C1B173""#, replacement: #""spanId":"EEE19B7EC3C1B17""#,
+            path: "\(spans0).spanId", expected: #"expected 16 hex digits, got "EEE19B7EC3C1B17""#),
+        ErrorCase(
+            label: "span id as a number", target: #""spanId":"EEE19B7EC3C1B173""#, replacement: #""spanId":12"#,
+            path: "\(spans0).spanId", expected: "expected 16 hex digits, got 12"),
+        ErrorCase(
+            label: "all-zero span id", target: #""spanId":"EEE19B7EC3C1B173""#, replacement: #""spanId":"0000000000000000""#,
+            path: "\(spans0).spanId", expected: "not all zero"),
+        ErrorCase(
+            label: "all-zero trace id", target: #""traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B173""#,
+            replacement: #""traceId":"00000000000000000000000000000000","spanId":"EEE19B7EC3C1B173""#,
+            path: "\(spans0).traceId", expected: "not all zero"),
+        ErrorCase(
+            label: "base64 parent id", target: #""parentSpanId":"EEE19B7EC3C1B173""#, replacement: #""parentSpanId":"7uGbfsPBsXM=""#,
+            path: "\(spans1).parentSpanId", expected: #"expected 16 hex digits, got "7uGbfsPBsXM=""#),
+        ErrorCase(
+            label: "missing trace id", target: #""traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B173","#,
+            replacement: #""spanId":"EEE19B7EC3C1B173","#, path: "\(spans0).traceId", kind: .missingField, expected: "missing"),
+        ErrorCase(
+            label: "empty span id", target: #""spanId":"EEE19B7EC3C1B174""#, replacement: #""spanId":"""#,
+            path: "\(spans1).spanId", kind: .missingField, expected: "missing"),
+        ErrorCase(
+            label: "unknown kind number", target: #""kind":2"#, replacement: #""kind":9"#,
+            path: "\(spans0).kind", expected: "expected a SpanKind: an integer 0...5 or a name such as \"SPAN_KIND_SERVER\", got 9"),
+        ErrorCase(
+            label: "unknown kind name", target: #""kind":2"#, replacement: #""kind":"SERVER""#,
+            path: "\(spans0).kind", expected: #"got "SERVER""#),
+        ErrorCase(
+            label: "unknown status code", target: #""code":2"#, replacement: #""code":5"#,
+            path: "\(spans1).status.code", expected: "expected a StatusCode"),
+        ErrorCase(
+            label: "negative time", target: #""startTimeUnixNano":"10""#, replacement: #""startTimeUnixNano":"-10""#,
+            path: "\(spans0).startTimeUnixNano", expected: #"expected an unsigned 64-bit integer"#),
+        ErrorCase(
+            label: "fractional time", target: #""endTimeUnixNano":"20""#, replacement: #""endTimeUnixNano":20.5"#,
+            path: "\(spans0).endTimeUnixNano", expected: "got 20.5"),
+        ErrorCase(
+            label: "time over 64 bits", target: #""endTimeUnixNano":"20""#, replacement: #""endTimeUnixNano":"18446744073709551616""#,
+            path: "\(spans0).endTimeUnixNano", expected: "expected an unsigned 64-bit integer"),
+        ErrorCase(
+            label: "flags over 32 bits", target: #""flags":1"#, replacement: #""flags":4294967296"#,
+            path: "\(spans1).flags", expected: "expected an unsigned 32-bit integer, got 4294967296"),
+        ErrorCase(
+            label: "int attribute not a number", target: #"{"intValue":"1"}"#, replacement: #"{"intValue":"forty-two"}"#,
+            path: "\(spans1).attributes[0].value.intValue", expected: #"got "forty-two""#),
+        ErrorCase(
+            label: "double attribute as text", target: #"{"doubleValue":1.5}"#, replacement: #"{"doubleValue":"fast"}"#,
+            path: "\(spans1).events[0].attributes[0].value.doubleValue", expected: #"got "fast""#),
+        ErrorCase(
+            label: "Swift-only double spelling", target: #"{"doubleValue":1.5}"#, replacement: #"{"doubleValue":"inf"}"#,
+            path: "\(spans1).events[0].attributes[0].value.doubleValue", expected: #"got "inf""#),
+        ErrorCase(
+            label: "bad array element", target: #"{"stringValue":"x"}"#, replacement: #"{"stringValue":"x"},{"boolValue":"yes"}"#,
+            path: "\(spans1).attributes[1].value.arrayValue.values[1].boolValue", expected: #"expected true or false, got "yes""#),
+        ErrorCase(
+            label: "two oneof members", target: #"{"intValue":"1"}"#, replacement: #"{"intValue":"1","stringValue":"1"}"#,
+            path: "\(spans1).attributes[0].value", expected: "expected at most one of"),
+        ErrorCase(
+            label: "bytes not base64", target: #"{"intValue":"1"}"#, replacement: #"{"bytesValue":"@@"}"#,
+            path: "\(spans1).attributes[0].value.bytesValue", expected: "expected base64 text"),
+        ErrorCase(
+            label: "attributes not an array", target: #""resource":{"attributes":["#, replacement: #""resource":{"attributes":{},"x":["#,
+            path: "resourceSpans[0].resource.attributes", expected: "expected an array, got {}"),
+        ErrorCase(
+            label: "attribute not an object", target: #"{"key":"i","value":{"intValue":"1"}}"#, replacement: "[]",
+            path: "\(spans1).attributes[0]", expected: "expected a KeyValue object, got []"),
+        ErrorCase(
+            label: "scope name a number", target: #""name":"lib""#, replacement: #""name":7"#,
+            path: "resourceSpans[0].scopeSpans[0].scope.name", expected: "expected a string, got 7"),
+        ErrorCase(
+            label: "span not an object", target: #""spans":["#, replacement: #""spans":["root","#,
+            path: "resourceSpans[0].scopeSpans[0].spans[0]", expected: #"expected a Span object, got "root""#),
+        ErrorCase(
+            label: "event name a number", target: #""name":"e""#, replacement: #""name":1"#,
+            path: "\(spans1).events[0].name", expected: "expected a string"),
+        ErrorCase(
+            label: "status not an object", target: #""status":{}"#, replacement: #""status":2"#,
+            path: "\(spans0).status", expected: "expected a Status object, got 2"),
+        ErrorCase(
+            label: "links not an array", target: #""flags":1"#, replacement: #""flags":1,"links":{}"#,
+            path: "\(spans1).links", expected: "expected an array"),
+        ErrorCase(
+            label: "resourceSpans not an array", target: #"{"resourceSpans":["#, replacement: #"{"resourceSpans":{},"x":["#,
+            path: "resourceSpans", expected: "expected an array, got {}"),
     ]
 
     @Test("each malformed field is an error naming its path and what was expected", arguments: errorCases)
@@ -500,7 +550,10 @@ import Testing
         let truncated = try #require(Self.error(String(Self.foreignLine.dropLast(2))))
         #expect(truncated.kind == .invalidJSON)
         #expect(truncated.description.hasPrefix("invalid JSON at byte"))
-        let bare = try #require(Self.error(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0123456789abcdef0123456789abcdef","spanId":"01","attributes":[{"key":"d","value":{"doubleValue":NaN}}]}]}]}]}"#))
+        let bare = try #require(
+            Self.error(
+                #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0123456789abcdef0123456789abcdef","spanId":"01","attributes":[{"key":"d","value":{"doubleValue":NaN}}]}]}]}]}"#
+            ))
         #expect(bare.kind == .invalidJSON)
     }
 }

@@ -7,10 +7,11 @@ import Testing
     func cutsEachCycleAtItsSmallestNode() {
         // 0 → 1 → 2 → 0 (a cycle), 3 → 1 (a tail into it), 4 → 4 (names itself), 5 → 6 → 5, 7 (a root).
         let forest = ParentForest(parents: [1, 2, 0, 1, 4, 6, 5, nil])
-        #expect(forest.cuts == [
-            ParentForest.Cut(node: 0, parent: 1, length: 3), ParentForest.Cut(node: 4, parent: 4, length: 1),
-            ParentForest.Cut(node: 5, parent: 6, length: 2),
-        ])
+        #expect(
+            forest.cuts == [
+                ParentForest.Cut(node: 0, parent: 1, length: 3), ParentForest.Cut(node: 4, parent: 4, length: 1),
+                ParentForest.Cut(node: 5, parent: 6, length: 2),
+            ])
         #expect((0..<8).map { forest.parent(of: $0) } == [nil, 2, 0, 1, nil, nil, 5, nil])
         #expect(forest.roots() == [0, 0, 0, 0, 4, 5, 5, 7])
     }

@@ -121,15 +121,17 @@ import Testing
         span.status = .error(withNUL)
 
         let decoded = try DecodedRequest(
-            encoder.encode(OTLP.SpanBatch(resource: OTLP.Resource(), scope: OTLP.InstrumentationScope(name: withNUL, version: "1"), spans: [span])))
+            encoder.encode(
+                OTLP.SpanBatch(resource: OTLP.Resource(), scope: OTLP.InstrumentationScope(name: withNUL, version: "1"), spans: [span])))
 
         let back = try #require(decoded.batch.spans.first)
         #expect(back.name == expected)
         #expect(back.traceState == expected)
-        #expect(back.attributes == [
-            OTLP.Attribute("key\u{FFFD}tail", .string(expected)),
-            OTLP.Attribute("list", .stringArray(["\u{FFFD}", expected, ""])),
-        ])
+        #expect(
+            back.attributes == [
+                OTLP.Attribute("key\u{FFFD}tail", .string(expected)),
+                OTLP.Attribute("list", .stringArray(["\u{FFFD}", expected, ""])),
+            ])
         #expect(back.events.first?.name == "\u{FFFD}\u{FFFD}")
         #expect(back.status == .error(expected))
         #expect(decoded.batch.scope.name == expected)

@@ -8,7 +8,8 @@ struct SecretRedactorTests {
     @Test("every occurrence of a header value becomes <redacted>, and the token of a Bearer value alone too")
     func headerValuesAreReplaced() {
         let redactor = SecretRedactor(secrets: ["Bearer SECRET-TOKEN-123", "SECRET-KEY-456"])
-        let text = "Authorization: Bearer SECRET-TOKEN-123\nx-api-key: SECRET-KEY-456; token SECRET-TOKEN-123 is invalid; again SECRET-KEY-456"
+        let text =
+            "Authorization: Bearer SECRET-TOKEN-123\nx-api-key: SECRET-KEY-456; token SECRET-TOKEN-123 is invalid; again SECRET-KEY-456"
         #expect(
             redactor.redact(text)
                 == "Authorization: <redacted>\nx-api-key: <redacted>; token <redacted> is invalid; again <redacted>")
@@ -35,7 +36,9 @@ struct SecretRedactorTests {
 
     @Test("user:password@ is removed from every URL in a text, whatever the scheme, mistyped ones included")
     func credentialsInAnyScheme() {
-        #expect(SecretRedactor.redactingCredentials("https://user:pw@collector:4318/v1/traces") == "https://<redacted>@collector:4318/v1/traces")
+        #expect(
+            SecretRedactor.redactingCredentials("https://user:pw@collector:4318/v1/traces") == "https://<redacted>@collector:4318/v1/traces"
+        )
         #expect(
             SecretRedactor.redactingCredentials(#"OTEL_EXPORTER_OTLP_ENDPOINT="htp://alice:PASSWORD-789@127.0.0.1:1/" is not a URL"#)
                 == #"OTEL_EXPORTER_OTLP_ENDPOINT="htp://<redacted>@127.0.0.1:1/" is not a URL"#)
@@ -111,7 +114,9 @@ struct EchoedSecretsTests {
         let server = try TestOTLPServer(script: [action])
         let logs = CapturedLogs()
         var configuration = Support.configuration(url: "http://alice:PASSWORD-789@127.0.0.1:\(server.port)/v1/traces")
-        configuration.exporter.headers = [HTTPHeader(name: "Authorization", value: Self.token), HTTPHeader(name: "x-api-key", value: Self.key)]
+        configuration.exporter.headers = [
+            HTTPHeader(name: "Authorization", value: Self.token), HTTPHeader(name: "x-api-key", value: Self.key),
+        ]
         let exporter = try OTLPHTTPExporter(configuration: configuration.exporter, logger: logs.logger())
         let result = exporter.export(Support.batch(count: 2))
         #expect(result.undeliveredCount == 2 || result.rejected > 0)
@@ -127,7 +132,9 @@ struct EchoedSecretsTests {
         // The server really did receive (and echo) the secrets.
         let request = try #require(server.requests.first)
         #expect(request.header("authorization") == Self.token && request.header("x-api-key") == Self.key)
-        #expect(failure.contains("HTTP 401") && failure.contains("Authorization: <redacted>") && failure.contains("x-api-key: <redacted>"), "\(failure)")
+        #expect(
+            failure.contains("HTTP 401") && failure.contains("Authorization: <redacted>") && failure.contains("x-api-key: <redacted>"),
+            "\(failure)")
         #expect(!logs.isEmpty)
         for text in [failure] + logs {
             for secret in Self.secrets { #expect(!text.contains(secret), "\(secret) in: \(text)") }

@@ -41,7 +41,9 @@ import Testing
     }
 
     @Test func pairsByUUIDWhateverTheFileOrder() {
-        let (scopes, _, report) = assemble([E.end("a", at: 2), E.start("b", parent: "a", at: 1), E.end("b", parent: "a", at: 1.5), E.start("a", at: 0)])
+        let (scopes, _, report) = assemble([
+            E.end("a", at: 2), E.start("b", parent: "a", at: 1), E.end("b", parent: "a", at: 1.5), E.start("a", at: 0),
+        ])
         #expect(scopes.count == 2)
         #expect(report.unmatchedEnds == 0 && report.unended == 0)
         let a = scopes.first { $0.start?.uuid == "a" }
@@ -66,7 +68,10 @@ import Testing
         #expect(child.identity.parentSpanID == root.identity.spanID)
     }
 
-    @Test(arguments: ["00-xyz-00f067aa0ba902b7-01", "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "garbage"])
+    @Test(arguments: [
+        "00-xyz-00f067aa0ba902b7-01", "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "garbage",
+    ])
     func ignoresAMalformedTraceparent(_ header: String) throws {
         let (scopes, _, report) = assemble([E.start("root", at: 0, metadata: ["traceparent": .string(header)]), E.end("root", at: 1)])
         #expect(scopes[0].identity.parentSpanID == nil)
@@ -75,14 +80,18 @@ import Testing
     }
 
     @Test func acceptsTraceIdAndSpanIdMetadataAsATraceContext() {
-        let (scopes, _, _) = assemble([E.start("root", at: 0, metadata: ["trace_id": "4bf92f3577b34da6a3ce929d0e0e4736", "span_id": "00f067aa0ba902b7"]), E.end("root", at: 1)])
+        let (scopes, _, _) = assemble([
+            E.start("root", at: 0, metadata: ["trace_id": "4bf92f3577b34da6a3ce929d0e0e4736", "span_id": "00f067aa0ba902b7"]),
+            E.end("root", at: 1),
+        ])
         #expect(scopes[0].identity.traceID.hex == "4bf92f3577b34da6a3ce929d0e0e4736")
         #expect(scopes[0].identity.parentSpanID?.hex == "00f067aa0ba902b7")
     }
 
     @Test func attachesMarksInsideTheOpenParentInclusiveOfBothEnds() {
         let (scopes, orphans, report) = assemble([
-            E.start("p", at: 1), E.mark("m1", parent: "p", at: 1), E.mark("m2", parent: "p", at: 1.5), E.mark("m3", parent: "p", at: 2), E.end("p", at: 2),
+            E.start("p", at: 1), E.mark("m1", parent: "p", at: 1), E.mark("m2", parent: "p", at: 1.5), E.mark("m3", parent: "p", at: 2),
+            E.end("p", at: 2),
         ])
         #expect(scopes[0].marks.map(\.uuid) == ["m1", "m2", "m3"])
         #expect(orphans.isEmpty)
@@ -90,17 +99,24 @@ import Testing
     }
 
     @Test func aMarkOutsideItsParentBecomesAChildSpanInTheParentsTrace() throws {
-        let (scopes, orphans, report) = assemble([E.start("p", at: 1), E.end("p", at: 2), E.mark("late", parent: "p", at: 3), E.mark("early", parent: "p", at: -100)])
+        let (scopes, orphans, report) = assemble([
+            E.start("p", at: 1), E.end("p", at: 2), E.mark("late", parent: "p", at: 3), E.mark("early", parent: "p", at: -100),
+        ])
         #expect(scopes[0].marks.isEmpty)
         #expect(orphans.count == 2)
-        #expect(orphans.allSatisfy { $0.identity.parentSpanID == scopes[0].identity.spanID && $0.identity.traceID == scopes[0].identity.traceID })
+        #expect(
+            orphans.allSatisfy {
+                $0.identity.parentSpanID == scopes[0].identity.spanID && $0.identity.traceID == scopes[0].identity.traceID
+            })
         #expect(report.orphanMarks == 2)
     }
 
     @Test func aMarkWithAnUnknownOrNoParentIsARootOfItsOwn() {
         let (_, orphans, _) = assemble([E.mark("m1", parent: "nowhere", at: 0), E.mark("m2", parent: nil, at: 0)])
         #expect(orphans.count == 2)
-        #expect(orphans.allSatisfy { $0.identity.parentSpanID == nil && $0.identity.traceID == SpanIdentity.traceID(of: UUIDKey($0.mark.uuid)) })
+        #expect(
+            orphans.allSatisfy { $0.identity.parentSpanID == nil && $0.identity.traceID == SpanIdentity.traceID(of: UUIDKey($0.mark.uuid)) }
+        )
     }
 
     @Test func anUnendedScopeEndsAtTheLatestTimeInItsSubtree() throws {
@@ -160,7 +176,8 @@ import Testing
     @Test("a parent cycle is cut at its first scope, which becomes a root; a warning names its line")
     func aParentCycleIsCutAtItsFirstScope() throws {
         let (scopes, _, report) = assemble([
-            E.start("b", parent: "a", at: 1), E.start("a", parent: "b", at: 0), E.end("a", parent: "b", at: 3), E.end("b", parent: "a", at: 2),
+            E.start("b", parent: "a", at: 1), E.start("a", parent: "b", at: 0), E.end("a", parent: "b", at: 3),
+            E.end("b", parent: "a", at: 2),
         ])
         let a = try #require(scopes.first { $0.start?.uuid == "a" })
         let b = try #require(scopes.first { $0.start?.uuid == "b" })
@@ -176,7 +193,10 @@ import Testing
     @Test("the cut span keeps its declared parent in atof.parent_uuid")
     func theCutSpanKeepsItsDeclaredParent() throws {
         let conversion = OfflineConversion(
-            events: E.sourced([E.start("a", parent: "b", at: 0), E.start("b", parent: "a", at: 1), E.end("b", parent: "a", at: 2), E.end("a", parent: "b", at: 3)]),
+            events: E.sourced([
+                E.start("a", parent: "b", at: 0), E.start("b", parent: "a", at: 1), E.end("b", parent: "a", at: 2),
+                E.end("a", parent: "b", at: 3),
+            ]),
             mapper: SpanMapper())
         let a = try #require(conversion.spans.first { $0.name == "a" })
         #expect(a.parentSpanID == nil)
@@ -212,7 +232,9 @@ import Testing
         let scope = try #require(scopes.first)
         #expect(orphans.map(\.identity.spanID) == [SpanIdentity.spanID(of: UUIDKey("s#2")), SpanIdentity.spanID(of: UUIDKey("s#3"))])
         #expect(orphans.allSatisfy { $0.identity.parentSpanID == scope.identity.spanID && $0.identity.traceID == scope.identity.traceID })
-        let ids = scopes.map { [$0.identity.traceID.hex, $0.identity.spanID.hex] } + orphans.map { [$0.identity.traceID.hex, $0.identity.spanID.hex] }
+        let ids =
+            scopes.map { [$0.identity.traceID.hex, $0.identity.spanID.hex] }
+            + orphans.map { [$0.identity.traceID.hex, $0.identity.spanID.hex] }
         #expect(Set(ids).count == ids.count)
         #expect(report.marksReusingScopeUUIDs == 2)
         #expect(report.diagnostics.map(\.line) == [3, 4])

@@ -39,12 +39,17 @@ struct SpanIdentityTests {
     @Test("a root's metadata: traceparent first, else trace_id with span_id; anything malformed is no context")
     func metadataContext() throws {
         let header = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03"
-        let both: JSONValue = ["traceparent": .string(header), "trace_id": "11111111111111111111111111111111", "span_id": "2222222222222222", "tracestate": "k=v"]
+        let both: JSONValue = [
+            "traceparent": .string(header), "trace_id": "11111111111111111111111111111111", "span_id": "2222222222222222",
+            "tracestate": "k=v",
+        ]
         let joined = try #require(TraceParent(metadata: both))
         #expect(joined.traceID.hex == "4bf92f3577b34da6a3ce929d0e0e4736" && joined.parentSpanID.hex == "00f067aa0ba902b7")
         #expect(joined.traceState == "k=v" && joined.spanFlags == 0x303)
 
-        let fallback = try #require(TraceParent(metadata: ["traceparent": "garbage", "trace_id": "11111111111111111111111111111111", "span_id": "2222222222222222"]))
+        let fallback = try #require(
+            TraceParent(metadata: ["traceparent": "garbage", "trace_id": "11111111111111111111111111111111", "span_id": "2222222222222222"])
+        )
         #expect(fallback.traceID.hex == "11111111111111111111111111111111" && fallback.parentSpanID.hex == "2222222222222222")
         #expect(fallback.flags == 0x01 && fallback.traceState == nil)
 
@@ -54,11 +59,14 @@ struct SpanIdentityTests {
         #expect(TraceParent(metadata: ["trace_id": "11111111111111111111111111111111"]) == nil)
     }
 
-    @Test("offline and live assembly give the same ids to a joined trace, a reused uuid, a duplicate start and an orphan mark reusing a scope's uuid")
+    @Test(
+        "offline and live assembly give the same ids to a joined trace, a reused uuid, a duplicate start and an orphan mark reusing a scope's uuid"
+    )
     func bothAssemblersAgree() {
         let joined: JSONValue = ["traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"]
         let events = [
-            E.start("root", at: 0, metadata: joined), E.start(Self.uuid, parent: "root", at: 1), E.start(Self.uuid, parent: "root", at: 1.5),
+            E.start("root", at: 0, metadata: joined), E.start(Self.uuid, parent: "root", at: 1),
+            E.start(Self.uuid, parent: "root", at: 1.5),
             E.end(Self.uuid, parent: "root", at: 2), E.start("again", parent: "root", at: 3), E.end("again", parent: "root", at: 4),
             E.start("again", parent: "root", at: 5), E.end("again", parent: "root", at: 6), E.end("root", at: 7),
             E.mark("again", parent: "root", at: 8),

@@ -7,7 +7,8 @@ import Testing
     typealias F = MappingFixtures
 
     static func llm(
-        startProfile: String = "null", input: String = "null", endProfile: String = "null", output: String = "null", name: String = "llm-call",
+        startProfile: String = "null", input: String = "null", endProfile: String = "null", output: String = "null",
+        name: String = "llm-call",
         marks: [String] = [], options: MappingOptions = MappingOptions()
     ) throws -> OTLP.Span {
         try F.span(
@@ -42,7 +43,9 @@ import Testing
         #expect(span[attribute: "gen_ai.request.temperature"] == .double(0.3))
         #expect(span[attribute: "gen_ai.request.max_tokens"] == .int(256))
         #expect(span[attribute: "gen_ai.request.top_p"] == .double(0.9))
-        #expect(span[attribute: "llm.invocation_parameters"] == #"{"model":"gpt-4o","temperature":0.3,"max_tokens":256,"top_p":0.9,"stream":false}"#)
+        #expect(
+            span[attribute: "llm.invocation_parameters"]
+                == #"{"model":"gpt-4o","temperature":0.3,"max_tokens":256,"top_p":0.9,"stream":false}"#)
 
         #expect(span[attribute: "llm.input_messages.0.message.role"] == "system")
         #expect(span[attribute: "llm.input_messages.0.message.content"] == "be brief")
@@ -94,7 +97,10 @@ import Testing
         #expect(span[attribute: "llm.invocation_parameters"] == #"{"model":"demo-model","stream":true}"#)
         #expect(span[attribute: "gen_ai.provider.name"] == nil)
         #expect(!span.hasAttribute(prefixed: "llm.output_messages"))
-        #expect(span[attribute: "input.value"] == .string(#"{"content":{"messages":[{"content":"hi","role":"user"}],"model":"demo-model","stream":true},"headers":{"x":"y"}}"#))
+        #expect(
+            span[attribute: "input.value"]
+                == .string(
+                    #"{"content":{"messages":[{"content":"hi","role":"user"}],"model":"demo-model","stream":true},"headers":{"x":"y"}}"#))
     }
 
     @Test func plainStringOutputIsOneAssistantMessage() throws {
@@ -153,7 +159,8 @@ import Testing
     }
 
     @Test func anthropicAnnotationTagAddsCacheTokensToPromptTokens() throws {
-        let endProfile = #"{"annotated_response":{"api_specific":{"api":"anthropic_messages"},"usage":{"prompt_tokens":10,"completion_tokens":4,"cache_read_tokens":6,"cache_write_tokens":2,"total_tokens":14}}}"#
+        let endProfile =
+            #"{"annotated_response":{"api_specific":{"api":"anthropic_messages"},"usage":{"prompt_tokens":10,"completion_tokens":4,"cache_read_tokens":6,"cache_write_tokens":2,"total_tokens":14}}}"#
         let span = try F.span(
             start: F.v01("start", name: "x", category: "llm"), end: F.v01("end", name: "x", category: "llm", profile: endProfile))
         #expect(span[attribute: "gen_ai.provider.name"] == "anthropic")
@@ -164,7 +171,8 @@ import Testing
     }
 
     @Test func openAITaggedAnnotationDoesNotAddCacheTokens() throws {
-        let endProfile = #"{"annotated_response":{"api_specific":{"api":"openai_chat"},"usage":{"prompt_tokens":10,"completion_tokens":4,"cache_read_tokens":6}}}"#
+        let endProfile =
+            #"{"annotated_response":{"api_specific":{"api":"openai_chat"},"usage":{"prompt_tokens":10,"completion_tokens":4,"cache_read_tokens":6}}}"#
         let span = try F.span(
             start: F.v01("start", name: "x", category: "llm"), end: F.v01("end", name: "x", category: "llm", profile: endProfile))
         #expect(span[attribute: "gen_ai.usage.input_tokens"] == .int(10))
@@ -175,7 +183,8 @@ import Testing
 
     @Test func eachTokenFieldComesFromTheFirstSourceThatHasIt() throws {
         let endProfile = #"{"annotated_response":{"usage":{"prompt_tokens":11}},"usage":{"prompt_tokens":99,"completion_tokens":7}}"#
-        let output = #"{"usage":{"prompt_tokens":98,"completion_tokens":97,"total_tokens":40,"cache_read_tokens":3,"cache_write_tokens":1}}"#
+        let output =
+            #"{"usage":{"prompt_tokens":98,"completion_tokens":97,"total_tokens":40,"cache_read_tokens":3,"cache_write_tokens":1}}"#
         let span = try F.span(
             start: F.v01("start", category: "llm"), end: F.v01("end", category: "llm", profile: endProfile, data: output))
         #expect(span[attribute: "llm.token_count.prompt"] == .int(11))
@@ -223,11 +232,19 @@ import Testing
     // MARK: Annotations and vendor profiles
 
     @Test func annotatedRequestAndResponseAreReadBeforeRawPayloads() throws {
-        let startProfile = #"{"model_name":"asked","annotated_request":{"api_specific":{"api":"openai_chat"},"model":"req-model","messages":[{"role":"user","content":"from annotation"}],"params":{"temperature":0.5,"max_tokens":10},"stream":true}}"#
-        let endProfile = #"{"annotated_response":{"id":"ann-id","model":"ann-model","message":"annotated answer","finish_reason":"complete","tool_calls":[{"id":"call_a","name":"f","arguments":{"x":1}}]}}"#
+        let startProfile =
+            #"{"model_name":"asked","annotated_request":{"api_specific":{"api":"openai_chat"},"model":"req-model","messages":[{"role":"user","content":"from annotation"}],"params":{"temperature":0.5,"max_tokens":10},"stream":true}}"#
+        let endProfile =
+            #"{"annotated_response":{"id":"ann-id","model":"ann-model","message":"annotated answer","finish_reason":"complete","tool_calls":[{"id":"call_a","name":"f","arguments":{"x":1}}]}}"#
         let span = try F.span(
-            start: F.v01("start", name: "route", category: "llm", profile: startProfile, data: #"{"model":"raw","messages":[{"role":"user","content":"raw"}],"temperature":0.9}"#),
-            end: F.v01("end", name: "route", category: "llm", profile: endProfile, data: #"{"id":"raw-id","model":"raw-model","choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"raw answer"}}]}"#))
+            start: F.v01(
+                "start", name: "route", category: "llm", profile: startProfile,
+                data: #"{"model":"raw","messages":[{"role":"user","content":"raw"}],"temperature":0.9}"#),
+            end: F.v01(
+                "end", name: "route", category: "llm", profile: endProfile,
+                data:
+                    #"{"id":"raw-id","model":"raw-model","choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"raw answer"}}]}"#
+            ))
         #expect(span[attribute: "gen_ai.provider.name"] == "openai")
         #expect(span[attribute: "gen_ai.request.model"] == "asked")
         #expect(span[attribute: "gen_ai.response.model"] == "ann-model")
@@ -253,8 +270,10 @@ import Testing
     }
 
     @Test func nvidiaLLMProfileVendorFieldsAreRead() throws {
-        let startProfile = #"{"$schema":"nvidia/llm.v1","$version":"1.0","model_name":"meta/llama-3.1-70b","provider":"nvidia_nim","request":{"temperature":0.1,"top_p":0.5,"max_completion_tokens":77,"seed":3}}"#
-        let endProfile = #"{"$schema":"nvidia/llm.v1","$version":"1.0","model_name":"meta/llama-3.1-70b","completion_id":"cmpl-5","finish_reason":"length","ttft_ms":250,"usage":{"prompt_tokens":40,"completion_tokens":77,"total_tokens":117,"prompt_tokens_details":{"cached_tokens":16}}}"#
+        let startProfile =
+            #"{"$schema":"nvidia/llm.v1","$version":"1.0","model_name":"meta/llama-3.1-70b","provider":"nvidia_nim","request":{"temperature":0.1,"top_p":0.5,"max_completion_tokens":77,"seed":3}}"#
+        let endProfile =
+            #"{"$schema":"nvidia/llm.v1","$version":"1.0","model_name":"meta/llama-3.1-70b","completion_id":"cmpl-5","finish_reason":"length","ttft_ms":250,"usage":{"prompt_tokens":40,"completion_tokens":77,"total_tokens":117,"prompt_tokens_details":{"cached_tokens":16}}}"#
         let span = try Self.llm(startProfile: startProfile, endProfile: endProfile, name: "openai.chat")
         #expect(span[attribute: "gen_ai.provider.name"] == "nvidia_nim")
         #expect(span[attribute: "gen_ai.request.model"] == "meta/llama-3.1-70b")
@@ -307,9 +326,15 @@ import Testing
         ProviderCase(name: "bedrock.converse", startProfile: "null", provider: "aws.bedrock"),
         ProviderCase(name: "demo-provider", startProfile: "null", provider: nil),
         ProviderCase(name: "search.web", startProfile: "null", provider: nil),
-        ProviderCase(name: "x", startProfile: #"{"annotated_request":{"api_specific":{"api":"anthropic_messages"},"messages":[]}}"#, provider: "anthropic"),
-        ProviderCase(name: "x", startProfile: #"{"annotated_request":{"api_specific":{"api":"openai_responses"},"messages":[]}}"#, provider: "openai"),
-        ProviderCase(name: "anthropic.x", startProfile: #"{"annotated_request":{"api_specific":{"api":"openai_chat"},"messages":[]}}"#, provider: "openai"),
+        ProviderCase(
+            name: "x", startProfile: #"{"annotated_request":{"api_specific":{"api":"anthropic_messages"},"messages":[]}}"#,
+            provider: "anthropic"),
+        ProviderCase(
+            name: "x", startProfile: #"{"annotated_request":{"api_specific":{"api":"openai_responses"},"messages":[]}}"#, provider: "openai"
+        ),
+        ProviderCase(
+            name: "anthropic.x", startProfile: #"{"annotated_request":{"api_specific":{"api":"openai_chat"},"messages":[]}}"#,
+            provider: "openai"),
         ProviderCase(name: "openai.chat", startProfile: #"{"provider":"azure.ai.openai"}"#, provider: "azure.ai.openai"),
     ])
     func providerComesFromVendorFieldThenAPITagThenNamePrefix(testCase: ProviderCase) throws {
@@ -320,7 +345,8 @@ import Testing
     }
 
     @Test func providerIsNotInferredOnNonLLMSpans() throws {
-        let span = try F.span(start: F.v01("start", name: "openai.search", category: "tool"), end: F.v01("end", name: "openai.search", category: "tool"))
+        let span = try F.span(
+            start: F.v01("start", name: "openai.search", category: "tool"), end: F.v01("end", name: "openai.search", category: "tool"))
         #expect(span[attribute: "gen_ai.provider.name"] == nil)
     }
 

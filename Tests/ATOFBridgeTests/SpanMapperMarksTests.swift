@@ -39,7 +39,8 @@ import Testing
     }
 
     @Test func zeroTwoMarkDataBecomesAtofData() throws {
-        let mark = #"{"kind":"Mark","schema_version":"0.2","uuid":"mk","parent_uuid":"u-1","timestamp":"2026-01-01T00:00:01.5Z","name":"note","data":[1,2],"metadata":null}"#
+        let mark =
+            #"{"kind":"Mark","schema_version":"0.2","uuid":"mk","parent_uuid":"u-1","timestamp":"2026-01-01T00:00:01.5Z","name":"note","data":[1,2],"metadata":null}"#
         let span = try F.span(start: F.v02Start(), end: F.v02End(), marks: [mark])
         #expect(span.events.first?[attribute: "atof.data"] == "[1,2]")
     }
@@ -63,7 +64,8 @@ import Testing
     }
 
     @Test func chunkCountIncludesChunksPastTheCap() throws {
-        let marks = (0..<4).map { F.mark01(name: "llm.chunk", uuid: "c-\($0)", data: #"{"chunk_index":\#($0)}"#) }
+        let marks =
+            (0..<4).map { F.mark01(name: "llm.chunk", uuid: "c-\($0)", data: #"{"chunk_index":\#($0)}"#) }
             + [F.mark01(name: "other", uuid: "o")]
         let span = try F.span(
             start: F.v01("start", category: "llm"), end: F.v01("end", category: "llm"), marks: marks,

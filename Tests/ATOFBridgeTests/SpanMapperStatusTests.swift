@@ -114,7 +114,8 @@ import Testing
 
     @Test func relayErrorMetadataGivesErrorTypeAndExceptionEvent() throws {
         let span = try Self.zeroOne(
-            endMetadata: #"{"error.type":"internal_error","exception.type":"RuntimeError","otel.status_code":"ERROR","otel.status_description":"internal error: RuntimeError: tool exploded"}"#
+            endMetadata:
+                #"{"error.type":"internal_error","exception.type":"RuntimeError","otel.status_code":"ERROR","otel.status_description":"internal error: RuntimeError: tool exploded"}"#
         )
         #expect(span.status == .error("internal error: RuntimeError: tool exploded"))
         #expect(span[attribute: "error.type"] == "internal_error")
@@ -134,7 +135,8 @@ import Testing
     }
 
     @Test func onlyErrorTypeFillsBothErrorTypeAndExceptionType() throws {
-        let span = try Self.zeroOne(endMetadata: #"{"error_type":"internal_error","otel_status_code":"ERROR","otel_status_description":"d"}"#)
+        let span = try Self.zeroOne(
+            endMetadata: #"{"error_type":"internal_error","otel_status_code":"ERROR","otel_status_description":"d"}"#)
         #expect(span.status == .error("d"))
         #expect(span[attribute: "error.type"] == "internal_error")
         #expect(span.events.first?[attribute: "exception.type"] == "internal_error")

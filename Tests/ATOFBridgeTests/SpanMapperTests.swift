@@ -61,7 +61,8 @@ import Testing
 
     @Test func profileTableResolvesSubtypeBeforeCategoryAndRemoteAfterLookup() {
         var table = CategoryProfileTable.standard
-        table["custom:nvidia.speculative_decode"] = CategoryProfile(spanKind: .internal, genAIOperationName: "chat", openInferenceSpanKind: "LLM")
+        table["custom:nvidia.speculative_decode"] = CategoryProfile(
+            spanKind: .internal, genAIOperationName: "chat", openInferenceSpanKind: "LLM")
         #expect(table.profile(category: "custom", subtype: "nvidia.speculative_decode", flags: []).openInferenceSpanKind == "LLM")
         #expect(table.profile(category: "custom", subtype: "other", flags: []) == table.fallback)
         #expect(table.profile(category: nil, subtype: nil, flags: []) == table.fallback)
@@ -87,7 +88,8 @@ import Testing
 
     @Test func replacedCategoryAndFallbackProfilesAreUsed() throws {
         var options = MappingOptions()
-        options.categoryProfiles["function"] = CategoryProfile(spanKind: .server, genAIOperationName: "invoke_workflow", openInferenceSpanKind: "CHAIN")
+        options.categoryProfiles["function"] = CategoryProfile(
+            spanKind: .server, genAIOperationName: "invoke_workflow", openInferenceSpanKind: "CHAIN")
         options.categoryProfiles.fallback = CategoryProfile(spanKind: .producer, genAIOperationName: nil, openInferenceSpanKind: "PROMPT")
         let function = try F.span(start: F.v01("start"), end: F.v01("end"), options: options)
         #expect(function.kind == .server)
@@ -190,7 +192,9 @@ import Testing
         #expect(span[attribute: "atof.metadata.dup"] == .int(2))
         #expect(
             span[attribute: "metadata"]
-                == .string(#"{"a":2,"b":"x","c":true,"keep":1.5,"gone":null,"dup":2,"obj":{"k":[1,"2"]},"arr":[1,2],"exp":1e3,"huge":123456789012345678901234}"#))
+                == .string(
+                    #"{"a":2,"b":"x","c":true,"keep":1.5,"gone":null,"dup":2,"obj":{"k":[1,"2"]},"arr":[1,2],"exp":1e3,"huge":123456789012345678901234}"#
+                ))
         #expect(span.attributeKeys.filter { $0 == "metadata" }.count == 1)
     }
 
@@ -230,9 +234,11 @@ import Testing
     }
 
     @Test func zeroTwoToolProfileGivesCallIDAndArgumentsWhenInputIsAbsent() throws {
-        let profile = #"{"$schema":"nvidia/tools.v1","$version":"1.0","tool_call_id":"call_9","function_name":"search","arguments":{"q":"x"}}"#
+        let profile =
+            #"{"$schema":"nvidia/tools.v1","$version":"1.0","tool_call_id":"call_9","function_name":"search","arguments":{"q":"x"}}"#
         let span = try F.span(
-            start: F.v02Start(name: "search", scopeType: "tool", profile: profile), end: F.v02End(name: "search", scopeType: "tool", profile: profile))
+            start: F.v02Start(name: "search", scopeType: "tool", profile: profile),
+            end: F.v02End(name: "search", scopeType: "tool", profile: profile))
         #expect(span[attribute: "tool.parameters"] == #"{"q":"x"}"#)
         #expect(span[attribute: "tool_call.id"] == "call_9")
         #expect(span[attribute: "gen_ai.tool.call.id"] == "call_9")
@@ -240,7 +246,8 @@ import Testing
 
     @Test func agentSpanCarriesAgentNameAndID() throws {
         let span = try F.span(
-            start: F.v01("start", uuid: "agent-7", name: "planner", category: "agent"), end: F.v01("end", uuid: "agent-7", name: "planner", category: "agent"))
+            start: F.v01("start", uuid: "agent-7", name: "planner", category: "agent"),
+            end: F.v01("end", uuid: "agent-7", name: "planner", category: "agent"))
         #expect(span[attribute: "gen_ai.agent.name"] == "planner")
         #expect(span[attribute: "gen_ai.agent.id"] == "agent-7")
         #expect(span[attribute: "tool.name"] == nil)
@@ -265,12 +272,14 @@ import Testing
 
     static let richLLMStart = F.v01(
         "start", name: "openai.chat", category: "llm",
-        profile: #"{"model_name":"gpt-4o","annotated_request":{"api_specific":{"api":"openai_chat"},"messages":[{"role":"user","content":"hi"}],"params":{"temperature":0.2}}}"#,
+        profile:
+            #"{"model_name":"gpt-4o","annotated_request":{"api_specific":{"api":"openai_chat"},"messages":[{"role":"user","content":"hi"}],"params":{"temperature":0.2}}}"#,
         data: #"{"headers":{},"content":{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}}"#,
         metadata: #"{"session_id":"s-1","user_id":"u-1"}"#)
     static let richLLMEnd = F.v01(
         "end", name: "openai.chat", category: "llm",
-        profile: #"{"model_name":"gpt-4o","annotated_response":{"id":"c-1","model":"gpt-4o-2024","message":"hello","finish_reason":"complete","usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}}"#,
+        profile:
+            #"{"model_name":"gpt-4o","annotated_response":{"id":"c-1","model":"gpt-4o-2024","message":"hello","finish_reason":"complete","usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}}"#,
         data: #"{"id":"c-1","model":"gpt-4o-2024","choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"hello"}}]}"#,
         metadata: #"{"otel.status_code":"OK"}"#)
 

@@ -10,12 +10,22 @@ enum TestEvents {
         Timestamp(nanosecondsSinceEpoch: base + Int64(seconds * 1_000_000_000))
     }
 
-    static func start(_ uuid: String, parent: String? = nil, at seconds: Double, name: String? = nil, category: String = "function", metadata: JSONValue? = nil, data: JSONValue? = nil) -> Event {
-        Event(family: .v0_1, kind: .scopeStart, uuid: uuid, parentUUID: parent, timestamp: time(seconds), name: name ?? uuid, category: category, data: data, metadata: metadata)
+    static func start(
+        _ uuid: String, parent: String? = nil, at seconds: Double, name: String? = nil, category: String = "function",
+        metadata: JSONValue? = nil, data: JSONValue? = nil
+    ) -> Event {
+        Event(
+            family: .v0_1, kind: .scopeStart, uuid: uuid, parentUUID: parent, timestamp: time(seconds), name: name ?? uuid,
+            category: category, data: data, metadata: metadata)
     }
 
-    static func end(_ uuid: String, parent: String? = nil, at seconds: Double, name: String? = nil, category: String = "function", metadata: JSONValue? = nil) -> Event {
-        Event(family: .v0_1, kind: .scopeEnd, uuid: uuid, parentUUID: parent, timestamp: time(seconds), name: name ?? uuid, category: category, metadata: metadata)
+    static func end(
+        _ uuid: String, parent: String? = nil, at seconds: Double, name: String? = nil, category: String = "function",
+        metadata: JSONValue? = nil
+    ) -> Event {
+        Event(
+            family: .v0_1, kind: .scopeEnd, uuid: uuid, parentUUID: parent, timestamp: time(seconds), name: name ?? uuid,
+            category: category, metadata: metadata)
     }
 
     static func mark(_ uuid: String, parent: String?, at seconds: Double, name: String = "checkpoint") -> Event {

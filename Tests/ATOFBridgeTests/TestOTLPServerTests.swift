@@ -277,8 +277,9 @@ import Testing
             OTLPRequestDecoding.partialSuccess(inResponse: second.body)
                 == OTLPPartialSuccess(rejectedSpans: 0, errorMessage: "just a warning"))
         #expect(
-            OTLPRequestDecoding.partialSuccess(inResponse: OTLPRequestDecoding.partialSuccessResponse(
-                rejected: Int64.max, message: "")) == OTLPPartialSuccess(rejectedSpans: Int64.max, errorMessage: ""))
+            OTLPRequestDecoding.partialSuccess(
+                inResponse: OTLPRequestDecoding.partialSuccessResponse(
+                    rejected: Int64.max, message: "")) == OTLPPartialSuccess(rejectedSpans: Int64.max, errorMessage: ""))
     }
 
     @Test("counts the spans of an encoded batch and keeps the span ids of 2xx answers only")

@@ -56,10 +56,12 @@ extension InstrumentationSuite {
             let log = try H.capture()
             defer { H.reset() }
             await withAgentScope("spawner") {
-                let task = Task { await withScope(name: "spawned", category: .function) {
-                    await Task.yield()
-                    return 1
-                } }
+                let task = Task {
+                    await withScope(name: "spawned", category: .function) {
+                        await Task.yield()
+                        return 1
+                    }
+                }
                 _ = await task.value
             }
             #expect(log.start("spawned")?.parentUUID == log.start("spawner")?.uuid)
@@ -70,10 +72,12 @@ extension InstrumentationSuite {
             let (bridge, exporter) = try H.bridged()
             defer { H.reset() }
             await withAgentScope("outer") {
-                let task = Task.detached { await withAgentScope("detached") {
-                    await Task.yield()
-                    return currentTraceparentForTest()
-                } }
+                let task = Task.detached {
+                    await withAgentScope("detached") {
+                        await Task.yield()
+                        return currentTraceparentForTest()
+                    }
+                }
                 let inner = await task.value
                 #expect(inner != nil)
             }

@@ -38,7 +38,9 @@ extension InstrumentationSuite {
             var description: String { "\(name) \(spanID) parent \(parentSpanID?.hex ?? "-") \(status)" }
         }
 
-        @Test("the .jsonLines file converted offline gives the spans the bridge exported live: ids, parents, names, kinds, status, attributes")
+        @Test(
+            "the .jsonLines file converted offline gives the spans the bridge exported live: ids, parents, names, kinds, status, attributes"
+        )
         func fileConvertsToLiveSpans() async throws {
             let path = H.temporaryPath("canonical.jsonl")
             let (bridge, exporter) = try H.bridged(.jsonLines(path: path))
@@ -54,7 +56,9 @@ extension InstrumentationSuite {
             #expect(Set(live.map(\.traceID)).count == 2, "two traces: the agent and the detached job")
             let liveShapes = Set(live.map(SpanShape.init))
             let offlineShapes = Set(offline.spans.map(SpanShape.init))
-            #expect(liveShapes == offlineShapes, "live only: \(liveShapes.subtracting(offlineShapes)); offline only: \(offlineShapes.subtracting(liveShapes))")
+            #expect(
+                liveShapes == offlineShapes,
+                "live only: \(liveShapes.subtracting(offlineShapes)); offline only: \(offlineShapes.subtracting(liveShapes))")
 
             let llm = try #require(live.first { $0.name == "openai.chat" })
             #expect(llm.kind == .client)
@@ -73,7 +77,9 @@ extension InstrumentationSuite {
         /// An agent turn: an LLM call, parallel tool calls (one failing), a mark, a nested
         /// function, and a detached job.
         static func workload() async {
-            let request: JSONValue = ["model": "gpt-4o", "temperature": 0.2, "messages": [["role": "user", "content": "weather in Paris?"]]]
+            let request: JSONValue = [
+                "model": "gpt-4o", "temperature": 0.2, "messages": [["role": "user", "content": "weather in Paris?"]],
+            ]
             let response: JSONValue = [
                 "id": "chatcmpl-7", "model": "gpt-4o-2024-08-06",
                 "choices": [["index": 0, "finish_reason": "stop", "message": ["role": "assistant", "content": "Sunny."]]],
@@ -88,7 +94,9 @@ extension InstrumentationSuite {
                 await withTaskGroup(of: Void.self) { group in
                     for index in 0..<3 {
                         group.addTask {
-                            _ = try? await withToolCall(name: "lookup-\(index)", callID: "call_\(index)", arguments: ["i": .number(JSONNumber(Int64(index)))]) {
+                            _ = try? await withToolCall(
+                                name: "lookup-\(index)", callID: "call_\(index)", arguments: ["i": .number(JSONNumber(Int64(index)))]
+                            ) {
                                 () async throws -> JSONValue in
                                 if index == 2 { throw ToolFailure(reason: "timeout") }
                                 return ["ok": true]
@@ -100,7 +108,8 @@ extension InstrumentationSuite {
                     await Task.yield()
                     _ = withScope(name: "format", category: .function) { "done" }
                 }
-                _ = try? await withScope(name: "cancelled-step", category: .function) { () async throws -> Void in throw CancellationError() }
+                _ = try? await withScope(name: "cancelled-step", category: .function) { () async throws -> Void in throw CancellationError()
+                }
                 await Task.detached {
                     await withAgentScope("background-job") {
                         _ = await withToolCall(name: "cleanup") {

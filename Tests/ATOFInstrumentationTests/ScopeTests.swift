@@ -105,7 +105,9 @@ extension InstrumentationSuite {
         func customCategory() async throws {
             let log = try H.capture()
             defer { H.reset() }
-            await withScope(name: "rerank", category: "custom", flags: ["Streaming", "streaming", .parallel], profile: ["subtype": "acme.rerank"]) { await Task.yield() }
+            await withScope(
+                name: "rerank", category: "custom", flags: ["Streaming", "streaming", .parallel], profile: ["subtype": "acme.rerank"]
+            ) { await Task.yield() }
             let scope = try #require(log.scope("rerank"))
             #expect(scope.start.category == "custom" && scope.start.flags == ["parallel", "streaming"])
             #expect(scope.start.profile == ["subtype": "acme.rerank"] && scope.end.data == nil)

@@ -21,11 +21,16 @@ extension InstrumentationSuite {
             }
             let tool = try #require(log.scope("broken"))
             #expect(tool.end.data == nil)
-            #expect(tool.end.metadata == ["otel.status_code": "ERROR", "otel.status_description": "tool failed: exploded", "error.type": "ToolFailure"])
+            #expect(
+                tool.end.metadata == [
+                    "otel.status_code": "ERROR", "otel.status_description": "tool failed: exploded", "error.type": "ToolFailure",
+                ])
             let agent = try #require(log.scope("agent"))
-            #expect(agent.end.metadata == [
-                "session_id": "s1", "otel.status_code": "ERROR", "otel.status_description": "tool failed: exploded", "error.type": "ToolFailure",
-            ])
+            #expect(
+                agent.end.metadata == [
+                    "session_id": "s1", "otel.status_code": "ERROR", "otel.status_description": "tool failed: exploded",
+                    "error.type": "ToolFailure",
+                ])
         }
 
         @Test("a synchronous scope that throws ends with ERROR and rethrows")
@@ -56,9 +61,11 @@ extension InstrumentationSuite {
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }
             let slow = try #require(log.scope("slow"))
-            #expect(slow.end.metadata == [
-                "otel.status_code": "ERROR", "otel.status_description": "cancelled", "error.type": "cancelled", "exception.type": "CancellationError",
-            ])
+            #expect(
+                slow.end.metadata == [
+                    "otel.status_code": "ERROR", "otel.status_description": "cancelled", "error.type": "cancelled",
+                    "exception.type": "CancellationError",
+                ])
         }
 
         @Test("another error thrown while the task is cancelled is also recorded as cancelled, with its own type")

@@ -66,7 +66,12 @@ extension InstrumentationSuite {
             let subscriber = RecordingSubscriber()
             let log = EventLog()
             try ATOFInstrumentation.bootstrap(.subscriber(subscriber), .closure { log.append($0) })
-            _ = withAgentScope("a") { withToolCall(name: "t") { mark(name: "m"); return "r" } }
+            _ = withAgentScope("a") {
+                withToolCall(name: "t") {
+                    mark(name: "m")
+                    return "r"
+                }
+            }
             ATOFInstrumentation.forceFlush(timeout: .seconds(20))
             ATOFInstrumentation.shutdown(timeout: .seconds(10))
             ATOFInstrumentation.shutdown(timeout: .seconds(10))

@@ -101,7 +101,9 @@ extension InstrumentationSuite {
             #expect(H.intAttribute(span, "atof.chunk_count") == 1)
         }
 
-        @Test("an error thrown in withSpan ends the span with ERROR and error.type; a cancellation as cancelled; recordError alone keeps the status")
+        @Test(
+            "an error thrown in withSpan ends the span with ERROR and error.type; a cancellation as cancelled; recordError alone keeps the status"
+        )
         func spanErrors() async throws {
             let (bridge, exporter) = try H.bridged()
             defer { H.reset() }
@@ -137,7 +139,8 @@ extension InstrumentationSuite {
             let externalTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
             let externalSpan = "00f067aa0ba902b7"
             var context = InstrumentationContext.topLevel
-            tracer.extract(["traceparent": "00-\(externalTrace)-\(externalSpan)-01", "tracestate": "vendor=1"], into: &context, using: HeaderCarrier())
+            tracer.extract(
+                ["traceparent": "00-\(externalTrace)-\(externalSpan)-01", "tracestate": "vendor=1"], into: &context, using: HeaderCarrier())
             var passedOn: [String: String] = [:]
             tracer.inject(context, into: &passedOn, using: HeaderCarrier())
             #expect(passedOn == ["traceparent": "00-\(externalTrace)-\(externalSpan)-01", "tracestate": "vendor=1"])
@@ -167,7 +170,8 @@ extension InstrumentationSuite {
             let log = try H.capture()
             defer { H.reset() }
             var context = InstrumentationContext.topLevel
-            ATOFTracer().extract(["traceparent": "00-00000000000000000000000000000000-00f067aa0ba902b7-01"], into: &context, using: HeaderCarrier())
+            ATOFTracer().extract(
+                ["traceparent": "00-00000000000000000000000000000000-00f067aa0ba902b7-01"], into: &context, using: HeaderCarrier())
             InstrumentationContext.withValue(context) { withAgentScope("alone") {} }
             #expect(log.start("alone")?.metadata == nil)
         }

@@ -16,7 +16,8 @@ struct UUIDv7Tests {
                 return false
             }
         }
-        return bytes[14] == UInt8(ascii: "7") && [UInt8(ascii: "8"), UInt8(ascii: "9"), UInt8(ascii: "a"), UInt8(ascii: "b")].contains(bytes[19])
+        return bytes[14] == UInt8(ascii: "7")
+            && [UInt8(ascii: "8"), UInt8(ascii: "9"), UInt8(ascii: "a"), UInt8(ascii: "b")].contains(bytes[19])
     }
 
     @Test("ids are lowercase canonical text with version 7, the RFC 9562 variant and the millisecond time")

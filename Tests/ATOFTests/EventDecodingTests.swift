@@ -15,7 +15,8 @@ import Testing
         return event
     }
 
-    static let relayStart = #"{"atof_version":"0.1","attributes":["parallel"],"category":"agent","category_profile":null,"data":{"question":"hi"},"data_schema":null,"kind":"scope","metadata":{"session":"s1"},"name":"demo-agent","parent_uuid":"01a1fdfa-5a34-7350-b758-60e476203cbd","propagation_root_uuid":"01a1fdfa-5a34-7350-b758-610a8a3b5e4e","scope_category":"start","timestamp":"2026-11-21T12:00:05.172288002+00:00","uuid":"01a1fdfa-5a34-7350-b758-610a8a3b5e4e"}"#
+    static let relayStart =
+        #"{"atof_version":"0.1","attributes":["parallel"],"category":"agent","category_profile":null,"data":{"question":"hi"},"data_schema":null,"kind":"scope","metadata":{"session":"s1"},"name":"demo-agent","parent_uuid":"01a1fdfa-5a34-7350-b758-60e476203cbd","propagation_root_uuid":"01a1fdfa-5a34-7350-b758-610a8a3b5e4e","scope_category":"start","timestamp":"2026-11-21T12:00:05.172288002+00:00","uuid":"01a1fdfa-5a34-7350-b758-610a8a3b5e4e"}"#
 
     @Test func decodesARelayScopeStartWithUnknownFieldsKept() throws {
         let event = try Self.event(Self.relayStart)
@@ -64,30 +65,58 @@ import Testing
     }
 
     @Test func warnsAboutAZeroTwoEndWithoutStatus() throws {
-        let decoded = try Self.decode(#"{"kind":"ScopeEnd","schema_version":"0.2","uuid":"a","timestamp":1,"name":"a","scope_type":"agent","flags":[]}"#)
-        guard case .event(let event, let warnings) = decoded else { Issue.record("expected an event"); return }
+        let decoded = try Self.decode(
+            #"{"kind":"ScopeEnd","schema_version":"0.2","uuid":"a","timestamp":1,"name":"a","scope_type":"agent","flags":[]}"#)
+        guard case .event(let event, let warnings) = decoded else {
+            Issue.record("expected an event")
+            return
+        }
         #expect(event.status == nil)
         #expect(warnings.contains { $0.contains("no \"status\"") })
     }
 
     @Test func skipsAnUnknownKindOfAKnownFamilyAsAWarning() throws {
         let decoded = try Self.decode(#"{"kind":"LlmStart","schema_version":"0.3","uuid":"a","timestamp":1,"name":"a"}"#)
-        guard case .skipped(let warning) = decoded else { Issue.record("expected a skip"); return }
+        guard case .skipped(let warning) = decoded else {
+            Issue.record("expected a skip")
+            return
+        }
         #expect(warning.contains("LlmStart"))
     }
 
     @Test(arguments: [
         ("[1,2]", "not a JSON object"),
         ("{\"a\":", "not JSON"),
-        (#"{"kind":"scope","atof_version":"0.1","uuid":"a","timestamp":"2026-01-01T00:00:00","name":"n","scope_category":"start","category":"agent","attributes":[]}"#, "no UTC offset"),
-        (#"{"kind":"scope","atof_version":"1.0","uuid":"a","timestamp":1,"name":"n","scope_category":"start","category":"agent","attributes":[]}"#, "major version 1"),
-        (#"{"kind":"scope","atof_version":"0.1","uuid":"a","timestamp":1,"scope_category":"start","category":"agent","attributes":[]}"#, "\"name\""),
-        (#"{"kind":"scope","atof_version":"0.1","uuid":"a","timestamp":1,"name":"n","scope_category":"begin","category":"agent","attributes":[]}"#, "scope_category"),
-        (#"{"kind":"scope","atof_version":"0.1","uuid":7,"timestamp":1,"name":"n","scope_category":"start","category":"agent"}"#, "\"uuid\" must be a string"),
+        (
+            #"{"kind":"scope","atof_version":"0.1","uuid":"a","timestamp":"2026-01-01T00:00:00","name":"n","scope_category":"start","category":"agent","attributes":[]}"#,
+            "no UTC offset"
+        ),
+        (
+            #"{"kind":"scope","atof_version":"1.0","uuid":"a","timestamp":1,"name":"n","scope_category":"start","category":"agent","attributes":[]}"#,
+            "major version 1"
+        ),
+        (
+            #"{"kind":"scope","atof_version":"0.1","uuid":"a","timestamp":1,"scope_category":"start","category":"agent","attributes":[]}"#,
+            "\"name\""
+        ),
+        (
+            #"{"kind":"scope","atof_version":"0.1","uuid":"a","timestamp":1,"name":"n","scope_category":"begin","category":"agent","attributes":[]}"#,
+            "scope_category"
+        ),
+        (
+            #"{"kind":"scope","atof_version":"0.1","uuid":7,"timestamp":1,"name":"n","scope_category":"start","category":"agent"}"#,
+            "\"uuid\" must be a string"
+        ),
         (#"{"kind":"scope","atof_version":"0.1","schema_version":"0.2","uuid":"a","timestamp":1,"name":"n"}"#, "both"),
         (#"{"kind":"ScopeStart","atof_version":"0.1","uuid":"a","timestamp":1,"name":"n","scope_type":"x","flags":[]}"#, "0.2"),
-        (#"{"kind":"scope","atof_version":"0.1","uuid":"a","timestamp":1.5,"name":"n","scope_category":"start","category":"agent"}"#, "not an integer"),
-        (#"{"kind":"scope","atof_version":"0.1","uuid":"a","timestamp":1,"name":"n","scope_category":"start","category":"agent","attributes":[1]}"#, "only strings"),
+        (
+            #"{"kind":"scope","atof_version":"0.1","uuid":"a","timestamp":1.5,"name":"n","scope_category":"start","category":"agent"}"#,
+            "not an integer"
+        ),
+        (
+            #"{"kind":"scope","atof_version":"0.1","uuid":"a","timestamp":1,"name":"n","scope_category":"start","category":"agent","attributes":[1]}"#,
+            "only strings"
+        ),
         (#"{"hello":"world"}"#, "not an ATOF event"),
     ])
     func rejectsBadLinesWithAReason(_ line: String, _ expected: String) {
@@ -100,9 +129,13 @@ import Testing
     }
 
     @Test func acceptsRelayCustomCategoryWithoutSubtypeAndUnknownCategories() throws {
-        let custom = try Self.event(#"{"kind":"scope","atof_version":"0.1","uuid":"a","timestamp":1,"name":"n","scope_category":"start","category":"custom","attributes":[],"category_profile":null}"#)
+        let custom = try Self.event(
+            #"{"kind":"scope","atof_version":"0.1","uuid":"a","timestamp":1,"name":"n","scope_category":"start","category":"custom","attributes":[],"category_profile":null}"#
+        )
         #expect(custom.category == "custom")
-        let unknown = try Self.event(#"{"kind":"scope","atof_version":"0.7","uuid":"a","timestamp":1,"name":"n","scope_category":"end","category":"quantum","attributes":["zeta","alpha"]}"#)
+        let unknown = try Self.event(
+            #"{"kind":"scope","atof_version":"0.7","uuid":"a","timestamp":1,"name":"n","scope_category":"end","category":"quantum","attributes":["zeta","alpha"]}"#
+        )
         #expect(unknown.category == "quantum")
         #expect(unknown.flags == ["zeta", "alpha"])
         #expect(unknown.kind == .scopeEnd)

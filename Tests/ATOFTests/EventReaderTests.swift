@@ -1,10 +1,10 @@
 import Testing
 
+@testable import ATOF
+
 #if canImport(Glibc)
 import Glibc
 #endif
-
-@testable import ATOF
 
 /// Writes `content` to a fresh temporary file and returns its path.
 func temporaryFile(_ content: [UInt8], name: String = "input.jsonl") -> String {

@@ -46,11 +46,13 @@ struct UUIDValueTests {
         #expect(UUIDValue(canonical: text, acceptingUppercase: true)?.string == text.lowercased())
     }
 
-    @Test("anything but 8-4-4-4-12 hex digits is not a UUID", arguments: [
-        "", "llm-001", "01234567-89ab-7def-8123-456789abcde", "01234567-89ab-7def-8123-456789abcdef0",
-        "0123456789ab-7def-8123-456789abcdef-", "01234567_89ab_7def_8123_456789abcdef", "0123456g-89ab-7def-8123-456789abcdef",
-        "{1234567-89ab-7def-8123-456789abcdef", "01234567-89ab-7def-8123-456789abcdé",
-    ])
+    @Test(
+        "anything but 8-4-4-4-12 hex digits is not a UUID",
+        arguments: [
+            "", "llm-001", "01234567-89ab-7def-8123-456789abcde", "01234567-89ab-7def-8123-456789abcdef0",
+            "0123456789ab-7def-8123-456789abcdef-", "01234567_89ab_7def_8123_456789abcdef", "0123456g-89ab-7def-8123-456789abcdef",
+            "{1234567-89ab-7def-8123-456789abcdef", "01234567-89ab-7def-8123-456789abcdé",
+        ])
     func rejected(text: String) {
         #expect(UUIDValue(canonical: text, acceptingUppercase: true) == nil)
     }
@@ -93,23 +95,25 @@ struct TraceParentTests {
         #expect(TraceParent(header: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-fe")?.flags == 0xfe)
     }
 
-    @Test("malformed headers are rejected", arguments: [
-        "", "garbage", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
-        // version ff is invalid, in either case
-        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "FF-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        // all-zero ids
-        "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
-        // wrong lengths
-        "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b-01",
-        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1", "0-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        // non-hex digits
-        "00-4bf92f3577b34da6a3ce929d0e0e47zz-00f067aa0ba902b7-01", "0g-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0x",
-        // version 00 has exactly four fields
-        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-",
-        // other delimiters
-        "00_4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7_01",
-    ])
+    @Test(
+        "malformed headers are rejected",
+        arguments: [
+            "", "garbage", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+            // version ff is invalid, in either case
+            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "FF-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            // all-zero ids
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+            // wrong lengths
+            "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1", "0-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            // non-hex digits
+            "00-4bf92f3577b34da6a3ce929d0e0e47zz-00f067aa0ba902b7-01", "0g-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0x",
+            // version 00 has exactly four fields
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-",
+            // other delimiters
+            "00_4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7_01",
+        ])
     func rejected(header: String) {
         #expect(TraceParent(header: header) == nil)
     }

@@ -10,9 +10,11 @@ import Testing
             + #","name":"n","scope_category":"start","category":"agent","attributes":[]}"#
     }
 
-    @Test("an event time before 1970 is a bad line naming the accepted range, never moved to 1970", arguments: [
-        "-1", "-1767225600000000", #""1900-01-01T00:00:00Z""#, #""1969-12-31T23:59:59.999999999Z""#,
-    ])
+    @Test(
+        "an event time before 1970 is a bad line naming the accepted range, never moved to 1970",
+        arguments: [
+            "-1", "-1767225600000000", #""1900-01-01T00:00:00Z""#, #""1969-12-31T23:59:59.999999999Z""#,
+        ])
     func timesBefore1970AreBadLines(_ timestamp: String) {
         let decoded = EventReader.decode(line: Array(Self.line(timestamp: timestamp).utf8), number: 7, source: "run.jsonl")
         #expect(decoded.event == nil)
@@ -22,11 +24,13 @@ import Testing
         #expect(diagnostic?.message.contains("outside the range an event can have, \(Timestamp.eventRangeText)") == true)
     }
 
-    @Test("the range named in the message is the one accepted, at both edges", arguments: [
-        (#""1970-01-01T00:00:00Z""#, true), ("0", true), (#""2262-04-11T23:47:16.854775807Z""#, true),
-        (#""2262-04-11T23:47:16.854775808Z""#, false), ("9223372036854775", true), ("9223372036854776", false),
-        ("99999999999999999999", false),
-    ])
+    @Test(
+        "the range named in the message is the one accepted, at both edges",
+        arguments: [
+            (#""1970-01-01T00:00:00Z""#, true), ("0", true), (#""2262-04-11T23:47:16.854775807Z""#, true),
+            (#""2262-04-11T23:47:16.854775808Z""#, false), ("9223372036854775", true), ("9223372036854776", false),
+            ("99999999999999999999", false),
+        ])
     func theStatedRangeIsTheAcceptedOne(_ timestamp: String, _ accepted: Bool) {
         let decoded = EventReader.decode(line: Array(Self.line(timestamp: timestamp).utf8), number: 1, source: "run.jsonl")
         #expect((decoded.event != nil) == accepted)
@@ -47,15 +51,18 @@ import Testing
 
     @Test("a repeated key in the event is a warning naming the line; the last value is used")
     func repeatedEventKeysWarn() throws {
-        let text = #"{"kind":"scope","atof_version":"0.1","uuid":"a","name":"first","timestamp":1,"name":"second","scope_category":"start","category":"agent","attributes":[],"extra":1,"extra":2}"#
+        let text =
+            #"{"kind":"scope","atof_version":"0.1","uuid":"a","name":"first","timestamp":1,"name":"second","scope_category":"start","category":"agent","attributes":[],"extra":1,"extra":2}"#
         let decoded = EventReader.decode(line: Array(text.utf8), number: 3, source: "run.jsonl")
         let event = try #require(decoded.event)
         #expect(event.name == "second")
         #expect(decoded.diagnostics.map(\.severity) == [.warning, .warning])
         #expect(decoded.diagnostics.allSatisfy { $0.line == 3 })
-        #expect(decoded.diagnostics.map(\.message) == [
-            #"duplicate key "name" in the event; the last value is used"#, #"duplicate key "extra" in the event; the last value is used"#,
-        ])
+        #expect(
+            decoded.diagnostics.map(\.message) == [
+                #"duplicate key "name" in the event; the last value is used"#,
+                #"duplicate key "extra" in the event; the last value is used"#,
+            ])
     }
 
     @Test("a repeated metadata key is a warning; the members are kept as written")

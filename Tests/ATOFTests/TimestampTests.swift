@@ -39,7 +39,9 @@ import Testing
         #expect(TimestampError.naive("x").description.contains("add Z"))
     }
 
-    @Test(arguments: ["2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-01", "yesterday", "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00+0200"])
+    @Test(arguments: [
+        "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-01", "yesterday", "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00+0200",
+    ])
     func rejectsMalformedTimestamps(_ text: String) {
         #expect(throws: TimestampError.self) { try Timestamp(rfc3339: text) }
     }
@@ -54,10 +56,12 @@ import Testing
         #expect(Timestamp(nanosecondsSinceEpoch: -1).description == "1969-12-31T23:59:59.999999999Z")
     }
 
-    @Test("formatted nanoseconds parse back to the same instant, for every day of four years and the edges", arguments: [
-        0, 1, 999_999_999, 1_000_000_000, 951_782_400_123_456_789, 1_798_000_000_123_456_789, 4_102_444_799_999_999_999, -1,
-        -86_400_000_000_001,
-    ] as [Int64])
+    @Test(
+        "formatted nanoseconds parse back to the same instant, for every day of four years and the edges",
+        arguments: [
+            0, 1, 999_999_999, 1_000_000_000, 951_782_400_123_456_789, 1_798_000_000_123_456_789, 4_102_444_799_999_999_999, -1,
+            -86_400_000_000_001,
+        ] as [Int64])
     func formatRoundTrips(nanoseconds: Int64) throws {
         for day in Int64(0)..<Int64(1_461) {
             let instant = nanoseconds &+ day &* 86_400_000_000_000

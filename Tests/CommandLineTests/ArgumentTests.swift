@@ -17,12 +17,16 @@ struct ArgumentTests {
     @Test("--endpoint takes a base URL or a full /v1/traces URL; --header replaces an environment header of the same name")
     func endpointAndHeaders() throws {
         #expect(try applied(["--endpoint", "http://collector:4318"]).exporter.endpoint == "http://collector:4318/v1/traces")
-        #expect(try applied(["--endpoint", "http://collector:9/custom/v1/traces"]).exporter.endpoint == "http://collector:9/custom/v1/traces")
+        #expect(
+            try applied(["--endpoint", "http://collector:9/custom/v1/traces"]).exporter.endpoint == "http://collector:9/custom/v1/traces")
         let flags = try ExportFlags.parse(["--header", "authorization=Bearer new", "--header", "X-Tenant = blue"])
         var configuration = Bridge.Configuration()
         configuration.exporter.headers = [HTTPHeader(name: "Authorization", value: "Bearer old")]
         try flags.apply(to: &configuration)
-        #expect(configuration.exporter.headers == [HTTPHeader(name: "authorization", value: "Bearer new"), HTTPHeader(name: "X-Tenant", value: "blue")])
+        #expect(
+            configuration.exporter.headers == [
+                HTTPHeader(name: "authorization", value: "Bearer new"), HTTPHeader(name: "X-Tenant", value: "blue"),
+            ])
     }
 
     @Test("a bad --endpoint is a usage error that never shows the URL's password")

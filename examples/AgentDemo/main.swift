@@ -39,14 +39,19 @@ enum FakeLLM {
         return [
             "id": "chatcmpl-demo", "model": "demo-model-1",
             "choices": [["index": 0, "finish_reason": .string(calls.isEmpty ? "stop" : "tool_calls"), "message": message]],
-            "usage": ["prompt_tokens": .number(JSONNumber(promptTokens)), "completion_tokens": .number(JSONNumber(completionTokens)),
-                      "total_tokens": .number(JSONNumber(promptTokens + completionTokens))],
+            "usage": [
+                "prompt_tokens": .number(JSONNumber(promptTokens)), "completion_tokens": .number(JSONNumber(completionTokens)),
+                "total_tokens": .number(JSONNumber(promptTokens + completionTokens)),
+            ],
         ]
     }
 }
 
 func request(_ text: String) -> JSONValue {
-    ["model": "demo-model-1", "messages": [["role": "system", "content": "You plan city trips."], ["role": "user", "content": .string(text)]]]
+    [
+        "model": "demo-model-1",
+        "messages": [["role": "system", "content": "You plan city trips."], ["role": "user", "content": .string(text)]],
+    ]
 }
 
 func weather(city: String) async throws -> JSONValue {
@@ -88,7 +93,8 @@ func planTrip(_ goal: String) async throws -> String {
         let tip = try await research("What should a first-time visitor see in Lyon?")
         // The final answer streams: each chunk is a mark inside the LLM call.
         let final = try await withLLMCall(model: "demo-model-1", provider: "openai", request: request("Write the plan")) {
-            let answer = "Morning: \(tip) Weather: \(weatherResult["forecast"]?.stringValue ?? "?"). Lunch: \(bookingResult == nil ? "walk-in" : "booked")."
+            let answer =
+                "Morning: \(tip) Weather: \(weatherResult["forecast"]?.stringValue ?? "?"). Lunch: \(bookingResult == nil ? "walk-in" : "booked")."
             for (index, chunk) in answer.split(separator: " ").enumerated() {
                 mark(name: "llm.chunk", data: ["chunk_index": .number(JSONNumber(Int64(index))), "text": .string(String(chunk))])
                 try await Task.sleep(for: .milliseconds(2))
@@ -118,8 +124,9 @@ struct AgentDemo {
 
         _ = ATOFInstrumentation.shutdown(timeout: .seconds(10))
         let statistics = bridge.statistics
-        print("spans: \(statistics.spansProduced) produced, \(statistics.spansExported) sent to \(configuration.exporter.endpoint), "
-            + "\(statistics.spansInFallback) in out/spans.otlp.jsonl")
+        print(
+            "spans: \(statistics.spansProduced) produced, \(statistics.spansExported) sent to \(configuration.exporter.endpoint), "
+                + "\(statistics.spansInFallback) in out/spans.otlp.jsonl")
         print("raw ATOF: out/run.atof.jsonl (try: atof-bridge stats out/run.atof.jsonl)")
         if statistics.spansProduced != statistics.spansExported + statistics.spansInFallback {
             print("some spans were neither delivered nor kept: \(statistics)")

@@ -20,13 +20,15 @@ import Darwin
 func fakeCompletion(for question: String) -> JSONValue {
     [
         "id": "chatcmpl-jsonl-demo", "model": "demo-model-1",
-        "choices": [[
-            "index": 0, "finish_reason": "tool_calls",
-            "message": [
-                "role": "assistant", "content": "Counting the words first.",
-                "tool_calls": [["id": "call_1", "type": "function", "function": ["name": "count_words", "arguments": "{}"]]],
-            ],
-        ]],
+        "choices": [
+            [
+                "index": 0, "finish_reason": "tool_calls",
+                "message": [
+                    "role": "assistant", "content": "Counting the words first.",
+                    "tool_calls": [["id": "call_1", "type": "function", "function": ["name": "count_words", "arguments": "{}"]]],
+                ],
+            ]
+        ],
         "usage": ["prompt_tokens": 18, "completion_tokens": 7, "total_tokens": 25],
     ]
 }
@@ -48,7 +50,7 @@ struct JSONLOnlyDemo {
         let words = try await withAgentScope("word-counter", input: .string(question)) {
             let request: JSONValue = ["model": "demo-model-1", "messages": [["role": "user", "content": .string(question)]]]
             _ = try await withLLMCall(model: "demo-model-1", provider: "openai", request: request) {
-                try await Task.sleep(for: .milliseconds(5))     // the model's latency
+                try await Task.sleep(for: .milliseconds(5))  // the model's latency
                 return fakeCompletion(for: question)
             }
             return try await withToolCall(name: "count_words", callID: "call_1", arguments: ["text": .string(question)]) {

@@ -29,7 +29,9 @@ package struct AssembledScope: Sendable, Hashable {
         /// W3C trace flags (bit 0 = sampled) and the remote-parent bits, as OTLP `Span.flags`.
         package var flags: UInt32
 
-        package init(traceID: OTLP.TraceID, spanID: OTLP.SpanID, parentSpanID: OTLP.SpanID? = nil, traceState: String? = nil, flags: UInt32 = 0x01) {
+        package init(
+            traceID: OTLP.TraceID, spanID: OTLP.SpanID, parentSpanID: OTLP.SpanID? = nil, traceState: String? = nil, flags: UInt32 = 0x01
+        ) {
             self.traceID = traceID
             self.spanID = spanID
             self.parentSpanID = parentSpanID

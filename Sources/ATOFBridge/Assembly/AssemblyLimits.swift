@@ -15,7 +15,10 @@ public struct AssemblyLimits: Sendable, Hashable {
     public var maximumMarksPerScope = 128
 
     /// Creates bounds; values below 1 (0 for the grace) act as 1 (0).
-    public init(maximumOpenScopes: Int = 65_536, recentlyEndedCapacity: Int = 65_536, maximumHeldEnds: Int = 4_096, unmatchedEndGrace: Int64 = 5_000_000_000) {
+    public init(
+        maximumOpenScopes: Int = 65_536, recentlyEndedCapacity: Int = 65_536, maximumHeldEnds: Int = 4_096,
+        unmatchedEndGrace: Int64 = 5_000_000_000
+    ) {
         self.maximumOpenScopes = max(1, maximumOpenScopes)
         self.recentlyEndedCapacity = max(1, recentlyEndedCapacity)
         self.maximumHeldEnds = max(1, maximumHeldEnds)

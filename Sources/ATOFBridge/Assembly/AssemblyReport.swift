@@ -38,7 +38,8 @@ public struct AssemblyReport: Sendable, Hashable {
         case .duplicateStart:
             duplicateStarts += 1
             let first = firstLine.map { " (line \($0))" } ?? ""
-            message = "second start for uuid \(uuid) while the first\(first) is still open; exported as a separate zero-duration span (atof.duplicate_start)"
+            message =
+                "second start for uuid \(uuid) while the first\(first) is still open; exported as a separate zero-duration span (atof.duplicate_start)"
         default:
             clockSkews += 1
             message = "end of \"\(name)\" (\(uuid)) is stamped before its start; end time set to the start time (atof.clock_skew)"

@@ -190,10 +190,13 @@ package struct LiveSpanAssembler: Sendable {
             let startParentKey = opened.map(\.parentKey) ?? start.event.parentUUID.map(UUIDKey.init)
             let (identity, treeRoot) = resolveIdentity(
                 key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: startParentKey, opened: opened)
-            ready.append(.scope(AssembledScope(
-                start: start.event, end: end.event, marks: opened?.marks ?? [], droppedMarks: opened?.droppedMarks ?? DroppedMarks(),
-                identity: identity, startTime: startTime, endTime: max(startTime, end.event.timestamp.nanosecondsSinceEpoch),
-                anomalies: anomalies)))
+            ready.append(
+                .scope(
+                    AssembledScope(
+                        start: start.event, end: end.event, marks: opened?.marks ?? [],
+                        droppedMarks: opened?.droppedMarks ?? DroppedMarks(),
+                        identity: identity, startTime: startTime, endTime: max(startTime, end.event.timestamp.nanosecondsSinceEpoch),
+                        anomalies: anomalies)))
             remember(key, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
             if idle { pairings.removeValue(forKey: key) }
         case .duplicate(let start, let occurrence, let first):
@@ -201,7 +204,10 @@ package struct LiveSpanAssembler: Sendable {
             let (identity, _) = resolveIdentity(
                 key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: parentKey, opened: nil)
             let time = start.event.timestamp.nanosecondsSinceEpoch
-            ready.append(.scope(AssembledScope(start: start.event, end: nil, identity: identity, startTime: time, endTime: time, anomalies: .duplicateStart)))
+            ready.append(
+                .scope(
+                    AssembledScope(
+                        start: start.event, end: nil, identity: identity, startTime: time, endTime: time, anomalies: .duplicateStart)))
         case .held:
             heldOrder.append(key)
         }
@@ -223,9 +229,11 @@ package struct LiveSpanAssembler: Sendable {
             key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: opened.parentKey, opened: opened)
         let startTime = start.event.timestamp.nanosecondsSinceEpoch
         remember(key, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
-        ready.append(.scope(AssembledScope(
-            start: start.event, end: nil, marks: opened.marks, droppedMarks: opened.droppedMarks, identity: identity,
-            startTime: startTime, endTime: max(startTime, opened.latest), anomalies: .unended)))
+        ready.append(
+            .scope(
+                AssembledScope(
+                    start: start.event, end: nil, marks: opened.marks, droppedMarks: opened.droppedMarks, identity: identity,
+                    startTime: startTime, endTime: max(startTime, opened.latest), anomalies: .unended)))
     }
 
     private mutating func expireHeldEnds(into ready: inout [AssembledItem]) {
@@ -249,7 +257,10 @@ package struct LiveSpanAssembler: Sendable {
                 key: key, uuid: uuid, occurrence: occurrence, sourced: end, parentKey: end.event.parentUUID.map(UUIDKey.init),
                 opened: nil)
             let time = end.event.timestamp.nanosecondsSinceEpoch
-            ready.append(.scope(AssembledScope(start: nil, end: end.event, identity: identity, startTime: time, endTime: time, anomalies: .unmatchedEnd)))
+            ready.append(
+                .scope(
+                    AssembledScope(start: nil, end: end.event, identity: identity, startTime: time, endTime: time, anomalies: .unmatchedEnd)
+                ))
             remember(key, identity: identity, occurrences: pairing.occurrences, treeRoot: treeRoot)
         }
         if pairing.openStart == nil, pairing.heldEnds.isEmpty, let index = pairings.index(forKey: key) {
@@ -262,7 +273,8 @@ package struct LiveSpanAssembler: Sendable {
     private mutating func receiveMark(_ sourced: SourcedEvent, parentKey: UUIDKey?, into ready: inout [AssembledItem]) {
         let mark = sourced.event
         let time = mark.timestamp.nanosecondsSinceEpoch
-        if let parentKey, let index = open.index(forKey: parentKey), time >= open.values[index].start.event.timestamp.nanosecondsSinceEpoch {
+        if let parentKey, let index = open.index(forKey: parentKey), time >= open.values[index].start.event.timestamp.nanosecondsSinceEpoch
+        {
             if open.values[index].marks.count < max(0, limits.maximumMarksPerScope) {
                 open.values[index].marks.append(mark)
             } else {
@@ -325,7 +337,8 @@ package struct LiveSpanAssembler: Sendable {
         key: UUIDKey, uuid: String, occurrence: Int, sourced: SourcedEvent, parentKey: UUIDKey?, opened: OpenScope?
     ) -> (AssembledScope.Identity, UUIDKey) {
         let event = sourced.event
-        let spanID = opened.flatMap { $0.occurrence == occurrence ? $0.spanID : nil } ?? SpanIdentity.spanID(of: key, occurrence: occurrence)
+        let spanID =
+            opened.flatMap { $0.occurrence == occurrence ? $0.spanID : nil } ?? SpanIdentity.spanID(of: key, occurrence: occurrence)
         if let parentKey, parentKey != key, let known = knownIdentity(of: parentKey) {
             let parentRoot = treeRoot(of: parentKey)
             if opened?.rootAtOpen != true || parentRoot != key {
@@ -396,7 +409,9 @@ package struct LiveSpanAssembler: Sendable {
     /// A scope that ends (or is exported unended) reports the latest time of its subtree to its
     /// parent, if that is open and older (started before it: so reports never go round a cycle).
     private mutating func reportSubtreeTime(_ scope: OpenScope) {
-        guard let parent = scope.parentKey, let index = open.index(forKey: parent), open.values[index].sequence < scope.sequence else { return }
+        guard let parent = scope.parentKey, let index = open.index(forKey: parent), open.values[index].sequence < scope.sequence else {
+            return
+        }
         open.values[index].latest = max(open.values[index].latest, scope.latest)
     }
 

@@ -99,14 +99,14 @@ package struct SpanAssembler: Sendable {
         }
         if inOrder { return keys.indices.filter { !keys[$0].2 } }
         return keys.indices.filter { !keys[$0].2 }.sorted { lhs, rhs in
-            let l = keys[lhs], r = keys[rhs]
+            let l = keys[lhs]
+            let r = keys[rhs]
             if l.0 != r.0 { return l.0 < r.0 }
             if l.1 != r.1 { return l.1 < r.1 }
             return lhs < rhs
         }
     }
 }
-
 
 /// One offline pairing of a whole input, in the steps of ``LiveSpanAssembler``'s flow: pair per
 /// uuid, release open starts and held ends, link parents (roots, traces), find subtree end times,
@@ -341,7 +341,10 @@ private struct OfflinePairing {
             uuids[id].openRecord = records.count
             add(Record(id: id, occurrence: occurrence, start: index, end: nil, anomalies: []))
             if occurrence > 1 {
-                report.diagnostics.append(Diagnostic(severity: .warning, source: source, line: events[index].line, message: "uuid \(uuid) is used again for a new scope after its first one ended; exported as a separate span"))
+                report.diagnostics.append(
+                    Diagnostic(
+                        severity: .warning, source: source, line: events[index].line,
+                        message: "uuid \(uuid) is used again for a new scope after its first one ended; exported as a separate span"))
             }
         case .paired(let start, let end, let occurrence, let clockSkew):
             let open = uuids[id].openRecord
@@ -357,7 +360,9 @@ private struct OfflinePairing {
             }
         case .duplicate(let start, let occurrence, let first):
             add(Record(id: id, occurrence: occurrence, start: start, end: nil, anomalies: .duplicateStart))
-            report.note(.duplicateStart, name: events[start].event.name, uuid: uuid, source: source, line: events[start].line, firstLine: events[first].line)
+            report.note(
+                .duplicateStart, name: events[start].event.name, uuid: uuid, source: source, line: events[start].line,
+                firstLine: events[first].line)
         case .held:
             break
         }

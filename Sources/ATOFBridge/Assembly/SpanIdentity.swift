@@ -62,7 +62,9 @@ enum SpanIdentity {
             return .init(traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, flags: localFlags)
         }
         if let context {
-            return .init(traceID: traceID, spanID: spanID, parentSpanID: context.parentSpanID, traceState: context.traceState, flags: context.spanFlags)
+            return .init(
+                traceID: traceID, spanID: spanID, parentSpanID: context.parentSpanID, traceState: context.traceState,
+                flags: context.spanFlags)
         }
         return .init(traceID: traceID, spanID: spanID, flags: localFlags)
     }

@@ -19,7 +19,8 @@ extension Bridge.Configuration {
 
         var batch = configuration.batch
         batch.maximumQueueSize = reader.integer(reader.entry("OTEL_BSP_MAX_QUEUE_SIZE"), minimum: 1, default: batch.maximumQueueSize)
-        batch.maximumExportBatchSize = reader.integer(reader.entry("OTEL_BSP_MAX_EXPORT_BATCH_SIZE"), minimum: 1, default: batch.maximumExportBatchSize)
+        batch.maximumExportBatchSize = reader.integer(
+            reader.entry("OTEL_BSP_MAX_EXPORT_BATCH_SIZE"), minimum: 1, default: batch.maximumExportBatchSize)
         if batch.maximumExportBatchSize > batch.maximumQueueSize {
             reader.warnings.append(
                 "the export batch size \(batch.maximumExportBatchSize) (OTEL_BSP_MAX_EXPORT_BATCH_SIZE) is larger than the queue size \(batch.maximumQueueSize) (OTEL_BSP_MAX_QUEUE_SIZE); using \(batch.maximumQueueSize)"
@@ -31,16 +32,19 @@ extension Bridge.Configuration {
         }
         configuration.batch = batch
 
-        if let milliseconds = reader.milliseconds(reader.entry("ATOF_BRIDGE_SHUTDOWN_TIMEOUT"), minimum: 1, default: configuration.shutdownTimeout) {
+        if let milliseconds = reader.milliseconds(
+            reader.entry("ATOF_BRIDGE_SHUTDOWN_TIMEOUT"), minimum: 1, default: configuration.shutdownTimeout)
+        {
             configuration.shutdownTimeout = .milliseconds(milliseconds)
         }
         configuration.overflowPolicy = reader.choice(reader.entry("ATOF_BRIDGE_OVERFLOW_POLICY"), default: configuration.overflowPolicy)
         if let path = environment["ATOF_BRIDGE_FALLBACK_PATH"].map({ EnvironmentValue.trimmed($0) }) {
             configuration.fallbackPath = path.isEmpty || path.lowercased() == "none" ? nil : path
         }
-        configuration.isDisabled = reader.value(reader.entry("OTEL_SDK_DISABLED"), expected: "true or false", shown: "false (enabled)") {
-            ["true": true, "false": false][$0.lowercased()]
-        } ?? false
+        configuration.isDisabled =
+            reader.value(reader.entry("OTEL_SDK_DISABLED"), expected: "true or false", shown: "false (enabled)") {
+                ["true": true, "false": false][$0.lowercased()]
+            } ?? false
         configuration.mapping = MappingOptions.fromEnvironment(environment)
         // A warning quotes the bad value: an endpoint may hold user:password@ (also after a
         // mistyped scheme) and any text a header value.

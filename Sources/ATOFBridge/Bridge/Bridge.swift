@@ -43,7 +43,9 @@ public final class Bridge: Sendable {
     /// when one is configured. Throws when the protocol is `grpc` (not supported) or libcurl
     /// refuses the endpoint or TLS options. Environment problems found by
     /// ``Configuration/fromEnvironment(serviceName:_:)`` are logged as warnings.
-    public convenience init(configuration: Configuration = .fromEnvironment(), logger: Logger = Logger(label: "atof-bridge")) throws(ExportError) {
+    public convenience init(
+        configuration: Configuration = .fromEnvironment(), logger: Logger = Logger(label: "atof-bridge")
+    ) throws(ExportError) {
         if configuration.isDisabled {
             self.init(configuration: configuration, exporter: nil, logger: logger)
             return
@@ -54,7 +56,9 @@ public final class Bridge: Sendable {
             return
         }
         let file = JSONLinesExporter(path: path, logger: logger)
-        self.init(configuration: configuration, exporter: FallbackExporter(primary: http, fallback: file, logger: logger), fallbackFile: file, logger: logger)
+        self.init(
+            configuration: configuration, exporter: FallbackExporter(primary: http, fallback: file, logger: logger), fallbackFile: file,
+            logger: logger)
     }
 
     /// Creates a bridge with your own exporter (for example a ``JSONLinesExporter`` alone, or a

@@ -48,5 +48,4 @@ struct EnvironmentReader {
         } ?? `default`
     }
 
-
 }

@@ -38,7 +38,8 @@ public final class FallbackExporter: SpanExporter {
     private func announce(_ reason: ExportError?) {
         guard !announced.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let why = reason.map { " (\($0))" } ?? ""
-        logger.warning("writing spans that were not delivered to \(fallback.path)\(why); send them later with: atof-bridge replay \(fallback.path)")
+        logger.warning(
+            "writing spans that were not delivered to \(fallback.path)\(why); send them later with: atof-bridge replay \(fallback.path)")
     }
 
     public func forceFlush() {

@@ -70,7 +70,8 @@ public final class JSONLinesExporter: SpanExporter {
                 return .delivered(batch.spans.count)
             } catch {
                 if !state.failing {
-                    logger.error("\(error.description); spans not written are counted as lost; later failures are not logged until a write succeeds")
+                    logger.error(
+                        "\(error.description); spans not written are counted as lost; later failures are not logged until a write succeeds")
                 }
                 state.failing = true
                 return .failed(batch, .fallbackWrite(error.description))

@@ -15,9 +15,10 @@ extension OTLPExporterConfiguration {
     mutating func read(_ reader: inout EnvironmentReader) {
         if let entry = reader.otlp("ENDPOINT") {
             let verbatim = entry.name == "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
-            endpoint = reader.value(entry, expected: "an http:// or https:// URL", shown: endpoint) {
-                verbatim ? HTTPURL($0)?.verbatim : Self.tracesURL(fromBase: $0)
-            } ?? endpoint
+            endpoint =
+                reader.value(entry, expected: "an http:// or https:// URL", shown: endpoint) {
+                    verbatim ? HTTPURL($0)?.verbatim : Self.tracesURL(fromBase: $0)
+                } ?? endpoint
         }
         if let entry = reader.otlp("HEADERS") {
             headers = reader.headers(entry)

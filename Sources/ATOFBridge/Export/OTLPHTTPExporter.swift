@@ -120,7 +120,11 @@ public final class OTLPHTTPExporter: SpanExporter {
             return .failed(batch, .request("gzip compression failed (out of memory)"))
         }
         if let quietUntil = state.quietUntil, !quietUntil.hasPassed {
-            return .failed(batch, .timedOut("the collector did not answer in time; batches go to the fallback file, with one attempt every \(retry.unreachableProbeInterval) until it answers"))
+            return .failed(
+                batch,
+                .timedOut(
+                    "the collector did not answer in time; batches go to the fallback file, with one attempt every \(retry.unreachableProbeInterval) until it answers"
+                ))
         }
         let attempts = state.unreachable ? 1 : retry.maximumAttempts
         var retries = 0
@@ -149,7 +153,10 @@ public final class OTLPHTTPExporter: SpanExporter {
                 var result = ExportResult(retries: retries)
                 let middle = batch.spans.count / 2
                 for part in [batch.spans[..<middle], batch.spans[middle...]] {
-                    result.merge(send(OTLP.SpanBatch(resource: batch.resource, scope: batch.scope, spans: Array(part)), deadline: deadline, state: &state))
+                    result.merge(
+                        send(
+                            OTLP.SpanBatch(resource: batch.resource, scope: batch.scope, spans: Array(part)), deadline: deadline,
+                            state: &state))
                 }
                 return result
             case .success(let response):
@@ -161,12 +168,15 @@ public final class OTLPHTTPExporter: SpanExporter {
                 logOnce(failure.description, state: &state)
                 return .failed(batch, failure, retries: retries)
             }
-            let delay = retryAfter.flatMap { RetryAfter.delay($0) }.map { min($0, retry.maximumRetryAfter) } ?? backoff(afterAttempt: attempt)
+            let delay =
+                retryAfter.flatMap { RetryAfter.delay($0) }.map { min($0, retry.maximumRetryAfter) } ?? backoff(afterAttempt: attempt)
             guard delay < deadline.remaining else {
                 logOnce("\(failure.description); no time left to retry within the export timeout", state: &state)
                 return .failed(batch, failure, retries: retries)
             }
-            logger.debug("retrying export", metadata: ["attempt": "\(attempt)", "delay": "\(delay)", "reason": "\(redactor.redact(failure.description))"])
+            logger.debug(
+                "retrying export",
+                metadata: ["attempt": "\(attempt)", "delay": "\(delay)", "reason": "\(redactor.redact(failure.description))"])
             guard cancellation.sleep(for: delay) else { return .failed(batch, .shutDown, retries: retries) }
             retries += 1
         }
@@ -175,7 +185,9 @@ public final class OTLPHTTPExporter: SpanExporter {
 
     private func accepted(_ batch: OTLP.SpanBatch, _ response: HTTPResponse, retries: Int, state: inout State) -> ExportResult {
         guard let (rejected, message) = ExportResponse.partialSuccess(response) else {
-            logOnce("the receiver answered \(response.status) with a body that is not an ExportTraceServiceResponse; counting the batch as delivered", state: &state)
+            logOnce(
+                "the receiver answered \(response.status) with a body that is not an ExportTraceServiceResponse; counting the batch as delivered",
+                state: &state)
             return .delivered(batch.spans.count, retries: retries)
         }
         if rejected > 0 || !message.isEmpty {

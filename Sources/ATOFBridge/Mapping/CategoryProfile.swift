@@ -54,12 +54,16 @@ public struct CategoryProfileTable: Sendable, Hashable {
 
     /// The table of span-mapping.md §3.
     public static let standard = CategoryProfileTable(profiles: [
-        ScopeCategory.agent.rawValue: CategoryProfile(spanKind: .internal, genAIOperationName: "invoke_agent", openInferenceSpanKind: "AGENT"),
+        ScopeCategory.agent.rawValue: CategoryProfile(
+            spanKind: .internal, genAIOperationName: "invoke_agent", openInferenceSpanKind: "AGENT"),
         ScopeCategory.function.rawValue: CategoryProfile(spanKind: .internal, genAIOperationName: nil, openInferenceSpanKind: "CHAIN"),
         ScopeCategory.llm.rawValue: CategoryProfile(spanKind: .client, genAIOperationName: "chat", openInferenceSpanKind: "LLM"),
-        ScopeCategory.tool.rawValue: CategoryProfile(spanKind: .internal, genAIOperationName: "execute_tool", openInferenceSpanKind: "TOOL"),
-        ScopeCategory.retriever.rawValue: CategoryProfile(spanKind: .client, genAIOperationName: "retrieval", openInferenceSpanKind: "RETRIEVER"),
-        ScopeCategory.embedder.rawValue: CategoryProfile(spanKind: .client, genAIOperationName: "embeddings", openInferenceSpanKind: "EMBEDDING"),
+        ScopeCategory.tool.rawValue: CategoryProfile(
+            spanKind: .internal, genAIOperationName: "execute_tool", openInferenceSpanKind: "TOOL"),
+        ScopeCategory.retriever.rawValue: CategoryProfile(
+            spanKind: .client, genAIOperationName: "retrieval", openInferenceSpanKind: "RETRIEVER"),
+        ScopeCategory.embedder.rawValue: CategoryProfile(
+            spanKind: .client, genAIOperationName: "embeddings", openInferenceSpanKind: "EMBEDDING"),
         ScopeCategory.reranker.rawValue: CategoryProfile(spanKind: .client, genAIOperationName: nil, openInferenceSpanKind: "RERANKER"),
         ScopeCategory.guardrail.rawValue: CategoryProfile(spanKind: .internal, genAIOperationName: nil, openInferenceSpanKind: "GUARDRAIL"),
         ScopeCategory.evaluator.rawValue: CategoryProfile(spanKind: .internal, genAIOperationName: nil, openInferenceSpanKind: "EVALUATOR"),

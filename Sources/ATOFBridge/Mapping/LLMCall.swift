@@ -62,25 +62,30 @@ struct LLMCall: Sendable {
         let rawRequest = JSONRead.object(rawRequestPayload)
         let rawResponsePayload = Self.unwrapped(scope.end?.payload)
         let rawResponse = JSONRead.object(rawResponsePayload)
-        let apiTag = JSONRead.nonEmptyString(requestAnnotation?["api_specific"]?["api"])
+        let apiTag =
+            JSONRead.nonEmptyString(requestAnnotation?["api_specific"]?["api"])
             ?? JSONRead.nonEmptyString(responseAnnotation?["api_specific"]?["api"])
 
         // Provider.
-        provider = JSONRead.nonEmptyString(vendor("provider"))
+        provider =
+            JSONRead.nonEmptyString(vendor("provider"))
             ?? apiTag.flatMap(ProviderName.fromAPITag)
             ?? ProviderName.fromSpanName(spanName)
 
         // Models and id.
         let startModelName = JSONRead.nonEmptyString(startProfile?["model_name"])
-        requestModel = startModelName
+        requestModel =
+            startModelName
             ?? JSONRead.nonEmptyString(requestAnnotation?["model"])
             ?? JSONRead.nonEmptyString(rawRequest?["model"])
             ?? JSONRead.nonEmptyString(endProfile?["model_name"])
         let routedModelName = JSONRead.nonEmptyString(endProfile?["model_name"]).flatMap { $0 == startModelName ? nil : $0 }
-        responseModel = JSONRead.nonEmptyString(responseAnnotation?["model"])
+        responseModel =
+            JSONRead.nonEmptyString(responseAnnotation?["model"])
             ?? JSONRead.nonEmptyString(rawResponse?["model"])
             ?? routedModelName
-        responseID = JSONRead.identifier(responseAnnotation?["id"])
+        responseID =
+            JSONRead.identifier(responseAnnotation?["id"])
             ?? JSONRead.identifier(vendor("completion_id"))
             ?? JSONRead.identifier(rawResponse?["id"])
 
@@ -95,9 +100,10 @@ struct LLMCall: Sendable {
         ].compactMap { $0 }
         temperature = parameterSources.lazy.compactMap { JSONRead.double($0["temperature"]) }.first
         topP = parameterSources.lazy.compactMap { JSONRead.double($0["top_p"]) }.first
-        maxTokens = parameterSources.lazy.compactMap {
-            JSONRead.count($0["max_tokens"]) ?? JSONRead.count($0["max_completion_tokens"]) ?? JSONRead.count($0["max_output_tokens"])
-        }.first
+        maxTokens =
+            parameterSources.lazy.compactMap {
+                JSONRead.count($0["max_tokens"]) ?? JSONRead.count($0["max_completion_tokens"]) ?? JSONRead.count($0["max_output_tokens"])
+            }.first
         invocationParameters = Self.invocationParameters(
             annotation: requestAnnotation, vendorRequest: JSONRead.object(vendor("request")), rawRequest: rawRequest)
 

@@ -55,7 +55,8 @@ extension OTLP.Resource {
             return text
         }
 
-        let name = nonEmpty(serviceName)
+        let name =
+            nonEmpty(serviceName)
             ?? nonEmpty(environment["OTEL_SERVICE_NAME"].map { EnvironmentValue.trimmed($0) })
             ?? nonEmpty(entry("service.name"))
             ?? (processName.isEmpty ? "unknown_service" : "unknown_service:\(processName)")

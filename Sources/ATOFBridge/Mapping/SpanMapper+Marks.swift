@@ -32,7 +32,9 @@ extension SpanMapper {
 
     /// The capped events for `marks`, how many were dropped, and how many were `llm.chunk` marks;
     /// marks the assembler already counted without holding (`alreadyDropped`) count in both.
-    func markEvents(_ marks: [Event], alreadyDropped: DroppedMarks = DroppedMarks()) -> (events: [OTLP.SpanEvent], dropped: Int, chunkCount: Int) {
+    func markEvents(
+        _ marks: [Event], alreadyDropped: DroppedMarks = DroppedMarks()
+    ) -> (events: [OTLP.SpanEvent], dropped: Int, chunkCount: Int) {
         let cap = max(0, options.maximumEventsPerSpan)
         var events: [OTLP.SpanEvent] = []
         events.reserveCapacity(min(cap, marks.count))

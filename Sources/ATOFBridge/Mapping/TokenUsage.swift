@@ -56,7 +56,8 @@ struct TokenUsage: Sendable, Hashable {
                 reportedTotal = JSONRead.count(usage["total_tokens"])
             }
             if cacheRead == nil {
-                cacheRead = JSONRead.count(usage["cache_read_tokens"])
+                cacheRead =
+                    JSONRead.count(usage["cache_read_tokens"])
                     ?? JSONRead.count(usage["cache_read_input_tokens"])
                     ?? JSONRead.count(usage["prompt_tokens_details"]?["cached_tokens"])
             }

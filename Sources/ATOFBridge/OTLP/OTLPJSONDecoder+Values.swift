@@ -61,7 +61,8 @@ extension OTLPJSONReader {
     /// `fixed64` / `uint64`: a decimal string or number in 0...2^64-1.
     func uint64(_ value: JSONValue, _ field: String) throws(OTLPJSONDecodingError) -> UInt64 {
         guard let text = Self.integerText(value), Self.isDecimal(text, signed: false), let number = UInt64(text) else {
-            throw invalid(field, "expected an unsigned 64-bit integer (a decimal string such as \"1544712660000000000\", or a number)", got: value)
+            throw invalid(
+                field, "expected an unsigned 64-bit integer (a decimal string such as \"1544712660000000000\", or a number)", got: value)
         }
         return number
     }
@@ -218,7 +219,9 @@ extension OTLPJSONReader {
             return OTLP.Attribute(key, .string(text))
         case .kvlist:
             let text = anyValue.jsonText
-            warn(.valueConvertedToString, "value", "attribute \(Self.quoted(key)): a kvlistValue was kept as its JSON text \(Self.cut(text))")
+            warn(
+                .valueConvertedToString, "value", "attribute \(Self.quoted(key)): a kvlistValue was kept as its JSON text \(Self.cut(text))"
+            )
             return OTLP.Attribute(key, .string(text))
         case .bytes(let base64):
             warn(.valueConvertedToString, "value", "attribute \(Self.quoted(key)): a bytesValue was kept as its base64 text")
@@ -251,7 +254,8 @@ extension OTLPJSONReader {
             }
             if let setBy, setBy != member.key {
                 throw invalid(
-                    nil, "expected at most one of stringValue, boolValue, intValue, doubleValue, arrayValue, kvlistValue, bytesValue (found \(setBy) and \(member.key))",
+                    nil,
+                    "expected at most one of stringValue, boolValue, intValue, doubleValue, arrayValue, kvlistValue, bytesValue (found \(setBy) and \(member.key))",
                     got: value)
             }
             setBy = member.key

@@ -275,7 +275,8 @@ struct OTLPJSONReader {
             case "attributes":
                 let count = try array(member.value, member.key).count
                 if count > 0 {
-                    ignored(member.key, count: count, "\(count) scope attribute(s) dropped: a batch's scope holds only a name and a version")
+                    ignored(
+                        member.key, count: count, "\(count) scope attribute(s) dropped: a batch's scope holds only a name and a version")
                 }
             case "droppedAttributesCount", "dropped_attributes_count":
                 let count = try uint32(member.value, member.key)
@@ -369,7 +370,9 @@ struct OTLPJSONReader {
             case "droppedAttributesCount", "dropped_attributes_count":
                 let count = try uint32(member.value, member.key)
                 if count > 0 {
-                    ignored(member.key, count: Int(count), "the event's \(count) dropped attributes are not counted: events have no such counter")
+                    ignored(
+                        member.key, count: Int(count),
+                        "the event's \(count) dropped attributes are not counted: events have no such counter")
                 }
             default: continue
             }

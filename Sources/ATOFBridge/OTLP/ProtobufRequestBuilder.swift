@@ -265,7 +265,10 @@ final class ProtobufRequestBuilder {
         if string.isEmpty { return emptyString }
         let copy =
             string.utf8.withContiguousStorageIfAvailable { arena.copyCString($0) }
-            ?? { var contiguous = string; return contiguous.withUTF8 { arena.copyCString($0) } }()
+            ?? {
+                var contiguous = string
+                return contiguous.withUTF8 { arena.copyCString($0) }
+            }()
         bound += copy.length
         return copy.pointer
     }

@@ -94,7 +94,9 @@ public final class BatchSpanProcessor: Sendable {
         spillFile: JSONLinesExporter? = nil,
         logger: Logger = Logger(label: "atof-bridge.processor")
     ) {
-        self.init(exporter: exporter, resource: resource, scope: scope, configuration: configuration, overflowPolicy: overflowPolicy, spillFile: spillFile, mapper: SpanMapper(), logger: logger)
+        self.init(
+            exporter: exporter, resource: resource, scope: scope, configuration: configuration, overflowPolicy: overflowPolicy,
+            spillFile: spillFile, mapper: SpanMapper(), logger: logger)
     }
 
     /// Starts the export thread; paired scopes given to ``enqueue(assembled:)`` are mapped with
@@ -182,7 +184,9 @@ public final class BatchSpanProcessor: Sendable {
             }
             if announceOverflow {
                 announceOverflow = false
-                let action = overflowPolicy != .drop && spillFile != nil ? "writing the overflow to \(spillFile?.path ?? "")" : "dropping the overflow (counted)"
+                let action =
+                    overflowPolicy != .drop && spillFile != nil
+                    ? "writing the overflow to \(spillFile?.path ?? "")" : "dropping the overflow (counted)"
                 logger.warning("the export queue is full (\(capacity) spans); \(action)")
             }
             if wakeWorker {

@@ -23,7 +23,8 @@ struct TerminalOutput {
     /// at all (set to anything, even empty, turns colour off).
     static func detect(width requested: Int?, environment: [String: String]) -> TerminalOutput {
         let isTerminal = isatty(1) == 1
-        let width = requested
+        let width =
+            requested
             ?? environment["COLUMNS"].flatMap { Int(EnvironmentValue.trimmed($0)) }.flatMap { $0 > 0 ? $0 : nil }
             ?? (isTerminal ? terminalColumns() : nil)
             ?? defaultWidth

@@ -7,13 +7,17 @@ import Synchronization
 enum ExportTestSupport {
     /// A batch of `count` spans with distinct ids, numbered from `first`.
     static func batch(count: Int, first: Int = 1, name: String = "tool call") -> OTLP.SpanBatch {
-        OTLP.SpanBatch(resource: OTLP.Resource(attributes: [OTLP.Attribute("service.name", "export-tests")]), spans: spans(count: count, first: first, name: name))
+        OTLP.SpanBatch(
+            resource: OTLP.Resource(attributes: [OTLP.Attribute("service.name", "export-tests")]),
+            spans: spans(count: count, first: first, name: name))
     }
 
     static func spans(count: Int, first: Int = 1, name: String = "tool call") -> [OTLP.Span] {
         (first..<(first + count)).map { number in
             let offset = UInt64(number)
-            let attributes = [OTLP.Attribute("atof.category", .string("tool")), OTLP.Attribute("input.value", .string("arguments \(number)"))]
+            let attributes = [
+                OTLP.Attribute("atof.category", .string("tool")), OTLP.Attribute("input.value", .string("arguments \(number)")),
+            ]
             return OTLP.Span(
                 traceID: OTLP.TraceID(high: 0xABAB_ABAB_ABAB_ABAB, low: offset),
                 spanID: OTLP.SpanID(offset),
@@ -37,7 +41,8 @@ enum ExportTestSupport {
         configuration.exporter.timeout = .seconds(2)
         configuration.exporter.connectTimeout = .seconds(1)
         configuration.exporter.exportTimeout = .seconds(5)
-        configuration.exporter.retry = RetryPolicy(initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100), jitter: 0.1, maximumRetryAfter: .seconds(2))
+        configuration.exporter.retry = RetryPolicy(
+            initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100), jitter: 0.1, maximumRetryAfter: .seconds(2))
         configuration.fallbackPath = nil
         return configuration
     }

@@ -1,5 +1,4 @@
 import Foundation
-
 import Glibc
 
 @testable import ATOFBridge
@@ -393,12 +392,14 @@ extension TestOTLPServer {
             case .status(let status, let retryAfter, let message):
                 var headers = [protobuf]
                 if let retryAfter { headers.append(("Retry-After", retryAfter)) }
-                let body = message.isEmpty ? [] : OTLPRequestDecoding.rpcStatus(code: Self.grpcCode(forHTTPStatus: status), message: message)
+                let body =
+                    message.isEmpty ? [] : OTLPRequestDecoding.rpcStatus(code: Self.grpcCode(forHTTPStatus: status), message: message)
                 return sendResponse(fd: fd, record: record, status: status, headers: headers, body: body, keepAlive: keepAlive)
             case .splitAbove(let limit):
                 guard let count = request.spans?.count else {
-                    return perform(.status(400, message: "the body is not an ExportTraceServiceRequest"),
-                                   fd: fd, record: record, request: request, keepAlive: keepAlive)
+                    return perform(
+                        .status(400, message: "the body is not an ExportTraceServiceRequest"),
+                        fd: fd, record: record, request: request, keepAlive: keepAlive)
                 }
                 let next: Action = count > limit ? .status(413, message: "\(count) spans, more than \(limit)") : .ok
                 return perform(next, fd: fd, record: record, request: request, keepAlive: keepAlive)
@@ -735,7 +736,8 @@ enum TestSockets {
             var body: [UInt8] = []
             while true {
                 guard let line = readLine(limit: 4096) else { return nil }
-                let sizeText = String(decoding: line, as: UTF8.self)
+                let sizeText =
+                    String(decoding: line, as: UTF8.self)
                     .split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
                 guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0,
                     body.count + size <= limit

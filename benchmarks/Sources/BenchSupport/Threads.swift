@@ -34,12 +34,14 @@ private func startThread(_ body: @escaping @Sendable () -> Void, detached: Bool)
     defer { pthread_attr_destroy(&attributes) }
     if detached { pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED)) }
     var thread = pthread_t()
-    let status = pthread_create(&thread, &attributes, { raw in
-        guard let raw else { return nil }
-        let body = Unmanaged<ThreadBody>.fromOpaque(raw).takeRetainedValue()
-        body.body()
-        return nil
-    }, context)
+    let status = pthread_create(
+        &thread, &attributes,
+        { raw in
+            guard let raw else { return nil }
+            let body = Unmanaged<ThreadBody>.fromOpaque(raw).takeRetainedValue()
+            body.body()
+            return nil
+        }, context)
     guard status == 0 else {
         Unmanaged<ThreadBody>.fromOpaque(context).release()
         return nil

@@ -35,7 +35,8 @@ struct OpenScopesRun {
         let input: JSONValue = ["question": "what is open?"]
         outcome.residentKiB.baseline = ResourceUsage.currentResidentKiB()
         let start = monotonicNanoseconds()
-        bridge.receive(Event(family: .v0_1, kind: .scopeStart, uuid: agent, timestamp: at(0), name: "planner", category: "agent", data: input))
+        bridge.receive(
+            Event(family: .v0_1, kind: .scopeStart, uuid: agent, timestamp: at(0), name: "planner", category: "agent", data: input))
         var before = monotonicNanoseconds()
         for index in 0..<count {
             let event = Event(
@@ -65,10 +66,12 @@ func openScopesBenchmark(
     configuration: Bridge.Configuration, endpoint: HTTPEndpoint, count: Int, shutdownTimeout: Double,
     fallbackPath: String, keepFallback: Bool, scenario: String
 ) -> Int32 {
-    guard let (outcome, account) = SinkAccount.measure(
-        configuration: configuration, endpoint: endpoint, fallbackPath: fallbackPath, keep: keepFallback, { bridge in
-            OpenScopesRun(bridge: bridge, count: count, shutdownTimeout: .milliseconds(Int(shutdownTimeout * 1000))).run()
-        })
+    guard
+        let (outcome, account) = SinkAccount.measure(
+            configuration: configuration, endpoint: endpoint, fallbackPath: fallbackPath, keep: keepFallback,
+            { bridge in
+                OpenScopesRun(bridge: bridge, count: count, shutdownTimeout: .milliseconds(Int(shutdownTimeout * 1000))).run()
+            })
     else { return 1 }
     let sink = account.sink
     let statistics = outcome.statistics
@@ -100,11 +103,15 @@ func openScopesBenchmark(
     report.add("bridge_unended", statistics.unendedScopes)
     report.add("produce_seconds", outcome.produceSeconds)
     report.add("drain_seconds", outcome.drainSeconds)
-    report.add("cpu_us_per_span", produced > 0 ? Double(outcome.usage.cpuMicroseconds - account.usageBefore.cpuMicroseconds) / Double(produced) : 0)
+    report.add(
+        "cpu_us_per_span", produced > 0 ? Double(outcome.usage.cpuMicroseconds - account.usageBefore.cpuMicroseconds) / Double(produced) : 0
+    )
     report.add("peak_rss_mib", mebibytes(outcome.usage.maximumResidentKiB))
     report.add("call_p50_ns", outcome.receive.value(atQuantile: 0.50))
     report.add("call_p99_ns", outcome.receive.value(atQuantile: 0.99))
     report.emit()
-    if unaccounted != 0 { printError("bridge-bench: \(unaccounted) spans are neither at the sink, in the fallback file nor counted dropped") }
+    if unaccounted != 0 {
+        printError("bridge-bench: \(unaccounted) spans are neither at the sink, in the fallback file nor counted dropped")
+    }
     return unaccounted == 0 && account.fallbackSpans != nil ? 0 : 3
 }

@@ -66,14 +66,41 @@ struct TurnEvents {
             let micros = start + step * 150 + extra
             return (try? Timestamp(epochMicroseconds: micros)) ?? Timestamp(nanosecondsSinceEpoch: micros * 1000)
         }
-        events.append(Event(family: .v0_1, kind: .scopeStart, uuid: ids.agent, parentUUID: root, timestamp: at(1), name: "planner", category: "agent", data: payload.agentInput, metadata: session))
-        events.append(Event(family: .v0_1, kind: .scopeStart, uuid: ids.llm, parentUUID: ids.agent, timestamp: at(2), name: "openai.chat", category: "llm", flags: streaming, profile: llmProfile, data: payload.request))
-        events.append(Event(family: .v0_1, kind: .mark, uuid: ids.chunk, parentUUID: ids.llm, timestamp: at(2, plus: 50), name: "llm.chunk", data: chunkData))
-        events.append(Event(family: .v0_1, kind: .scopeEnd, uuid: ids.llm, parentUUID: ids.agent, timestamp: at(3), name: "openai.chat", category: "llm", flags: streaming, profile: llmProfile, data: payload.response, metadata: statusOK))
-        events.append(Event(family: .v0_1, kind: .scopeStart, uuid: ids.tool1, parentUUID: ids.agent, timestamp: at(4), name: "search", category: "tool", profile: payload.searchProfile, data: payload.searchInput))
-        events.append(Event(family: .v0_1, kind: .scopeEnd, uuid: ids.tool1, parentUUID: ids.agent, timestamp: at(5), name: "search", category: "tool", profile: payload.searchProfile, data: searchOutput, metadata: statusOK))
-        events.append(Event(family: .v0_1, kind: .scopeStart, uuid: ids.tool2, parentUUID: ids.agent, timestamp: at(6), name: "calculator", category: "tool", profile: emptyProfile, data: calculatorInput))
-        events.append(Event(family: .v0_1, kind: .scopeEnd, uuid: ids.tool2, parentUUID: ids.agent, timestamp: at(7), name: "calculator", category: "tool", profile: emptyProfile, data: calculatorOutput, metadata: statusOK))
-        events.append(Event(family: .v0_1, kind: .scopeEnd, uuid: ids.agent, parentUUID: root, timestamp: at(8), name: "planner", category: "agent", data: payload.agentOutput, metadata: statusOK))
+        events.append(
+            Event(
+                family: .v0_1, kind: .scopeStart, uuid: ids.agent, parentUUID: root, timestamp: at(1), name: "planner", category: "agent",
+                data: payload.agentInput, metadata: session))
+        events.append(
+            Event(
+                family: .v0_1, kind: .scopeStart, uuid: ids.llm, parentUUID: ids.agent, timestamp: at(2), name: "openai.chat",
+                category: "llm", flags: streaming, profile: llmProfile, data: payload.request))
+        events.append(
+            Event(
+                family: .v0_1, kind: .mark, uuid: ids.chunk, parentUUID: ids.llm, timestamp: at(2, plus: 50), name: "llm.chunk",
+                data: chunkData))
+        events.append(
+            Event(
+                family: .v0_1, kind: .scopeEnd, uuid: ids.llm, parentUUID: ids.agent, timestamp: at(3), name: "openai.chat",
+                category: "llm", flags: streaming, profile: llmProfile, data: payload.response, metadata: statusOK))
+        events.append(
+            Event(
+                family: .v0_1, kind: .scopeStart, uuid: ids.tool1, parentUUID: ids.agent, timestamp: at(4), name: "search",
+                category: "tool", profile: payload.searchProfile, data: payload.searchInput))
+        events.append(
+            Event(
+                family: .v0_1, kind: .scopeEnd, uuid: ids.tool1, parentUUID: ids.agent, timestamp: at(5), name: "search", category: "tool",
+                profile: payload.searchProfile, data: searchOutput, metadata: statusOK))
+        events.append(
+            Event(
+                family: .v0_1, kind: .scopeStart, uuid: ids.tool2, parentUUID: ids.agent, timestamp: at(6), name: "calculator",
+                category: "tool", profile: emptyProfile, data: calculatorInput))
+        events.append(
+            Event(
+                family: .v0_1, kind: .scopeEnd, uuid: ids.tool2, parentUUID: ids.agent, timestamp: at(7), name: "calculator",
+                category: "tool", profile: emptyProfile, data: calculatorOutput, metadata: statusOK))
+        events.append(
+            Event(
+                family: .v0_1, kind: .scopeEnd, uuid: ids.agent, parentUUID: root, timestamp: at(8), name: "planner", category: "agent",
+                data: payload.agentOutput, metadata: statusOK))
     }
 }

@@ -25,7 +25,10 @@ func main() -> Int32 {
     do {
         arguments = try Arguments(
             Array(CommandLine.arguments.dropFirst()),
-            options: ["endpoint", "spans", "queue", "batch", "policy", "fallback", "shutdown-timeout", "scenario", "dump-events", "open-scopes", "max-open"],
+            options: [
+                "endpoint", "spans", "queue", "batch", "policy", "fallback", "shutdown-timeout", "scenario", "dump-events", "open-scopes",
+                "max-open",
+            ],
             flags: ["burst", "help"])
     } catch {
         printError("bridge-bench: \(error)\n\(usage)")
@@ -94,10 +97,12 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
     let generationMicros = BridgeRun.generationCost(factory: factory, turns: min(turns, 50_000))
     let generationPerSpan = generationMicros / Double(min(turns, 50_000) * AgentWorkload.spansPerTurn)
 
-    guard let (outcome, account) = SinkAccount.measure(
-        configuration: configuration, endpoint: endpoint, fallbackPath: fallbackPath, keep: keepFallback, { bridge in
-            BridgeRun(bridge: bridge, factory: factory, turns: turns, shutdownTimeout: .milliseconds(Int(shutdownTimeout * 1000))).run()
-        })
+    guard
+        let (outcome, account) = SinkAccount.measure(
+            configuration: configuration, endpoint: endpoint, fallbackPath: fallbackPath, keep: keepFallback,
+            { bridge in
+                BridgeRun(bridge: bridge, factory: factory, turns: turns, shutdownTimeout: .milliseconds(Int(shutdownTimeout * 1000))).run()
+            })
     else { return 1 }
     let sink = account.sink
     let statistics = outcome.statistics
@@ -133,7 +138,9 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
     report.add("bridge_retries", statistics.retries)
     report.add("bridge_unended", statistics.unendedScopes)
     report.emit()
-    if unaccounted != 0 { printError("bridge-bench: \(unaccounted) spans are neither at the sink, in the fallback file nor counted dropped") }
+    if unaccounted != 0 {
+        printError("bridge-bench: \(unaccounted) spans are neither at the sink, in the fallback file nor counted dropped")
+    }
     return unaccounted == 0 && account.fallbackSpans != nil ? 0 : 3
 }
 

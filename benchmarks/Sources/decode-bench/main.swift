@@ -139,18 +139,27 @@ func main() -> Int32 {
 
     let cases: [(name: String, scenario: String, body: (UnsafeBufferPointer<UInt8>) -> Bool)] = [
         ("jsonparser", "ATOF JSONParser → JSONValue", { line in (try? JSONParser.parse(line)) != nil }),
-        ("event", "ATOF Event.decode (JSONParser + event fields)", { line in
-            if case .event? = try? Event.decode(line: line) { return true }
-            return false
-        }),
-        ("jsonserialization", "Foundation JSONSerialization.jsonObject", { line in
-            let data = Data(buffer: line)
-            return (try? JSONSerialization.jsonObject(with: data)) != nil
-        }),
-        ("jsondecoder", "Foundation JSONDecoder → Codable ATOF 0.1 envelope", { line in
-            let data = Data(buffer: line)
-            return (try? decoder.decode(Envelope01.self, from: data)) != nil
-        }),
+        (
+            "event", "ATOF Event.decode (JSONParser + event fields)",
+            { line in
+                if case .event? = try? Event.decode(line: line) { return true }
+                return false
+            }
+        ),
+        (
+            "jsonserialization", "Foundation JSONSerialization.jsonObject",
+            { line in
+                let data = Data(buffer: line)
+                return (try? JSONSerialization.jsonObject(with: data)) != nil
+            }
+        ),
+        (
+            "jsondecoder", "Foundation JSONDecoder → Codable ATOF 0.1 envelope",
+            { line in
+                let data = Data(buffer: line)
+                return (try? decoder.decode(Envelope01.self, from: data)) != nil
+            }
+        ),
     ]
     for (name, scenario, body) in cases where only == nil || only == name {
         let (elapsed, accepted) = measure(file, passes: passes, body)

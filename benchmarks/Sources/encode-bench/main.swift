@@ -39,33 +39,48 @@ func makeBatch(spans count: Int, attributes: Int) -> OTLP.SpanBatch {
             OTLP.Attribute("gen_ai.request.model", "gpt-4o"),
             OTLP.Attribute("gen_ai.usage.input_tokens", .int(42)),
             OTLP.Attribute("gen_ai.usage.output_tokens", .int(7)),
-            OTLP.Attribute("input.value", .string(#"{"model":"gpt-4o","messages":[{"role":"user","content":"question \#(index)"}],"temperature":0.2}"#)),
-            OTLP.Attribute("output.value", .string(#"{"id":"chatcmpl-\#(index)","choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"answer \#(index)"}}]}"#)),
+            OTLP.Attribute(
+                "input.value", .string(#"{"model":"gpt-4o","messages":[{"role":"user","content":"question \#(index)"}],"temperature":0.2}"#)
+            ),
+            OTLP.Attribute(
+                "output.value",
+                .string(
+                    #"{"id":"chatcmpl-\#(index)","choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"answer \#(index)"}}]}"#
+                )),
             OTLP.Attribute("atof.category", "llm"),
         ]
         var extra = 0
         while list.count < attributes {
             let message = extra / 3
             switch extra % 3 {
-            case 0: list.append(OTLP.Attribute("llm.input_messages.\(message).message.role", message.isMultiple(of: 2) ? "user" : "assistant"))
-            case 1: list.append(OTLP.Attribute("llm.input_messages.\(message).message.content", .string("message \(message) of request \(index)")))
+            case 0:
+                list.append(OTLP.Attribute("llm.input_messages.\(message).message.role", message.isMultiple(of: 2) ? "user" : "assistant"))
+            case 1:
+                list.append(
+                    OTLP.Attribute("llm.input_messages.\(message).message.content", .string("message \(message) of request \(index)")))
             default: list.append(OTLP.Attribute("gen_ai.request.temperature.\(message)", .double(0.2)))
             }
             extra += 1
         }
-        spans.append(OTLP.Span(
-            traceID: OTLP.TraceID(high: 0x0197_A000_0000_7000, low: n / 4 + 1),
-            spanID: OTLP.SpanID(n + 1),
-            parentSpanID: n % 4 == 0 ? nil : OTLP.SpanID(n - n % 4 + 1),
-            name: "openai.chat",
-            kind: .client,
-            startTimeUnixNano: base + n * 150_000,
-            endTimeUnixNano: base + n * 150_000 + 120_000,
-            attributes: list,
-            events: [OTLP.SpanEvent(name: "llm.chunk", timeUnixNano: base + n * 150_000 + 50_000, attributes: [OTLP.Attribute("chunk_index", .int(0))])],
-            status: .ok))
+        spans.append(
+            OTLP.Span(
+                traceID: OTLP.TraceID(high: 0x0197_A000_0000_7000, low: n / 4 + 1),
+                spanID: OTLP.SpanID(n + 1),
+                parentSpanID: n % 4 == 0 ? nil : OTLP.SpanID(n - n % 4 + 1),
+                name: "openai.chat",
+                kind: .client,
+                startTimeUnixNano: base + n * 150_000,
+                endTimeUnixNano: base + n * 150_000 + 120_000,
+                attributes: list,
+                events: [
+                    OTLP.SpanEvent(
+                        name: "llm.chunk", timeUnixNano: base + n * 150_000 + 50_000, attributes: [OTLP.Attribute("chunk_index", .int(0))])
+                ],
+                status: .ok))
     }
-    let resource = OTLP.Resource(attributes: [OTLP.Attribute("service.name", "encode-bench"), OTLP.Attribute("telemetry.sdk.name", "atof-bridge")])
+    let resource = OTLP.Resource(attributes: [
+        OTLP.Attribute("service.name", "encode-bench"), OTLP.Attribute("telemetry.sdk.name", "atof-bridge"),
+    ])
     return OTLP.SpanBatch(resource: resource, spans: spans)
 }
 
@@ -125,7 +140,8 @@ func measure(_ encodeCase: EncodeCase, batch: OTLP.SpanBatch, seconds budget: Do
 
 func main() -> Int32 {
     do {
-        let arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ["seconds", "batch", "write-samples"], flags: ["help"])
+        let arguments = try Arguments(
+            Array(CommandLine.arguments.dropFirst()), options: ["seconds", "batch", "write-samples"], flags: ["help"])
         if arguments.flag("help") {
             printError(usage)
             return 0
@@ -135,7 +151,9 @@ func main() -> Int32 {
         for attributes in [8, 32] {
             let batch = makeBatch(spans: batchSize, attributes: attributes)
             for format in [EncodeCase.Format.protobuf, .json] {
-                try measure(EncodeCase(format: format, attributes: attributes), batch: batch, seconds: budget, samples: arguments.string("write-samples"))
+                try measure(
+                    EncodeCase(format: format, attributes: attributes), batch: batch, seconds: budget,
+                    samples: arguments.string("write-samples"))
             }
         }
         return 0

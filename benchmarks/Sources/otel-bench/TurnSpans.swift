@@ -18,8 +18,10 @@ struct TurnSpans: Sendable {
             Variant(
                 agentInput: "{\"question\":\(variant)}",
                 agentOutput: "{\"answer\":\(variant)}",
-                request: "{\"headers\":{},\"content\":{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a planner.\"},{\"role\":\"user\",\"content\":\"question \(variant)\"}],\"temperature\":0.2}}",
-                response: "{\"id\":\"chatcmpl-\(variant)\",\"model\":\"gpt-4o-2024\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\",\"content\":\"answer \(variant)\"}}],\"usage\":{\"prompt_tokens\":42,\"completion_tokens\":7,\"total_tokens\":49}}",
+                request:
+                    "{\"headers\":{},\"content\":{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a planner.\"},{\"role\":\"user\",\"content\":\"question \(variant)\"}],\"temperature\":0.2}}",
+                response:
+                    "{\"id\":\"chatcmpl-\(variant)\",\"model\":\"gpt-4o-2024\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\",\"content\":\"answer \(variant)\"}}],\"usage\":{\"prompt_tokens\":42,\"completion_tokens\":7,\"total_tokens\":49}}",
                 searchInput: "{\"q\":\"term \(variant)\"}")
         }
     }
@@ -34,23 +36,29 @@ struct TurnSpans: Sendable {
         let (ids, index) = values(ofTurn: turn)
         let variant = variants[index]
         withSpan("planner", ofKind: .internal) { agent in
-            Self.set(agent, ids.agent, AgentWorkload.rootUUID, "agent", "AGENT", "invoke_agent", variant.agentInput, variant.agentOutput, ("gen_ai.agent.name", "planner"))
+            Self.set(
+                agent, ids.agent, AgentWorkload.rootUUID, "agent", "AGENT", "invoke_agent", variant.agentInput, variant.agentOutput,
+                ("gen_ai.agent.name", "planner"))
             var start = monotonicNanoseconds()
             withSpan("openai.chat", ofKind: .client) { llm in
-                Self.set(llm, ids.llm, ids.agent, "llm", "LLM", "chat", variant.request, variant.response, ("gen_ai.request.model", "gpt-4o"))
+                Self.set(
+                    llm, ids.llm, ids.agent, "llm", "LLM", "chat", variant.request, variant.response, ("gen_ai.request.model", "gpt-4o"))
                 llm.addEvent(SpanEvent(name: "llm.chunk", attributes: ["chunk_index": 0, "provider": "openai"]))
             }
             var end = monotonicNanoseconds()
             leaf(end &- start)
             start = end
             withSpan("search", ofKind: .internal) { tool in
-                Self.set(tool, ids.tool1, ids.agent, "tool", "TOOL", "execute_tool", variant.searchInput, "{\"hits\":3}", ("tool.name", "search"))
+                Self.set(
+                    tool, ids.tool1, ids.agent, "tool", "TOOL", "execute_tool", variant.searchInput, "{\"hits\":3}", ("tool.name", "search")
+                )
             }
             end = monotonicNanoseconds()
             leaf(end &- start)
             start = end
             withSpan("calculator", ofKind: .internal) { tool in
-                Self.set(tool, ids.tool2, ids.agent, "tool", "TOOL", "execute_tool", "{\"expr\":\"6*7\"}", "42", ("tool.name", "calculator"))
+                Self.set(
+                    tool, ids.tool2, ids.agent, "tool", "TOOL", "execute_tool", "{\"expr\":\"6*7\"}", "42", ("tool.name", "calculator"))
             }
             leaf(monotonicNanoseconds() &- start)
         }

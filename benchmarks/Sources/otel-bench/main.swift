@@ -113,7 +113,8 @@ func benchmark(_ arguments: Arguments) async throws(Arguments.Problem) -> Int32 
     RunMeasures(
         produced: produced, sink: sink, produceSeconds: outcome.produceSeconds, drainSeconds: outcome.drainSeconds,
         cpuMicroseconds: cpu, generationMicrosecondsPerSpan: generationPerSpan,
-        maximumResidentKiB: outcome.usage.maximumResidentKiB, call: outcome.leaf, callKind: "leaf withSpan (start, 8 attributes, status, end)", turn: outcome.turn
+        maximumResidentKiB: outcome.usage.maximumResidentKiB, call: outcome.leaf,
+        callKind: "leaf withSpan (start, 8 attributes, status, end)", turn: outcome.turn
     ).add(to: &report)
     report.emit()
     return outcome.drainTimedOut ? 4 : 0

@@ -22,7 +22,9 @@ struct Blaster {
             printError("otlp-sink --blast: no sink answering GET /stats at \(endpoint)")
             return nil
         }
-        let head = Array("POST \(endpoint.path) HTTP/1.1\r\nHost: \(endpoint.host):\(endpoint.port)\r\nContent-Type: application/x-protobuf\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
+        let head = Array(
+            "POST \(endpoint.path) HTTP/1.1\r\nHost: \(endpoint.host):\(endpoint.port)\r\nContent-Type: application/x-protobuf\r\nContent-Length: \(body.count)\r\n\r\n"
+                .utf8)
         let request = head + body
         let sent = Atomic<Int>(0)
         let failures = Atomic<Int>(0)
@@ -31,11 +33,13 @@ struct Blaster {
         let deadline = start + UInt64(seconds * 1e9)
         var threads: [JoinableThread] = []
         for _ in 0..<connections {
-            guard let thread = JoinableThread({ [endpoint] in
-                let count = Self.postLoop(request, to: endpoint, until: deadline)
-                sent.add(count.sent, ordering: .relaxed)
-                if count.failed { failures.add(1, ordering: .relaxed) }
-            }) else { break }
+            guard
+                let thread = JoinableThread({ [endpoint] in
+                    let count = Self.postLoop(request, to: endpoint, until: deadline)
+                    sent.add(count.sent, ordering: .relaxed)
+                    if count.failed { failures.add(1, ordering: .relaxed) }
+                })
+            else { break }
             threads.append(thread)
         }
         while let thread = threads.popLast() { thread.join() }

@@ -4,7 +4,8 @@ import BenchSupport
 /// `Content-Type: application/x-protobuf` and an empty body; `GET /stats` answers the counters.
 struct SinkConnection: ~Copyable {
     private static let exportResponse = Array("HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\n\r\n".utf8)
-    private static let exportResponseClosing = Array("HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
+    private static let exportResponseClosing = Array(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
 
     private let socket: Socket
     private let counters: SinkCounters

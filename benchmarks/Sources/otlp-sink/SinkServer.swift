@@ -65,4 +65,3 @@ struct SinkServer {
         close(listener)
     }
 }
-

@@ -57,7 +57,9 @@ func runATOF(scopes: Int, endpoint: String) throws -> Int32 {
         measure(scopes) { withScope(name: "step", category: .function) {} }
     }
     _ = ATOFInstrumentation.shutdown(timeout: .seconds(60))
-    report("atof-bridge withScope (Bridge installed)", scopes: scopes, measured: measured, cpuMicroseconds: ResourceUsage.now().cpuMicroseconds - before.cpuMicroseconds)
+    report(
+        "atof-bridge withScope (Bridge installed)", scopes: scopes, measured: measured,
+        cpuMicroseconds: ResourceUsage.now().cpuMicroseconds - before.cpuMicroseconds)
     return 0
 }
 
@@ -78,7 +80,9 @@ func runOTel(scopes: Int, endpoint: String) async throws -> Int32 {
     }
     await group.triggerGracefulShutdown()
     _ = await runner.value
-    report("swift-otel 1.6.0 withSpan (defaults)", scopes: scopes, measured: measured, cpuMicroseconds: ResourceUsage.now().cpuMicroseconds - before.cpuMicroseconds)
+    report(
+        "swift-otel 1.6.0 withSpan (defaults)", scopes: scopes, measured: measured,
+        cpuMicroseconds: ResourceUsage.now().cpuMicroseconds - before.cpuMicroseconds)
     return 0
 }
 
