@@ -37,18 +37,21 @@ def time_v(path):
 
 
 def summary(path):
+    """The export summary: "read N events from FILE (L lines), B bad lines, ..." then
+    "S spans: E exported, F in the fallback file, R rejected, D dropped, L lost; ..." (lost covers
+    failed, still queued and never handed over)."""
     with open(path, encoding="utf-8", errors="replace") as f:
         text = f.read()
-    m = re.search(r"atof-bridge: (\d+) events, (\d+) bad lines, (\d+) spans: (\d+) exported, (\d+) in the fallback file, "
-                  r"(\d+) rejected, (\d+) dropped, (\d+) (?:failed|lost), (\d+) queued", text)
+    m = re.search(r"atof-bridge: (\d+) spans: (\d+) exported, (\d+) in the fallback file, "
+                  r"(\d+) rejected, (\d+) dropped, (\d+) lost", text)
     if not m:
         return None
-    keys = ["events", "bad_lines", "spans", "exported", "in_fallback", "rejected", "dropped", "failed", "queued"]
+    keys = ["spans", "exported", "in_fallback", "rejected", "dropped", "failed"]
     result = dict(zip(keys, map(int, m.groups())))
-    # A whole file is read first ("read N events") and handed over as spans.
-    read = re.search(r"atof-bridge: read (\d+) events", text)
-    if read:
-        result["events"] = int(read.group(1))
+    result["queued"] = 0
+    read = re.search(r"read (\d+) events(?: from .*?)?(?: \(\d+ lines\))?, (\d+) bad lines", text)
+    result["events"] = int(read.group(1)) if read else 0
+    result["bad_lines"] = int(read.group(2)) if read else 0
     return result
 
 
