@@ -34,10 +34,15 @@ public final class Bridge: Sendable {
         /// Counts `items` as produced and removes those of sampled-out traces (counted).
         mutating func admit(_ items: inout [AssembledItem]) {
             spansProduced += items.count
-            guard sampling != nil, !items.isEmpty else { return }
-            let before = items.count
-            items.removeAll { sampling?.keeps($0) == false }
-            spansSampledOut += before - items.count
+            guard var sampling, !items.isEmpty else { return }
+            self.sampling = nil  // one owner, so the memories are not copied when they change
+            // In order: a kept error span rescues the spans of its trace that come after it.
+            var kept: [AssembledItem] = []
+            kept.reserveCapacity(items.count)
+            for item in items where sampling.keeps(item) { kept.append(item) }
+            spansSampledOut += items.count - kept.count
+            items = kept
+            self.sampling = sampling
         }
     }
 
