@@ -105,5 +105,59 @@ done
 chmod 600 "$work/unreadable.jsonl"
 # ==== end of the unreadable-input checks =====================================================
 
+# ==== Sampling: OTEL_TRACES_SAMPLER=traceidratio, OTEL_TRACES_SAMPLER_ARG=0.5 ==================
+# 300 traces (root agent + one tool) with random UUIDs from a fixed seed; every 10th tool fails.
+# Two runs give the same bytes; each trace is kept or left out whole; error traces are kept
+# (ATOF_BRIDGE_KEEP_ERRORS defaults to on); the summary counts the spans sampled out.
+python3 - "$work/sampling.jsonl" <<'PY'
+import json, random, sys, uuid
+rng = random.Random(13)
+def u():
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+with open(sys.argv[1], "w") as out:
+    for n in range(300):
+        root, tool = u(), u()
+        t = f"2026-01-01T00:{n // 60:02d}:{n % 60:02d}.0000"
+        def ev(phase, uid, parent, name, cat, meta, suffix):
+            return {"atof_version": "0.1", "attributes": [], "category": cat, "category_profile": None, "data": {"n": n},
+                    "data_schema": None, "kind": "scope", "metadata": meta, "name": name, "parent_uuid": parent,
+                    "scope_category": phase, "timestamp": t + suffix + "+00:00", "uuid": uid}
+        status = {"otel.status_code": "ERROR" if n % 10 == 0 else "OK"}
+        for e in (ev("start", root, None, "agent", "agent", None, "1"), ev("start", tool, root, "tool", "tool", None, "2"),
+                  ev("end", tool, root, "tool", "tool", status, "3"), ev("end", root, None, "agent", "agent", {"otel.status_code": "OK"}, "4")):
+            out.write(json.dumps(e) + "\n")
+PY
+for run in 1 2; do
+  OTEL_TRACES_SAMPLER=traceidratio OTEL_TRACES_SAMPLER_ARG=0.5 "$bin" convert "$work/sampling.jsonl" --to otlp-json \
+    -o "$work/sampled$run.jsonl" 2>"$work/sampled$run.log" || fail "sampling: convert run $run"
+done
+"$bin" convert "$work/sampling.jsonl" --to otlp-json -o "$work/unsampled.jsonl" 2>/dev/null || fail "sampling: convert without a sampler"
+cmp -s "$work/sampled1.jsonl" "$work/sampled2.jsonl" && pass "sampling: two runs give identical span sets" || fail "sampling: runs differ"
+if python3 - "$work/sampled1.jsonl" "$work/unsampled.jsonl" "$work/sampled1.log" <<'PY'
+import collections, json, re, sys
+def spans(path):
+    out = collections.defaultdict(set)
+    for line in open(path):
+        for rs in json.loads(line)["resourceSpans"]:
+            for ss in rs["scopeSpans"]:
+                for s in ss["spans"]:
+                    out[s["traceId"]].add((s["spanId"], s.get("status", {}).get("code", 0)))
+    return out
+kept, every = spans(sys.argv[1]), spans(sys.argv[2])
+total, kept_count = sum(map(len, every.values())), sum(map(len, kept.values()))
+assert all(kept[t] == every[t] for t in kept), "a kept trace lost spans"
+errors = {t for t, ss in every.items() if any(code == 2 for _, code in ss)}
+assert errors and errors <= set(kept), "an error trace was sampled out"
+assert 0.3 * len(every) < len(kept) < 0.8 * len(every), f"{len(kept)} of {len(every)} traces kept"
+summary = open(sys.argv[3]).read()
+assert re.search(rf"\b{kept_count} spans \({total - kept_count} more sampled out\)", summary), summary
+PY
+then pass "sampling: whole traces only, error traces kept, the summary counts the spans sampled out"; else fail "sampling: traces or summary"; fi
+OTEL_TRACES_SAMPLER_ARG=2 "$bin" convert "$work/sampling.jsonl" --sampler traceidratio --to otlp-json -o "$work/bad-arg.jsonl" 2>"$work/bad-arg.log" \
+  && grep -q 'warning: OTEL_TRACES_SAMPLER_ARG="2" is not a number from 0 to 1; using the default 1.0' "$work/bad-arg.log" \
+  && cmp -s "$work/bad-arg.jsonl" "$work/unsampled.jsonl" && pass "sampling: an invalid OTEL_TRACES_SAMPLER_ARG warns and keeps ratio 1" \
+  || fail "sampling: invalid OTEL_TRACES_SAMPLER_ARG"
+# ==== end of the sampling checks ==============================================================
+
 echo "cli-test: $passed passed, $failed failed"
 [ $failed -eq 0 ]

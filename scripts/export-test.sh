@@ -44,6 +44,35 @@ else
   fail "--live export exited $?"; cat "$work/live.err" >&2
 fi
 
+# 1c. Sampling (traceidratio 0.5): offline and --live deliver exactly the spans convert keeps with the
+#     same sampler (whole traces, decided by trace id), the summary counts the rest, exit 0.
+python3 - "$work/sampling.jsonl" <<'PY'
+import json, random, sys, uuid
+rng = random.Random(29)
+with open(sys.argv[1], "w") as out:
+    for n in range(120):
+        root, child = (str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(2))
+        for uid, parent, phase, t in ((root, None, "start", 1), (child, root, "start", 2), (child, root, "end", 3), (root, None, "end", 4)):
+            out.write(json.dumps({"atof_version": "0.1", "attributes": [], "category": "agent", "category_profile": None, "data": None,
+                                  "data_schema": None, "kind": "scope", "metadata": None, "name": "step", "parent_uuid": parent,
+                                  "scope_category": phase, "timestamp": f"2026-01-01T00:{n // 60:02d}:{n % 60:02d}.{t}+00:00", "uuid": uid}) + "\n")
+PY
+sampled_spans="$(OTEL_TRACES_SAMPLER=traceidratio OTEL_TRACES_SAMPLER_ARG=0.5 expected_spans "$work/sampling.jsonl")"
+for mode in offline live; do
+  flags=(); [ "$mode" = live ] && flags=(--live)
+  start_sink "sampled-$mode" ok
+  if OTEL_TRACES_SAMPLER=traceidratio OTEL_TRACES_SAMPLER_ARG=0.5 "$bin" export "$work/sampling.jsonl" "${flags[@]}" --endpoint "$url" \
+    --fallback "$work/sampled-fallback.jsonl" 2>"$work/sampled-$mode.err"; then
+    got="$(stat_of "$url" 's["unique_spans"], s["duplicate_spans"]')"
+    [ "$got" = "($sampled_spans, 0)" ] && [ "$sampled_spans" -gt 0 ] && [ "$sampled_spans" -lt 240 ] \
+      && grep -q "0 lost, $((240 - sampled_spans)) sampled out;" "$work/sampled-$mode.err" \
+      && pass "sampling ($mode): the $sampled_spans spans convert keeps arrive once, the rest counted as sampled out, exit 0" \
+      || { fail "sampling ($mode): sink saw $got of $sampled_spans"; cat "$work/sampled-$mode.err" >&2; }
+  else
+    fail "sampling ($mode): export exited $?"; cat "$work/sampled-$mode.err" >&2
+  fi
+done
+
 # 2. 503, 503, then 200: retried, delivered exactly once.
 start_sink flaky '503,503,ok'
 if OTEL_BSP_EXPORT_TIMEOUT=10000 "$bin" export "$fixture" --endpoint "$url/v1/traces" --fallback "$work/flaky.jsonl" 2>"$work/flaky.err"; then

@@ -18,8 +18,9 @@ import Darwin
 public struct OfflineConversion: Sendable {
     /// The events read, in input order.
     private let events: [SourcedEvent]
-    /// The spans to make, in start-time order, their events as indices into ``events``.
-    private let planned: [SpanAssembler.PlannedItem]
+    /// The spans to make, in start-time order, their events as indices into ``events`` (those of
+    /// sampled-out traces removed).
+    private var planned: [SpanAssembler.PlannedItem]
     /// The mapper the spans are made with.
     private let mapper: SpanMapper
 
@@ -36,8 +37,10 @@ public struct OfflineConversion: Sendable {
     /// Whether reading was stopped before the input ended (see ``init(path:mapper:stop:)``).
     public private(set) var stoppedEarly = false
 
-    /// The number of spans.
+    /// The number of spans (those of sampled-out traces not included).
     public var spanCount: Int { planned.count }
+    /// The spans left out because their trace was sampled out (see ``sample(_:)``).
+    public private(set) var sampledOutCount = 0
 
     /// Every span, in start-time order (mapped on each call: for a large input prefer
     /// ``forEachSpanBatch(size:transform:_:)``).
@@ -98,6 +101,40 @@ public struct OfflineConversion: Sendable {
         self.init(events: events, keys: keys, source: source, lineDiagnostics: diagnostics, mapper: mapper)
         lastLineRead = lastLine
         stoppedEarly = stopped
+    }
+
+    /// Leaves out the spans of the traces `sampling` drops, judging each trace as a whole: its id,
+    /// the sampled flag of the remote parent its root joins (if any), and (with
+    /// ``SamplingConfiguration/keepErrors``) whether any of its spans has status ERROR. The spans
+    /// left out are counted in ``sampledOutCount``. With a sampler that keeps everything nothing
+    /// changes; otherwise every span is mapped once more to learn its status.
+    public mutating func sample(_ sampling: SamplingConfiguration) {
+        guard !sampling.keepsEverything, !planned.isEmpty else { return }
+        struct TraceFacts {
+            var remoteParentSampled: Bool?
+            var hasError = false
+        }
+        var traceOfSpan: [OTLP.TraceID] = []
+        traceOfSpan.reserveCapacity(planned.count)
+        var traces: [OTLP.TraceID: TraceFacts] = [:]
+        forEachSpanBatch(
+            size: 4096,
+            transform: { spans in spans.map { ($0.traceID, $0.flags, $0.status.code == .error) } }
+        ) { batch in
+            for (traceID, flags, isError) in batch {
+                traceOfSpan.append(traceID)
+                var facts = traces[traceID] ?? TraceFacts()
+                if let remote = SamplingConfiguration.remoteParentSampled(flags: flags) { facts.remoteParentSampled = remote }
+                if isError { facts.hasError = true }
+                traces[traceID] = facts
+            }
+        }
+        let kept = traces.filter { traceID, facts in
+            sampling.keeps(traceID: traceID, remoteParentSampled: facts.remoteParentSampled, hasError: facts.hasError)
+        }
+        let before = planned.count
+        planned = planned.indices.compactMap { index in kept[traceOfSpan[index]] == nil ? nil : planned[index] }
+        sampledOutCount += before - planned.count
     }
 
     /// Thrown inside the line loop to end reading when `stop` says so.

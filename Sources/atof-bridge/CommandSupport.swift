@@ -66,13 +66,16 @@ struct ConversionSummary {
     var spanCount: Int
     var badLineCount: Int
     var warningCount: Int
+    /// Spans left out because their trace was sampled out; `nil` when no sampler was in force.
+    var sampledOutCount: Int?
 
-    init(_ conversion: OfflineConversion) {
+    init(_ conversion: OfflineConversion, sampling: SamplingConfiguration? = nil) {
         errors = conversion.diagnostics.filter { $0.severity == .error }
         eventCount = conversion.eventCount
         spanCount = conversion.spanCount
         badLineCount = conversion.badLineCount
         warningCount = conversion.warningCount
+        if let sampling, !sampling.keepsEverything { sampledOutCount = conversion.sampledOutCount }
     }
 }
 
@@ -88,7 +91,8 @@ func printSummary(_ summary: ConversionSummary, verbose: Bool) {
             printError(diagnostic.description)
         }
     }
+    let sampled = summary.sampledOutCount.map { " (\($0) more sampled out)" } ?? ""
     printError(
-        "atof-bridge: \(summary.eventCount) events, \(summary.spanCount) spans, "
+        "atof-bridge: \(summary.eventCount) events, \(summary.spanCount) spans\(sampled), "
             + "\(summary.badLineCount) bad lines, \(summary.warningCount) warnings")
 }

@@ -14,6 +14,9 @@ struct ConvertCommand: ParsableCommand {
             Exit status: 0 when every line was used, 1 when some lines were bad (the good ones are \
             still converted) or the output could not be written (a full disk: an otlp-json file \
             keeps its whole lines, an otlp-proto file is left empty).
+            Sampling (--sampler, OTEL_TRACES_SAMPLER) applies as for export: the file is judged \
+            as a whole, so each trace is kept or left out whole; the summary counts the spans \
+            sampled out.
             """
     )
 
@@ -36,16 +39,23 @@ struct ConvertCommand: ParsableCommand {
 
     @OptionGroup var mapping: MappingFlags
 
+    @OptionGroup var samplingFlags: SamplingFlags
+
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
     }
 
     func run() throws {
         StderrLogHandler.bootstrap(level: .warning)
+        var warnings: [String] = []
+        _ = MappingOptions.fromEnvironment(mapping.environment, warnings: &warnings)
+        let sampling = samplingFlags.applied(to: .fromEnvironment(mapping.environment, warnings: &warnings))
+        for warning in warnings { printError("atof-bridge: warning: \(warning)") }
         let summary: ConversionSummary
         switch format {
         case .otlpJSON:
-            let conversion = try runConversion(input: input, mapping: mapping)
+            var conversion = try runConversion(input: input, mapping: mapping)
+            conversion.sample(sampling)
             let template = mapping.batch(spans: [])
             let writer = try openOutput()
             // Batches are mapped and encoded on every core, a few at a time, and written in order:
@@ -73,12 +83,13 @@ struct ConvertCommand: ParsableCommand {
                 printError("atof-bridge: error: \(error.description); \(writer.destination) holds only the lines written before")
                 throw ExitCode(1)
             }
-            summary = ConversionSummary(conversion)
+            summary = ConversionSummary(conversion, sampling: sampling)
         case .otlpProto:
             // One request holds every span. The span entries are encoded batch by batch on every
             // core (only their bytes are held, not every span); the request's head, which needs
             // their total length, is written before them.
-            let conversion = try runConversion(input: input, mapping: mapping)
+            var conversion = try runConversion(input: input, mapping: mapping)
+            conversion.sample(sampling)
             let template = mapping.batch(spans: [])
             let writer = try openOutput()
             let encoder = ProtobufEncoder()
@@ -105,7 +116,7 @@ struct ConvertCommand: ParsableCommand {
                 printError("atof-bridge: error: \(error.description); \(outcome)")
                 throw ExitCode(1)
             }
-            summary = ConversionSummary(conversion)
+            summary = ConversionSummary(conversion, sampling: sampling)
         }
         printSummary(summary, verbose: false)
         if summary.badLineCount > 0 { throw ExitCode(1) }

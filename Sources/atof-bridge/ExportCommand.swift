@@ -14,7 +14,9 @@ struct ExportCommand: ParsableCommand {
             What cannot be delivered (collector down, retries used up, rejected requests) is \
             written to the fallback file as OTLP/JSON lines; send it later with \
             `atof-bridge replay`. The configuration comes from the OTEL_* environment variables, \
-            overridden by the options. When the queue is full, reading waits.
+            overridden by the options. When the queue is full, reading waits. \
+            Sampling (--sampler, OTEL_TRACES_SAMPLER) keeps or drops each trace whole by its id; \
+            spans sampled out are counted in the summary and do not change the exit status.
             Exit status: 0 when every span was delivered, 2 when some are only in the fallback \
             file, 1 on errors (unreadable input, bad lines, spans rejected or lost).
             """
@@ -40,6 +42,8 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var mapping: MappingFlags
 
+    @OptionGroup var samplingFlags: SamplingFlags
+
     func run() throws {
         StderrLogHandler.bootstrap(level: verbose ? .info : .warning)
         var configuration = Bridge.Configuration.fromEnvironment(serviceName: mapping.serviceName, mapping.environment)
@@ -47,6 +51,7 @@ struct ExportCommand: ParsableCommand {
         if let fallback { configuration.fallbackPath = fallback }
         configuration.overflowPolicy = .block
         configuration.mapping = mapping.options
+        configuration.sampling = samplingFlags.applied(to: configuration.sampling)
         let bridge: Bridge
         do {
             bridge = try Bridge(configuration: configuration)
@@ -60,6 +65,7 @@ struct ExportCommand: ParsableCommand {
         }
         var progress = Progress()
         var input = InputAccount(source: self.input == "-" ? "<stdin>" : self.input)
+        input.isSampling = !configuration.sampling.keepsEverything
         if follow || live {
             // Live input: judged by what has arrived (span-mapping.md §2).
             let reader = try openLines(self.input)
@@ -80,7 +86,8 @@ struct ExportCommand: ParsableCommand {
             input.readToEnd = follow || !stopped
         } else {
             // A file or stdin read to its end is judged as a whole, exactly as `convert` does.
-            let conversion = try runConversion(input: self.input, mapping: mapping, stop: { StopSignal.isSet })
+            var conversion = try runConversion(input: self.input, mapping: mapping, stop: { StopSignal.isSet })
+            conversion.sample(configuration.sampling)
             for diagnostic in conversion.diagnostics where diagnostic.severity == .error {
                 printError(diagnostic.description)
             }

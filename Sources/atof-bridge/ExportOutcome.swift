@@ -15,6 +15,10 @@ struct InputAccount {
     var readToEnd = true
     /// Spans made from the input but never handed to the bridge (a second signal).
     var spansNotHanded = 0
+    /// Spans left out of a file judged as a whole because their trace was sampled out.
+    var spansSampledOut = 0
+    /// Whether a sampler that may leave traces out was in force (the summary then counts them).
+    var isSampling = false
 
     init(source: String) {
         self.source = source
@@ -26,13 +30,15 @@ struct InputAccount {
         warnings = conversion.warningCount
         lastLine = conversion.lastLineRead
         readToEnd = !conversion.stoppedEarly
+        spansSampledOut = conversion.sampledOutCount
     }
 }
 
 /// The end of an `export` run: where every span of the input went, and the exit status.
 ///
 /// Every span made from the input is counted once: exported, in the fallback file, rejected,
-/// dropped, or lost (failed, still queued when time ran out, or never handed over).
+/// dropped, lost (failed, still queued when time ran out, or never handed over) or, when a
+/// sampler is in force, sampled out.
 struct ExportOutcome {
     var input: InputAccount
     var statistics: Bridge.Statistics
@@ -42,7 +48,8 @@ struct ExportOutcome {
 
     var events: Int { input.events ?? statistics.eventsReceived }
     var badLines: Int { input.badLines + statistics.badLines }
-    var spans: Int { statistics.spansProduced + input.spansNotHanded }
+    var spans: Int { statistics.spansProduced + input.spansNotHanded + input.spansSampledOut }
+    var sampledOut: Int { statistics.spansSampledOut + input.spansSampledOut }
     var lost: Int { statistics.spansFailed + statistics.spansQueued + input.spansNotHanded }
 
     /// The summary, one line each, without the `atof-bridge: ` prefix.
@@ -63,7 +70,8 @@ struct ExportOutcome {
         }
         var spansLine =
             "\(spans) spans: \(statistics.spansExported) exported, \(statistics.spansInFallback) in the fallback file, "
-            + "\(statistics.spansRejected) rejected, \(statistics.spansDropped) dropped, \(lost) lost; \(statistics.retries) retries; "
+            + "\(statistics.spansRejected) rejected, \(statistics.spansDropped) dropped, \(lost) lost"
+            + (input.isSampling ? ", \(sampledOut) sampled out" : "") + "; \(statistics.retries) retries; "
             + "\(statistics.unendedScopes) unended scopes, \(statistics.unmatchedEnds) unmatched ends"
         if input.spansNotHanded > 0 {
             spansLine += " (\(input.spansNotHanded) spans were not sent or written: a second signal ended the run at once)"

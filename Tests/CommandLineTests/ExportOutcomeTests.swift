@@ -33,6 +33,23 @@ struct ExportOutcomeTests {
         #expect(outcome(exported: 10).exitStatus(interruptedStatus: 130) == nil)
     }
 
+    @Test("spans sampled out are counted in the summary and leave exit 0 when the rest was delivered")
+    func sampledOut() {
+        var offline = outcome(exported: 6)
+        offline.input.isSampling = true
+        offline.input.spansSampledOut = 4
+        #expect(offline.spans == 10)
+        #expect(offline.exitStatus(interruptedStatus: 130) == nil)
+        #expect(offline.summaryLines.contains { $0.hasPrefix("10 spans: 6 exported,") && $0.contains("0 lost, 4 sampled out;") })
+        var live = outcome(exported: 6)
+        live.input.isSampling = true
+        live.statistics.spansSampledOut = 3
+        live.statistics.spansProduced = 9
+        #expect(live.exitStatus(interruptedStatus: 130) == nil)
+        #expect(live.summaryLines.contains { $0.hasPrefix("9 spans:") && $0.contains("3 sampled out") })
+        #expect(!outcome(exported: 6).summaryLines.contains { $0.contains("sampled out") })
+    }
+
     @Test("the rest in the fallback file: exit 2 and the replay hint")
     func restInTheFile() {
         let result = outcome(exported: 6, inFallback: 4)

@@ -48,8 +48,15 @@ extension Bridge {
         /// Default `false`.
         public var isDisabled: Bool
         /// How scopes become spans. Environment: the variables named on ``MappingOptions``.
-        /// Default ``MappingOptions/init(openInferenceAttributes:genAIAttributes:captureContent:hideInputs:hideOutputs:maximumAttributeValueLength:maximumEventsPerSpan:categoryProfiles:)``.
+        /// Default ``MappingOptions/init(openInferenceAttributes:genAIAttributes:captureContent:hideInputs:hideOutputs:maximumAttributeValueLength:maximumEventsPerSpan:maximumAttributesPerSpan:categoryProfiles:)``.
         public var mapping: MappingOptions
+        /// Which traces are exported (a sampler, its ratio, error traces kept). Environment:
+        /// `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` and `ATOF_BRIDGE_KEEP_ERRORS`, see
+        /// ``SamplingConfiguration``. Applies to the events the bridge pairs itself; spans handed
+        /// to ``Bridge/receive(spans:)`` are taken as they are (``OfflineConversion`` samples a
+        /// whole file before). Default ``SamplingConfiguration/init(sampler:ratio:keepErrors:)``
+        /// (`always_on`: everything exported).
+        public var sampling: SamplingConfiguration
         /// The memory bounds of live span assembly. No environment variable.
         /// Default ``AssemblyLimits/init(maximumOpenScopes:recentlyEndedCapacity:maximumHeldEnds:unmatchedEndGrace:)``.
         public var assemblyLimits: AssemblyLimits
@@ -70,6 +77,7 @@ extension Bridge {
             shutdownTimeout = .seconds(30)
             isDisabled = false
             mapping = MappingOptions()
+            sampling = SamplingConfiguration()
             assemblyLimits = AssemblyLimits()
             warnings = []
         }

@@ -1,6 +1,7 @@
 extension Bridge {
     /// Counts of everything the bridge has seen and done. Every span produced is exported,
-    /// rejected, written to the fallback file, dropped, lost (``spansFailed``) or still queued.
+    /// rejected, written to the fallback file, dropped, lost (``spansFailed``), sampled out or
+    /// still queued.
     public struct Statistics: Sendable, Hashable, CustomStringConvertible {
         /// Events received (parsed lines and ``Bridge/receive(_:)-(Event)`` calls).
         public var eventsReceived = 0
@@ -21,6 +22,9 @@ extension Bridge {
         /// Spans lost: neither delivered nor written to the fallback file (for example the disk
         /// was full, or there was no file). The summary (``description``) calls them "lost".
         public var spansFailed = 0
+        /// Spans made but not exported because their trace was sampled out (see
+        /// ``Configuration/sampling``); counted in ``spansProduced`` too.
+        public var spansSampledOut = 0
         /// Spans waiting in the queue.
         public var spansQueued = 0
         /// Scopes that never ended (exported at shutdown or when the open-scope bound was hit).
@@ -34,7 +38,7 @@ extension Bridge {
         public var description: String {
             "\(eventsReceived) events, \(badLines) bad lines, \(spansProduced) spans: \(spansExported) exported, "
                 + "\(spansInFallback) in the fallback file, \(spansRejected) rejected, \(spansDropped) dropped, "
-                + "\(spansFailed) lost, \(spansQueued) queued; \(retries) retries; \(unendedScopes) unended scopes, "
+                + "\(spansFailed) lost, \(spansSampledOut) sampled out, \(spansQueued) queued; \(retries) retries; \(unendedScopes) unended scopes, "
                 + "\(unmatchedEnds) unmatched ends"
         }
     }

@@ -46,6 +46,8 @@ extension Bridge.Configuration {
                 ["true": true, "false": false][$0.lowercased()]
             } ?? false
         configuration.mapping = MappingOptions.fromEnvironment(environment)
+        configuration.mapping.readLimits(&reader)
+        configuration.sampling.read(&reader)
         // A warning quotes the bad value: an endpoint may hold user:password@ (also after a
         // mistyped scheme) and any text a header value.
         configuration.warnings = reader.warnings.map(configuration.exporter.redactor.redact)

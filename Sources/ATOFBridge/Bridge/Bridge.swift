@@ -9,6 +9,10 @@ import Synchronization
 /// OTLP/HTTP, writing what it cannot deliver to the fallback file. ``receive(_:)`` never waits
 /// for the network and does not map.
 ///
+/// Sampling (``Configuration/sampling``) is decided as spans are paired, per trace id; with
+/// keep-errors, an error span of a sampled-out trace and the later spans of that trace (its open
+/// ancestors among them) are kept (see ``SamplingConfiguration``).
+///
 /// ```swift
 /// let bridge = try Bridge(configuration: .fromEnvironment(serviceName: "my-agent"))
 /// bridge.receive(event)
@@ -22,7 +26,24 @@ public final class Bridge: Sendable {
         var eventsReceived = 0
         var badLines = 0
         var spansProduced = 0
+        var spansSampledOut = 0
         var diagnosticsLogged = 0
+        /// `nil` when every trace is kept.
+        var sampling: LiveTraceSampling?
+
+        /// Counts `items` as produced and removes those of sampled-out traces (counted).
+        mutating func admit(_ items: inout [AssembledItem]) {
+            spansProduced += items.count
+            guard var sampling, !items.isEmpty else { return }
+            self.sampling = nil  // one owner, so the memories are not copied when they change
+            // In order: a kept error span rescues the spans of its trace that come after it.
+            var kept: [AssembledItem] = []
+            kept.reserveCapacity(items.count)
+            for item in items where sampling.keeps(item) { kept.append(item) }
+            spansSampledOut += items.count - kept.count
+            items = kept
+            self.sampling = sampling
+        }
     }
 
     /// The configuration in force.
@@ -77,7 +98,8 @@ public final class Bridge: Sendable {
         mapper = SpanMapper(options: configuration.mapping)
         var limits = configuration.assemblyLimits
         limits.maximumMarksPerScope = configuration.mapping.maximumEventsPerSpan  // hold what the mapper keeps, count the rest
-        intake = Mutex(Intake(assembler: LiveSpanAssembler(limits: limits)))
+        let sampling = configuration.sampling.keepsEverything ? nil : LiveTraceSampling(configuration: configuration.sampling)
+        intake = Mutex(Intake(assembler: LiveSpanAssembler(limits: limits), sampling: sampling))
         guard let exporter, !configuration.isDisabled else {
             if configuration.isDisabled { logger.info("OTEL_SDK_DISABLED is true: spans are not exported") }
             fallbackPath = nil
@@ -105,6 +127,7 @@ public final class Bridge: Sendable {
             statistics.eventsReceived = intake.eventsReceived
             statistics.badLines = intake.badLines
             statistics.spansProduced = intake.spansProduced
+            statistics.spansSampledOut = intake.spansSampledOut
             statistics.unendedScopes = intake.assembler.report.unended
             statistics.unmatchedEnds = intake.assembler.report.unmatchedEnds
             return statistics
@@ -140,9 +163,10 @@ public final class Bridge: Sendable {
         let (items, diagnostics) = intake.withLock { intake in
             if let source, intake.assembler.source != source { intake.assembler.source = source }
             intake.eventsReceived += 1
+            intake.sampling?.note(event.event)
             var items: [AssembledItem] = []
             intake.assembler.receive(event, into: &items)
-            intake.spansProduced += items.count
+            intake.admit(&items)
             return (items, takeDiagnostics(&intake))
         }
         log(diagnostics)
@@ -150,7 +174,8 @@ public final class Bridge: Sendable {
     }
 
     /// Takes spans that are already made (for example by ``OfflineConversion``, which judges a
-    /// whole file at once, or by an instrumentation layer) and queues them for export.
+    /// whole file at once, or by an instrumentation layer) and queues them for export. They are
+    /// not sampled here: ``OfflineConversion`` samples whole traces before.
     public func receive(spans: some Collection<OTLP.Span>) {
         guard let processor, !spans.isEmpty else { return }
         intake.withLock { $0.spansProduced += spans.count }
@@ -202,8 +227,8 @@ public final class Bridge: Sendable {
     public func shutdown(timeout: Duration? = nil) -> Statistics {
         if processor != nil {
             let (items, diagnostics) = intake.withLock { intake in
-                let items = intake.assembler.finish()
-                intake.spansProduced += items.count
+                var items = intake.assembler.finish()
+                intake.admit(&items)
                 return (items, takeDiagnostics(&intake))
             }
             log(diagnostics)

@@ -7,7 +7,8 @@
 ///
 /// Choices where the contract is silent:
 /// - Boolean variables accept `true`/`1`/`yes`/`on` and `false`/`0`/`no`/`off`, case-insensitively and
-///   ignoring surrounding white space; anything else, and any malformed number, leaves the default.
+///   ignoring surrounding white space; anything else, and any malformed number, leaves the default
+///   (``fromEnvironment(_:warnings:)`` also reports a warning naming the variable for the limits).
 /// - Content capture has one master switch (``captureContent``) plus the two OpenInference
 ///   switches, which hide only the input side (``hideInputs``) or the output side (``hideOutputs``).
 ///   Input side: `input.value`/`input.mime_type`, `tool.parameters`, `llm.input_messages.*`,
@@ -41,7 +42,7 @@ public struct MappingOptions: Sendable, Hashable {
     /// the original. Each element of a string array is cut the same way. The limit applies to span
     /// attributes and to span event attributes; the span's int attribute `atof.truncated_attributes`
     /// counts the attributes that were cut (an array counts once), and is written only when some
-    /// were. Nothing is dropped, so OTLP `dropped_attributes_count` stays 0. Environment:
+    /// were. Cutting drops nothing, so it leaves OTLP `dropped_attributes_count` alone. Environment:
     /// `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, else `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`
     /// (a non-negative integer). Default `nil`.
     public var maximumAttributeValueLength: Int?
@@ -49,6 +50,13 @@ public struct MappingOptions: Sendable, Hashable {
     /// `dropped_events_count`. The `exception` event is never counted against it. Negative values
     /// act as 0. Environment: `OTEL_SPAN_EVENT_COUNT_LIMIT` (a non-negative integer). Default 128.
     public var maximumEventsPerSpan: Int
+    /// The most attributes one span carries, or `nil` for no limit. The attributes past the limit
+    /// (the last ones written, `atof.truncated_attributes` among them) are left out and counted in
+    /// the span's OTLP `dropped_attributes_count`. Span event attributes are not limited. Negative
+    /// values act as 0. Environment: `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT` (a non-negative integer).
+    /// Default `nil`: the OpenTelemetry SDKs' default of 128 would cut the flattened
+    /// `llm.input_messages.*` attributes of long conversations that the bridge exists to carry.
+    public var maximumAttributesPerSpan: Int?
     /// The category profiles. No environment variable; set it in code. Default
     /// ``CategoryProfileTable/standard``.
     public var categoryProfiles: CategoryProfileTable
@@ -65,6 +73,7 @@ public struct MappingOptions: Sendable, Hashable {
         hideOutputs: Bool = false,
         maximumAttributeValueLength: Int? = nil,
         maximumEventsPerSpan: Int = 128,
+        maximumAttributesPerSpan: Int? = nil,
         categoryProfiles: CategoryProfileTable = .standard
     ) {
         self.openInferenceAttributes = openInferenceAttributes
@@ -74,6 +83,7 @@ public struct MappingOptions: Sendable, Hashable {
         self.hideOutputs = hideOutputs
         self.maximumAttributeValueLength = maximumAttributeValueLength
         self.maximumEventsPerSpan = maximumEventsPerSpan
+        self.maximumAttributesPerSpan = maximumAttributesPerSpan
         self.categoryProfiles = categoryProfiles
     }
 
@@ -97,15 +107,33 @@ public struct MappingOptions: Sendable, Hashable {
         if let value = EnvironmentValue.bool(environment["OPENINFERENCE_HIDE_OUTPUTS"]) {
             options.hideOutputs = value
         }
-        if let limit = EnvironmentValue.count(environment["OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT"])
-            ?? EnvironmentValue.count(environment["OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT"])
-        {
-            options.maximumAttributeValueLength = limit
-        }
-        if let limit = EnvironmentValue.count(environment["OTEL_SPAN_EVENT_COUNT_LIMIT"]) {
-            options.maximumEventsPerSpan = limit
-        }
+        var reader = EnvironmentReader(environment: environment)
+        options.readLimits(&reader)
         return options
+    }
+
+    /// The defaults overridden by the environment variables named on each property, as
+    /// ``fromEnvironment(_:)``; each invalid limit (`OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`,
+    /// `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`,
+    /// `OTEL_SPAN_EVENT_COUNT_LIMIT`) also adds a warning naming the variable to `warnings`.
+    public static func fromEnvironment(_ environment: [String: String], warnings: inout [String]) -> MappingOptions {
+        var options = fromEnvironment(environment)
+        var reader = EnvironmentReader(environment: environment)
+        options.readLimits(&reader)
+        warnings += reader.warnings
+        return options
+    }
+
+    /// Reads the span limits through `reader` (which collects a warning per invalid value). The
+    /// span-specific value length limit wins over the general one when both are valid.
+    mutating func readLimits(_ reader: inout EnvironmentReader) {
+        let spanLength = reader.integer(reader.entry("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT"), minimum: 0, shown: "(no limit)")
+        let generalLength = reader.integer(reader.entry("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT"), minimum: 0, shown: "(no limit)")
+        if let limit = spanLength ?? generalLength { maximumAttributeValueLength = limit }
+        if let limit = reader.integer(reader.entry("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT"), minimum: 0, shown: "(no limit)") {
+            maximumAttributesPerSpan = limit
+        }
+        maximumEventsPerSpan = reader.integer(reader.entry("OTEL_SPAN_EVENT_COUNT_LIMIT"), minimum: 0, default: maximumEventsPerSpan)
     }
 
     /// `true` when input-side content is written.

@@ -158,6 +158,11 @@ public struct SpanMapper: Sendable {
         if limiter.cutCount > 0 {
             attributes.append(OTLP.Attribute(AttributeKey.atofTruncatedAttributes, .int(limiter.cutCount)))
         }
+        var droppedAttributes = 0
+        if let limit = options.maximumAttributesPerSpan, attributes.count > max(0, limit) {
+            droppedAttributes = attributes.count - max(0, limit)
+            attributes.removeLast(droppedAttributes)
+        }
         return OTLP.Span(
             traceID: identity.traceID,
             spanID: identity.spanID,
@@ -168,6 +173,7 @@ public struct SpanMapper: Sendable {
             startTimeUnixNano: startTime,
             endTimeUnixNano: endTime,
             attributes: attributes,
+            droppedAttributesCount: UInt32(clamping: droppedAttributes),
             events: limitedEvents,
             droppedEventsCount: UInt32(clamping: droppedEvents),
             status: status,

@@ -10,6 +10,10 @@ struct OTLPSpanSummary: Sendable, Hashable {
     var traceIDs: [[UInt8]] = []
     /// Each span's name.
     var names: [String] = []
+    /// Each span's `dropped_attributes_count`.
+    var droppedAttributesCounts: [UInt32] = []
+    /// Each span's `dropped_events_count`.
+    var droppedEventsCounts: [UInt32] = []
 
     var count: Int { spanIDs.count }
 }
@@ -44,6 +48,8 @@ enum OTLPRequestDecoding {
                     summary.spanIDs.append(binaryBytes(span.pointee.span_id))
                     summary.traceIDs.append(binaryBytes(span.pointee.trace_id))
                     summary.names.append(span.pointee.name.map { String(cString: $0) } ?? "")
+                    summary.droppedAttributesCounts.append(span.pointee.dropped_attributes_count)
+                    summary.droppedEventsCounts.append(span.pointee.dropped_events_count)
                 }
             }
         }
