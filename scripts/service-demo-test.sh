@@ -2,8 +2,8 @@
 # The server-style example (examples/ServiceDemo, a ServiceGroup with BridgeService,
 # ATOFInstrumentationService and an agent worker) under SIGTERM and SIGINT: it must exit 0 within
 # the shutdown bound with every span of every agent run accounted for (3 spans a run): in the
-# fallback file when no collector listens, at a local OTLP sink (scripts/otlp_sink.py) when one
-# does. Files are decoded by opentelemetry-proto and by `atof-bridge stats`.
+# fallback file when no collector listens or one never answers, at a local OTLP sink
+# (scripts/otlp_sink.py) when one does. Files are decoded by opentelemetry-proto and by `atof-bridge stats`.
 # Usage: scripts/service-demo-test.sh PATH-TO-ServiceDemo PATH-TO-atof-bridge
 set -euo pipefail
 demo="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
@@ -67,6 +67,18 @@ if [ "$status" = 0 ] && [ "$runs" -gt 0 ] && [ "$delivered" = "$((3 * runs))" ] 
 else
   fail "SIGTERM, working collector: status $status after ${seconds}s, $runs runs, $delivered delivered (+$duplicates twice), $in_file in the file"
   cat "$work/working.out" "$work/working.err" >&2
+fi
+
+# 4. A collector that never answers in time: the shutdown is bounded by the export and shutdown
+# timeouts, and every span is in the fallback file.
+start_sink hung slow:60
+run_demo hung TERM "$url"
+in_file="$(file_spans "$work/hung.otlp.jsonl")"
+if [ "$status" = 0 ] && [ "$runs" -gt 0 ] && [ "$in_file" = "$((3 * runs))" ]; then
+  pass "SIGTERM, hung collector: exit 0 after ${seconds}s (bound ${bound}s), $runs agent runs = $in_file spans in the fallback file"
+else
+  fail "SIGTERM, hung collector: status $status after ${seconds}s, $runs runs, $in_file spans in the file"
+  cat "$work/hung.out" "$work/hung.err" >&2
 fi
 
 echo "service-demo-test: $passed passed, $failed failed"

@@ -4,7 +4,9 @@
 // subscribers (ATOFInstrumentationService) and an agent worker that runs one small agent
 // (a planner scope with an LLM call and a tool call) every 100 ms until the group shuts down.
 // SIGTERM or SIGINT shuts the group down gracefully, in reverse order: the worker finishes the
-// agent run in progress, the subscribers are shut down, then the bridge exports what is left.
+// agent run in progress, the subscribers are shut down, then the bridge exports what is left,
+// within its shutdown timeout (5 s here, ATOF_BRIDGE_SHUTDOWN_TIMEOUT); what the collector does not
+// take in time goes to the fallback file.
 // Spans go to OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318); when nothing
 // listens they land in out/service-spans.otlp.jsonl (or ATOF_BRIDGE_FALLBACK_PATH).
 //
@@ -76,10 +78,14 @@ struct ServiceDemo {
             .bridge(bridge), shutdownTimeout: configuration.shutdownTimeout, logger: logger)
         let worker = AgentWorker(logger: logger)
         // Producers last: the group shuts its services down in reverse order.
-        let group = ServiceGroup(
-            services: [BridgeService(bridge, logger: logger), instrumentation, worker],
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: BridgeService(bridge, logger: logger)), .init(service: instrumentation), .init(service: worker)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
+        // A backstop: should graceful shutdown outlast the bridge's own bound, the group cancels
+        // its services and BridgeService writes what is still queued to the fallback file.
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout + .seconds(2)
+        let group = ServiceGroup(configuration: groupConfiguration)
         print("service-demo running (pid \(getpid())); send SIGTERM or SIGINT to stop")
         try await group.run()
 
