@@ -22,7 +22,8 @@ extension InstrumentationSuite {
                 for index in 0..<runs {
                     try await withAgentScope("agent-\(index)") {
                         _ = try await withToolCall(name: "lookup", callID: "call-\(index)", arguments: ["index": 1]) {
-                            ["ok": true] as JSONValue
+                            try await Task.sleep(for: .milliseconds(1))
+                            return ["ok": true] as JSONValue
                         }
                     }
                 }
