@@ -62,6 +62,6 @@ public struct ATOFInstrumentationService: Service, CustomStringConvertible {
         try? await gracefulShutdown()
         let timeout = shutdownTimeout
         let statistics = await BlockingWork.run { ATOFInstrumentation.shutdown(timeout: timeout) }
-        logger.info("instrumentation service stopped: \(statistics)")
+        logger.info("instrumentation service stopped (.jsonLines files: \(statistics))")
     }
 }
