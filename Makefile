@@ -4,7 +4,7 @@ SWIFT_FLAGS ?=
 BIN := .build/debug/atof-bridge
 OUT := out
 
-.PHONY: deps build demo link-check test proto-check format format-check swift-test cli-test export-test e2e-phoenix bench-smoke bench fuzz-smoke fuzz clean
+.PHONY: deps build demo service-check link-check test proto-check format format-check swift-test cli-test export-test e2e-phoenix bench-smoke bench fuzz-smoke fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -19,6 +19,12 @@ demo: build
 	@mkdir -p $(OUT)
 	.build/debug/AgentDemo
 	$(BIN) stats $(OUT)/run.atof.jsonl
+
+# The server-style example (examples/ServiceDemo: a ServiceGroup with the bridge, the
+# instrumentation and an agent worker) under SIGTERM/SIGINT: exit 0 within the shutdown bound, every
+# span in the fallback file or at a local OTLP sink.
+service-check: build
+	bash scripts/service-demo-test.sh .build/debug/ServiceDemo $(BIN)
 
 # An app that imports only ATOFInstrumentation (examples/JSONLOnlyDemo) links neither libcurl,
 # libprotobuf-c nor zlib (ldd), and its run writes the expected ATOF file (`atof-bridge validate`).
@@ -78,7 +84,7 @@ fuzz-smoke: deps
 fuzz: deps
 	bash scripts/fuzz.sh --seconds 300
 
-test: proto-check format-check swift-test cli-test link-check export-test e2e-phoenix bench-smoke fuzz-smoke demo
+test: proto-check format-check swift-test cli-test link-check export-test e2e-phoenix bench-smoke fuzz-smoke demo service-check
 
 clean:
 	rm -rf .build $(OUT)

@@ -7,12 +7,14 @@ let package = Package(
         .library(name: "ATOF", targets: ["ATOF"]),
         .library(name: "ATOFBridge", targets: ["ATOFBridge"]),
         .library(name: "ATOFInstrumentation", targets: ["ATOFInstrumentation"]),
+        .library(name: "ATOFServiceLifecycle", targets: ["ATOFServiceLifecycle"]),
         .executable(name: "atof-bridge", targets: ["atof-bridge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The event format alone: no C, no OpenTelemetry.
@@ -54,6 +56,17 @@ let package = Package(
             ]
         ),
 
+        // The Bridge and the instrumentation's subscribers as swift-service-lifecycle services, in
+        // a target of their own: apps that do not run a ServiceGroup do not link ServiceLifecycle.
+        .target(
+            name: "ATOFServiceLifecycle",
+            dependencies: [
+                "ATOFBridge", "ATOFInstrumentation", "ATOFThreads",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         .executableTarget(
             name: "atof-bridge",
             dependencies: [
@@ -68,6 +81,17 @@ let package = Package(
             name: "AgentDemo",
             dependencies: ["ATOF", "ATOFBridge", "ATOFInstrumentation"],
             path: "examples/AgentDemo"
+        ),
+        // examples/: a server-style app, a ServiceGroup (bridge, instrumentation, an agent worker)
+        // that shuts down gracefully on SIGTERM/SIGINT (`make service-check` signals it).
+        .executableTarget(
+            name: "ServiceDemo",
+            dependencies: [
+                "ATOFBridge", "ATOFInstrumentation", "ATOFServiceLifecycle",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "examples/ServiceDemo"
         ),
         // examples/: an app that keeps raw ATOF JSON lines only (`make link-check` runs it and
         // checks with ldd that it links neither libcurl, libprotobuf-c nor zlib).
@@ -89,8 +113,19 @@ let package = Package(
         .testTarget(
             name: "ATOFInstrumentationTests",
             dependencies: [
-                "ATOF", "ATOFBridge", "ATOFInstrumentation",
+                "ATOF", "ATOFBridge", "ATOFInstrumentation", "ATOFServiceLifecycle",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // BridgeService in a ServiceGroup (ATOFInstrumentationService's tests live in
+        // ATOFInstrumentationTests, whose suite serializes the process-wide installation).
+        .testTarget(
+            name: "ATOFServiceLifecycleTests",
+            dependencies: [
+                "ATOF", "ATOFBridge", "ATOFServiceLifecycle",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

@@ -53,6 +53,8 @@ public final class Bridge: Sendable {
     private let intake: Mutex<Intake>
     /// No JSON line has been received yet (a byte order mark before the first one is skipped).
     private let awaitingFirstJSONLine = Atomic<Bool>(true)
+    /// The final statistics have been logged (by the first ``shutdown(timeout:)``).
+    private let finishedLogged = Atomic<Bool>(false)
     private let mapper: SpanMapper
     private let processor: BatchSpanProcessor?
     private let logger: Logger
@@ -222,7 +224,7 @@ public final class Bridge: Sendable {
     /// the queue, syncs the fallback file and stops the export thread. The network part is
     /// bounded by `timeout` (default ``Configuration/shutdownTimeout``, 30 s); what is still
     /// queued then is written to the fallback file (see ``BatchSpanProcessor/shutdown(timeout:)``).
-    /// Safe to call twice. Returns the final counts.
+    /// Safe to call twice (the final counts are logged by the first call). Returns the final counts.
     @discardableResult
     public func shutdown(timeout: Duration? = nil) -> Statistics {
         if processor != nil {
@@ -236,7 +238,12 @@ public final class Bridge: Sendable {
             processor?.shutdown(timeout: timeout ?? configuration.shutdownTimeout)
         }
         let final = statistics
-        logger.info("atof-bridge finished: \(final)")
+        // Logged once: the instrumentation and a BridgeService may both shut the same bridge down.
+        if finishedLogged.exchange(true, ordering: .relaxed) {
+            logger.debug("atof-bridge already shut down: \(final)")
+        } else {
+            logger.info("atof-bridge finished: \(final)")
+        }
         return final
     }
 
