@@ -21,15 +21,17 @@ order; the last entry repeats:
   NAME:SECS             the status with grpc-status-details-bin holding a google.rpc.Status whose
                         details carry a google.rpc.RetryInfo with retry_delay SECS seconds
                         (e.g. RESOURCE_EXHAUSTED:1)
-  slow:SECS             sleep SECS seconds, then ok
-  drop                  abort the client's TCP connection (RST) without answering
+  slow:SECS             sleep SECS seconds, then ok; when the call's deadline (grpc-timeout) has
+                        passed by then, nothing is answered or accepted (counted under `expired`)
+  drop                  cut the client's TCP connection (shutdown, close with SO_LINGER 0) without
+                        answering, after the request has arrived
   partial:N             OK with partial_success {rejected_spans: N, error_message}; the request's
                         last N spans count as rejected
 e.g. `--mode UNAVAILABLE,UNAVAILABLE,ok`, `--mode RESOURCE_EXHAUSTED:1,ok`, `--mode drop,ok`.
 
 The summary (JSON, written atomically to --summary FILE after every request and at SIGTERM/SIGINT):
   {"requests", "spans" (accepted), "unique_spans", "duplicate_spans", "rejected_spans",
-   "invalid_requests", "drops", "status_counts" {NAME: n}, "metadata" (the first request's
+   "invalid_requests", "drops", "expired", "status_counts" {NAME: n}, "metadata" (the first request's
    invocation metadata: name -> value), "span_ids" {hex: count}}
 """
 
@@ -184,6 +186,13 @@ class Relay:
             return False
         client, upstream = pair
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        # shutdown() wakes the relay threads blocked in recv() (close() alone would not), so the
+        # client sees its connection end at once, without an answer.
+        for sock in (client, upstream):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         client.close()
         upstream.close()
         return True
@@ -201,6 +210,7 @@ class Sink(trace_service_pb2_grpc.TraceServiceServicer):
         self.rejected = 0
         self.invalid = 0
         self.drops = 0
+        self.expired = 0
         self.status_counts = Counter()
         self.ids = Counter()
         self.metadata = None
@@ -215,7 +225,7 @@ class Sink(trace_service_pb2_grpc.TraceServiceServicer):
         return {
             "requests": self.requests, "spans": self.spans, "unique_spans": len(self.ids),
             "duplicate_spans": duplicates, "rejected_spans": self.rejected, "invalid_requests": self.invalid,
-            "drops": self.drops, "status_counts": dict(self.status_counts), "metadata": self.metadata or {},
+            "drops": self.drops, "expired": self.expired, "status_counts": dict(self.status_counts), "metadata": self.metadata or {},
             "span_ids": {key.hex(): count for key, count in self.ids.items()},
         }
 
@@ -267,6 +277,13 @@ class Sink(trace_service_pb2_grpc.TraceServiceServicer):
         self.current = step
         if step.kind == "slow":
             time.sleep(step.seconds)
+            if not context.is_active():
+                # The client's grpc-timeout (or a cancel) ended the call: nothing was answered,
+                # so its spans are not counted as accepted.
+                with self.lock:
+                    self.expired += 1
+                    self.status_counts["DEADLINE_EXCEEDED"] += 1
+                context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "the call's deadline passed")
         elif step.kind == "drop":
             peer = context.peer()  # ipv4:127.0.0.1:PORT, the relay's side
             with self.lock:
