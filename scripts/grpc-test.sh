@@ -16,11 +16,11 @@ export OTEL_BSP_EXPORT_TIMEOUT=3000 OTEL_EXPORTER_OTLP_TIMEOUT=2000
 unset OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_TRACES_ENDPOINT OTEL_EXPORTER_OTLP_HEADERS OTEL_EXPORTER_OTLP_TRACES_HEADERS \
   OTEL_EXPORTER_OTLP_PROTOCOL OTEL_EXPORTER_OTLP_TRACES_PROTOCOL OTEL_EXPORTER_OTLP_INSECURE OTEL_EXPORTER_OTLP_TRACES_INSECURE
 
-# start_grpc_sink NAME MODE: starts a gRPC sink on 127.0.0.1; sets $url, $port and $summary.
+# start_grpc_sink NAME MODE [SINK-ARGS...]: starts a gRPC sink on 127.0.0.1; sets $url, $port and $summary.
 start_grpc_sink() {
   rm -f "$work/$1.port"
   summary="$work/$1.summary.json"
-  "$py" "$root/scripts/otlp_grpc_sink.py" --port 0 --port-file "$work/$1.port" --summary "$summary" --mode "$2" \
+  "$py" "$root/scripts/otlp_grpc_sink.py" --port 0 --port-file "$work/$1.port" --summary "$summary" --mode "$2" "${@:3}" \
     >"$work/$1.sink.log" 2>&1 &
   sinks+=($!)
   for _ in $(seq 1 100); do [ -s "$work/$1.port" ] && break; sleep 0.1; done
@@ -165,6 +165,21 @@ status=$?
 set -e
 [ $status -eq 0 ] && [ "$(summary_of 's["unique_spans"], s["duplicate_spans"]')" = "($fixture_spans, 0)" ] \
   && pass "OTEL_EXPORTER_OTLP_PROTOCOL=grpc with host:port and INSECURE=true: delivered exactly once" || { fail "environment: exit $status"; cat "$work/environment.err" >&2; }
+
+# 12. TLS: https:// negotiates HTTP/2 by ALPN; the CA comes from --ca-file.
+if command -v openssl >/dev/null 2>&1; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$work/tls.key" -out "$work/tls.crt" >/dev/null 2>&1
+  start_grpc_sink tls ok --tls-cert "$work/tls.crt" --tls-key "$work/tls.key"
+  run_export tls "$fixture" --endpoint "https://127.0.0.1:$port" --ca-file "$work/tls.crt" --fallback "$work/tls.jsonl"
+  [ $status -eq 0 ] && [ "$(summary_of 's["unique_spans"], s["duplicate_spans"]')" = "($fixture_spans, 0)" ] \
+    && pass "https:// (TLS, ALPN h2) with --ca-file: delivered exactly once" || { fail "tls: exit $status"; cat "$work/tls.err" >&2; }
+  run_export tls-untrusted "$fixture" --endpoint "https://127.0.0.1:$port" --fallback "$work/tls-untrusted.jsonl"
+  [ $status -eq 2 ] && grep -q "OTEL_EXPORTER_OTLP_CERTIFICATE" "$work/tls-untrusted.err" \
+    && pass "https:// with an unknown CA: not delivered, a certificate hint" || { fail "untrusted tls: exit $status"; cat "$work/tls-untrusted.err" >&2; }
+else
+  echo "skip: TLS case (no openssl)"
+fi
 
 echo "grpc-test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

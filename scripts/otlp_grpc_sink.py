@@ -5,8 +5,10 @@ Run it with the project's python (the path `bash scripts/python-env.sh` prints; 
 opentelemetry-proto, whose TraceService stubs serve the calls):
 
   otlp_grpc_sink.py [--port N] [--port-file F] [--mode SCRIPT] [--summary FILE]
+                    [--tls-cert PEM --tls-key PEM]
 
-It listens on 127.0.0.1 only: plaintext HTTP/2 (h2c), `--port 0` (the default) picks a free port,
+It listens on 127.0.0.1 only: plaintext HTTP/2 (h2c), or TLS with ALPN h2 when given
+`--tls-cert` and `--tls-key`; `--port 0` (the default) picks a free port,
 written to `--port-file F` once listening. The grpcio server itself listens on another local port
 behind a small TCP relay on the public one, so that the `drop` mode can cut the client's
 connection. Every request is decoded by grpcio with opentelemetry-proto's
@@ -313,11 +315,18 @@ def main(argv):
     parser.add_argument("--port-file")
     parser.add_argument("--mode", default="ok")
     parser.add_argument("--summary")
+    parser.add_argument("--tls-cert", help="PEM certificate: serve TLS (with --tls-key)")
+    parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
     args = parser.parse_args(argv)
     script = parse_script(args.mode)
 
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
-    inner_port = server.add_insecure_port("127.0.0.1:0")
+    if args.tls_cert and args.tls_key:
+        with open(args.tls_key, "rb") as key, open(args.tls_cert, "rb") as cert:
+            credentials = grpc.ssl_server_credentials([(key.read(), cert.read())])
+        inner_port = server.add_secure_port("127.0.0.1:0", credentials)
+    else:
+        inner_port = server.add_insecure_port("127.0.0.1:0")
     relay = Relay(inner_port)
     sink = Sink(script, args.summary, relay)
     trace_service_pb2_grpc.add_TraceServiceServicer_to_server(sink, server)
