@@ -30,7 +30,7 @@ start_grpc_sink() {
 }
 # summary_of EXPRESSION: evaluates a Python expression on the last sink's summary `s` (none yet: zeros).
 summary_of() {
-  "$py" -c 'import json,os,sys; p=sys.argv[1]; s=json.load(open(p)) if os.path.exists(p) else {"requests":0,"spans":0,"unique_spans":0,"duplicate_spans":0,"status_counts":{},"span_ids":{},"drops":0,"expired":0,"metadata":{}}; print(eval(sys.argv[2]))' "$summary" "$1"
+  "$py" -c 'import json,os,sys; p=sys.argv[1]; s=json.load(open(p)) if os.path.exists(p) else {"requests":0,"connections":0,"spans":0,"unique_spans":0,"duplicate_spans":0,"status_counts":{},"span_ids":{},"drops":0,"expired":0,"metadata":{}}; print(eval(sys.argv[2]))' "$summary" "$1"
 }
 # ids_of_file FILE: the sorted span ids of an OTLP/JSON-lines file.
 ids_of_file() {
@@ -171,9 +171,10 @@ if command -v openssl >/dev/null 2>&1; then
   openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
     -keyout "$work/tls.key" -out "$work/tls.crt" >/dev/null 2>&1
   start_grpc_sink tls ok --tls-cert "$work/tls.crt" --tls-key "$work/tls.key"
-  run_export tls "$fixture" --endpoint "https://127.0.0.1:$port" --ca-file "$work/tls.crt" --fallback "$work/tls.jsonl"
-  [ $status -eq 0 ] && [ "$(summary_of 's["unique_spans"], s["duplicate_spans"]')" = "($fixture_spans, 0)" ] \
-    && pass "https:// (TLS, ALPN h2) with --ca-file: delivered exactly once" || { fail "tls: exit $status"; cat "$work/tls.err" >&2; }
+  run_export tls "$work/run.jsonl" --endpoint "https://127.0.0.1:$port" --ca-file "$work/tls.crt" --fallback "$work/tls.jsonl"
+  [ $status -eq 0 ] && [ "$(summary_of 's["unique_spans"], s["duplicate_spans"]')" = "($run_spans, 0)" ] && [ "$(summary_of "$sink_ids")" = "$run_ids" ] \
+    && [ "$(summary_of 's["requests"] >= 2 and s["connections"] == 1')" = True ] \
+    && pass "https:// (TLS, ALPN h2) with --ca-file: a generated run (several batches, one connection) delivered exactly once" || { fail "tls: exit $status, $(summary_of 's["requests"], s["connections"]')"; cat "$work/tls.err" >&2; }
   run_export tls-untrusted "$fixture" --endpoint "https://127.0.0.1:$port" --fallback "$work/tls-untrusted.jsonl"
   [ $status -eq 2 ] && grep -q "OTEL_EXPORTER_OTLP_CERTIFICATE" "$work/tls-untrusted.err" \
     && pass "https:// with an unknown CA: not delivered, a certificate hint" || { fail "untrusted tls: exit $status"; cat "$work/tls-untrusted.err" >&2; }

@@ -33,7 +33,7 @@ e.g. `--mode UNAVAILABLE,UNAVAILABLE,ok`, `--mode RESOURCE_EXHAUSTED:1,ok`, `--m
 
 The summary (JSON, written atomically to --summary FILE after every request and at SIGTERM/SIGINT):
   {"requests", "spans" (accepted), "unique_spans", "duplicate_spans", "rejected_spans",
-   "invalid_requests", "drops", "expired", "status_counts" {NAME: n}, "metadata" (the first request's
+   "invalid_requests", "connections" (TCP connections accepted), "drops", "expired", "status_counts" {NAME: n}, "metadata" (the first request's
    invocation metadata: name -> value), "span_ids" {hex: count}}
 """
 
@@ -145,6 +145,7 @@ class Relay:
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.lock = threading.Lock()
         self.by_upstream_port = {}  # the relay's local port towards grpcio -> (client, upstream)
+        self.connections = 0
 
     def listen(self, port):
         self.listener.bind(("127.0.0.1", port))
@@ -160,6 +161,7 @@ class Relay:
                 return
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
             with self.lock:
+                self.connections += 1
                 self.by_upstream_port[upstream.getsockname()[1]] = (client, upstream)
             threading.Thread(target=self.pump, args=(client, upstream), daemon=True).start()
             threading.Thread(target=self.pump, args=(upstream, client), daemon=True).start()
@@ -227,7 +229,7 @@ class Sink(trace_service_pb2_grpc.TraceServiceServicer):
         return {
             "requests": self.requests, "spans": self.spans, "unique_spans": len(self.ids),
             "duplicate_spans": duplicates, "rejected_spans": self.rejected, "invalid_requests": self.invalid,
-            "drops": self.drops, "expired": self.expired, "status_counts": dict(self.status_counts), "metadata": self.metadata or {},
+            "connections": self.relay.connections, "drops": self.drops, "expired": self.expired, "status_counts": dict(self.status_counts), "metadata": self.metadata or {},
             "span_ids": {key.hex(): count for key, count in self.ids.items()},
         }
 

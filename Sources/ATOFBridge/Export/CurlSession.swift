@@ -39,9 +39,9 @@ struct CurlSessionSettings: Sendable {
     /// Send `Accept-Encoding` and decode compressed answers (OTLP/HTTP); off for gRPC, which
     /// compresses messages itself.
     var acceptCompressedResponses = true
-    /// Keep the connection for the next request. Off for gRPC: libcurl 7.88 fails a second
-    /// request on an HTTP/2 connection after an answer that ended with trailers ("Error in the
-    /// HTTP2 framing layer"), so each gRPC call opens its own connection.
+    /// Keep the connection for the next request. Off for h2c with prior knowledge before
+    /// libcurl 8.0, which fails every request on a reused prior-knowledge connection ("Error in
+    /// the HTTP2 framing layer", curl issue 10634); see ``CurlGlobal/reusesPriorKnowledgeConnections``.
     var reuseConnection = true
 }
 
@@ -288,6 +288,14 @@ enum CurlGlobal {
     private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
     static func initializeOnce() { _ = initialized }
+
+    /// Whether this libcurl can send a second request on an HTTP/2 prior-knowledge (h2c)
+    /// connection: 8.0 and later (7.88 fails it with "Error in the HTTP2 framing layer").
+    static var reusesPriorKnowledgeConnections: Bool {
+        initializeOnce()
+        guard let info = curl_version_info(CURLVERSION_FIRST) else { return false }
+        return info.pointee.version_num >= 0x08_00_00
+    }
 }
 
 extension StringProtocol {

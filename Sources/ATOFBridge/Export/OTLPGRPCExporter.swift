@@ -12,8 +12,9 @@ import Synchronization
 ///   `grpc-encoding: gzip` when compression is on, the configured headers, and as body the
 ///   5-byte length prefix followed by the same protobuf `ExportTraceServiceRequest` as OTLP/HTTP
 ///   sends (gzip'd, with the prefix's compressed flag set, when compression is on).
-/// - Each call opens its own connection: libcurl 7.88 cannot send a second request on an HTTP/2
-///   connection once an answer ended with trailers, as every gRPC answer does.
+/// - The HTTP/2 connection is kept between calls, except for `http://` with libcurl before 8.0,
+///   which cannot send a second request on a prior-knowledge connection: there each call opens
+///   its own connection.
 /// - The status comes from the trailers, or from the headers of a trailers-only answer.
 ///   OK: the `ExportTraceServiceResponse` after the prefix is read for `partial_success`,
 ///   counted as rejected spans. CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE,
@@ -78,7 +79,7 @@ public final class OTLPGRPCExporter: SpanExporter {
             maximumResponseBodySize: configuration.maximumResponseBodySize,
             userAgent: "atof-bridge/\(ATOFBridgeVersion.current) OTel-OTLP-Exporter-Swift/\(ATOFBridgeVersion.current)")
         settings.acceptCompressedResponses = false
-        settings.reuseConnection = false
+        settings.reuseConnection = !plaintext || CurlGlobal.reusesPriorKnowledgeConnections
         let session = try CurlSession(settings: settings, cancellation: cancellation)
         state = Mutex(State(session: session))
     }
