@@ -59,6 +59,7 @@ cli-test: build
 export-test: build
 	ATOF_BRIDGE=$(BIN) bash scripts/otlp_sink_selftest.sh
 	bash scripts/export-test.sh $(BIN)
+	bash scripts/grpc-test.sh $(BIN)
 	bash scripts/fault-signals-test.sh $(BIN)
 	bash scripts/fault-files-test.sh $(BIN)
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test against a real OTLP receiver: exports the NeMo Relay fixtures and a generated
-# agent run (~300 spans) with `atof-bridge export` to a local Arize Phoenix, each file into its own
-# Phoenix project, then reads the spans back through Phoenix's HTTP API and checks them against
+# agent run (~300 spans) with `atof-bridge export` to a local Arize Phoenix, over OTLP/HTTP and
+# again over OTLP/gRPC (Phoenix's gRPC receiver), each file and transport into its own Phoenix
+# project, then reads the spans back through Phoenix's HTTP API and checks them against
 # expectations derived from the raw ATOF files (scripts/e2e_phoenix.py).
 # Usage: scripts/e2e-phoenix.sh PATH-TO-atof-bridge
 # Phoenix is installed into .venv-phoenix on first use (about 2 minutes), started on 127.0.0.1
@@ -53,23 +54,35 @@ t_start=$(ms)
 python3 benchmarks/generate_atof.py "$GENERATED_EVENTS" "$work/generated-agent-run.jsonl" \
   || { keep=1; die "benchmarks/generate_atof.py failed"; }
 
+grpc_url="$(cat "$work/phoenix.grpc-url")"
 checks=()
+# Each file twice: over OTLP/HTTP to Phoenix's HTTP port, and over OTLP/gRPC to its gRPC
+# receiver (PHOENIX_GRPC_PORT), each into its own project, read back the same way.
 for file in Tests/Fixtures/nemo-relay-*.jsonl "$work/generated-agent-run.jsonl"; do
-  name="$(basename "$file" .jsonl)"
-  project="e2e-$name"
-  status=0
-  # Undeliverable spans (if any) go to the temporary directory, not to a file in the repository.
-  OTEL_RESOURCE_ATTRIBUTES="openinference.project.name=$project" \
-  ATOF_BRIDGE_FALLBACK_PATH="$work/$name.fallback.otlp.jsonl" \
-    timeout 120 "$bin" export "$file" --endpoint "$url/v1/traces" >"$work/$name.export.log" 2>&1 || status=$?
-  if [ $status -ne 0 ]; then
-    keep=1
-    echo "e2e-phoenix: '$bin export $file --endpoint $url/v1/traces' exited $status:" >&2
-    tail -n 20 "$work/$name.export.log" >&2
-    [ $status -ne 124 ] || die "export ran over 120 s and was stopped"
-    die "export failed"
-  fi
-  checks+=("$project=$file")
+  for transport in http grpc; do
+    name="$(basename "$file" .jsonl)"
+    if [ "$transport" = http ]; then
+      project="e2e-$name"
+      args=(--endpoint "$url/v1/traces")
+    else
+      project="e2e-grpc-$name"
+      name="grpc-$name"
+      args=(--protocol grpc --endpoint "$grpc_url")
+    fi
+    status=0
+    # Undeliverable spans (if any) go to the temporary directory, not to a file in the repository.
+    OTEL_RESOURCE_ATTRIBUTES="openinference.project.name=$project" \
+    ATOF_BRIDGE_FALLBACK_PATH="$work/$name.fallback.otlp.jsonl" \
+      timeout 120 "$bin" export "$file" "${args[@]}" >"$work/$name.export.log" 2>&1 || status=$?
+    if [ $status -ne 0 ]; then
+      keep=1
+      echo "e2e-phoenix: '$bin export $file ${args[*]}' exited $status:" >&2
+      tail -n 20 "$work/$name.export.log" >&2
+      [ $status -ne 124 ] || die "export ran over 120 s and was stopped"
+      die "export failed"
+    fi
+    checks+=("$project=$file")
+  done
 done
 t_export=$(ms)
 

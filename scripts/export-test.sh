@@ -179,12 +179,12 @@ set -e
 [ $status -eq 1 ] && grep -q "planted-problems.jsonl:3: error: not JSON" "$work/bad.err" && [ "$(stat_of "$url" 's["unique_spans"]')" -gt 0 ] \
   && pass "bad lines: reported by line, good ones exported, exit 1" || { fail "bad lines: exit $status"; cat "$work/bad.err" >&2; }
 
-# 8. grpc is refused with a clear message.
+# 8. An unknown --protocol is refused with a usage error naming the choices (grpc itself: scripts/grpc-test.sh).
 set +e
-OTEL_EXPORTER_OTLP_PROTOCOL=grpc "$bin" export "$fixture" 2>"$work/grpc.err"
+"$bin" export "$fixture" --protocol thrift 2>"$work/protocol.err"
 status=$?
 set -e
-[ $status -ne 0 ] && grep -q "http/protobuf" "$work/grpc.err" && pass "grpc protocol: clear 'not supported' error" || { fail "grpc: exit $status"; cat "$work/grpc.err" >&2; }
+[ $status -ne 0 ] && grep -q "http/protobuf, http/json, grpc" "$work/protocol.err" && pass "unknown --protocol: clear usage error" || { fail "--protocol thrift: exit $status"; cat "$work/protocol.err" >&2; }
 
 # ==== Secrets: no header value and no URL password in any output or file =====================
 # 9. A gateway answers 401 echoing every request header (scripts/otlp_sink.py --mode echo401).

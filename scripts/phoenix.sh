@@ -5,8 +5,9 @@
 #   scripts/phoenix.sh install     make .venv-phoenix (idempotent, quiet when done); prints its python
 #   scripts/phoenix.sh start DIR   start Phoenix on 127.0.0.1 (free ports, telemetry off, state in a
 #                                  temporary directory inside DIR, log DIR/phoenix.log); writes
-#                                  DIR/phoenix.pid and DIR/phoenix.url, waits until it is ready and
-#                                  prints the URL (http://127.0.0.1:PORT)
+#                                  DIR/phoenix.pid, DIR/phoenix.url and DIR/phoenix.grpc-url (its
+#                                  OTLP/gRPC receiver, http://127.0.0.1:PORT), waits until it is
+#                                  ready and prints the URL (http://127.0.0.1:PORT)
 #   scripts/phoenix.sh stop DIR    stop the Phoenix that `start DIR` started (TERM, then KILL)
 #
 # The venv is separate from .venv (opentelemetry-proto for the byte-level verifier): Phoenix
@@ -122,6 +123,7 @@ start() {
   echo "$pid" >"$dir/phoenix.pid"
   local url="http://127.0.0.1:$http_port"
   echo "$url" >"$dir/phoenix.url"
+  echo "http://127.0.0.1:$grpc_port" >"$dir/phoenix.grpc-url"
 
   # Ready when the database answers through the HTTP API (/readyz); bounded wait.
   local timeout="${ATOF_PHOENIX_START_TIMEOUT:-120}" started=$SECONDS
@@ -183,7 +185,7 @@ stop() {
     esac
     rm -f "$dir/phoenix.workdir"
   fi
-  rm -f "$dir/phoenix.pid" "$dir/phoenix.url"
+  rm -f "$dir/phoenix.pid" "$dir/phoenix.url" "$dir/phoenix.grpc-url"
 }
 
 [ $# -ge 1 ] || usage

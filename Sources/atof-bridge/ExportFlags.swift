@@ -5,10 +5,16 @@ import ArgumentParser
 struct ExportFlags: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Collector URL: a base (http://host:4318) gets /v1/traces appended; a URL ending in /v1/traces is used as is.",
+            "Collector URL: a base (http://host:4318) gets /v1/traces appended; a URL ending in /v1/traces is used as is. With --protocol grpc: http://host:4317 or https://host:4317 as it is.",
             discussion:
-                "Default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318/v1/traces."))
+                "Default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318/v1/traces (grpc: http://localhost:4317)."
+        ))
     var endpoint: String?
+
+    @Option(
+        name: .customLong("protocol"),
+        help: "OTLP protocol: http/protobuf, http/json or grpc (default: OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf).")
+    var otlpProtocol: String?
 
     @Option(
         name: .customLong("header"),
@@ -49,7 +55,24 @@ struct ExportFlags: ParsableArguments {
             configuration.exporter.headers.removeAll { $0.name.lowercased() == name.lowercased() }
             configuration.exporter.headers.append(HTTPHeader(name: name, value: value))
         }
-        if let endpoint {
+        if let otlpProtocol {
+            guard let chosen = OTLPProtocol.allCases.first(where: { $0.rawValue == otlpProtocol.lowercased() }) else {
+                throw ValidationError("--protocol \(otlpProtocol) is not one of http/protobuf, http/json, grpc")
+            }
+            if chosen != configuration.exporter.protocol {
+                // The environment's endpoint reads differently for gRPC (no /v1/traces, 4317).
+                configuration.exporter.protocol = chosen
+                configuration.exporter.endpoint = OTLPExporterConfiguration.endpoint(for: chosen)
+            }
+        }
+        if let endpoint, configuration.exporter.protocol == .grpc {
+            guard let url = OTLPExporterConfiguration.grpcURL(endpoint, insecure: configuration.exporter.insecure) else {
+                let shown = configuration.exporter.redactor.redact(endpoint)
+                throw ValidationError(
+                    "--endpoint \(shown) is not an http:// or https:// URL or host:port (for example http://localhost:4317)")
+            }
+            configuration.exporter.endpoint = url
+        } else if let endpoint {
             guard let url = OTLPExporterConfiguration.endpoint(fromCommandLine: endpoint) else {
                 let shown = configuration.exporter.redactor.redact(endpoint)
                 throw ValidationError("--endpoint \(shown) is not an http:// or https:// URL (for example http://localhost:4318)")

@@ -43,7 +43,7 @@ struct ReplayCommand: ParsableCommand {
         let exporter: FallbackExporter
         do {
             exporter = FallbackExporter(
-                primary: try OTLPHTTPExporter(configuration: configuration.exporter),
+                primary: try configuration.exporter.makeExporter(),
                 fallback: JSONLinesExporter(path: retryPath), logger: fallbackLogger)
         } catch {
             throw CommandFailure(configuration.exporter.redactor.redact("\(error)"))

@@ -15,6 +15,56 @@ import Testing
         #expect(bad.warnings.contains { $0.contains("ATOF_BRIDGE_SHUTDOWN_TIMEOUT") })
     }
 
+    // MARK: OTLP/gRPC endpoint
+
+    @Test("with grpc the default endpoint is http://localhost:4317 and the base endpoint gets no /v1/traces")
+    func grpcEndpoint() {
+        #expect(configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"]).exporter.endpoint == "http://localhost:4317")
+        let base = configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317"])
+        #expect(base.exporter.endpoint == "http://collector:4317")
+        let traces = configuration([
+            "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "https://collector:4317",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://other:4317",
+        ])
+        #expect(traces.exporter.endpoint == "https://collector:4317")
+        // The HTTP protocols keep their /v1/traces rule.
+        #expect(
+            configuration(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"]).exporter.endpoint
+                == "http://collector:4318/v1/traces")
+    }
+
+    @Test("INSECURE decides the scheme of a grpc endpoint without one; an explicit scheme decides by itself")
+    func grpcInsecure() {
+        let plain = configuration([
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4317", "OTEL_EXPORTER_OTLP_INSECURE": "true",
+        ])
+        #expect(plain.exporter.insecure)
+        #expect(plain.exporter.endpoint == "http://collector:4317")
+        let secure = configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4317"])
+        #expect(secure.exporter.endpoint == "https://collector:4317")
+        let explicit = configuration([
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "https://collector:4317",
+            "OTEL_EXPORTER_OTLP_TRACES_INSECURE": "true",
+        ])
+        #expect(explicit.exporter.endpoint == "https://collector:4317")
+        let bad = configuration(["OTEL_EXPORTER_OTLP_INSECURE": "maybe"])
+        #expect(!bad.exporter.insecure)
+        #expect(bad.warnings.contains { $0.contains("OTEL_EXPORTER_OTLP_INSECURE") })
+    }
+
+    @Test("a command line that switches to grpc reads the environment's endpoint the gRPC way")
+    func grpcEndpointForCommandLine() {
+        #expect(OTLPExporterConfiguration.endpoint(for: .grpc, environment: [:]) == "http://localhost:4317")
+        #expect(
+            OTLPExporterConfiguration.endpoint(for: .grpc, environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317"])
+                == "http://collector:4317")
+        #expect(
+            OTLPExporterConfiguration.endpoint(for: .httpProtobuf, environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"])
+                == "http://c:4318/v1/traces")
+        #expect(OTLPExporterConfiguration.grpcURL("not a url", insecure: true) == nil)
+        #expect(OTLPExporterConfiguration.grpcURL("ftp://x:1", insecure: true) == nil)
+    }
+
     // MARK: Defaults
 
     @Test("init() gives the documented defaults and an empty environment changes nothing")
@@ -193,7 +243,7 @@ import Testing
         #expect(invalid.warnings == ["OTEL_EXPORTER_OTLP_COMPRESSION=\"zstd\" is not one of none, gzip; using the default none"])
     }
 
-    @Test("the protocol is parsed; grpc is recognised but unsupported, with a reason")
+    @Test("the protocol is parsed; grpc is supported")
     func otlpProtocol() {
         #expect(configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"]).exporter.protocol == .httpJSON)
         #expect(
@@ -202,11 +252,7 @@ import Testing
         let grpc = configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"])
         #expect(grpc.exporter.protocol == .grpc)
         #expect(grpc.warnings.isEmpty)
-        #expect(!OTLPProtocol.grpc.isSupported)
-        let reason = OTLPProtocol.grpc.unsupportedReason ?? ""
-        #expect(reason.contains("not supported") && reason.contains("http/protobuf") && reason.contains("4318"))
-        #expect(OTLPProtocol.httpProtobuf.isSupported && OTLPProtocol.httpJSON.isSupported)
-        #expect(OTLPProtocol.httpProtobuf.unsupportedReason == nil)
+        #expect(OTLPProtocol.allCases.allSatisfy { $0.isSupported && $0.unsupportedReason == nil })
         let invalid = configuration(["OTEL_EXPORTER_OTLP_PROTOCOL": "thrift"])
         #expect(invalid.exporter.protocol == .httpProtobuf)
         #expect(

@@ -230,15 +230,20 @@ struct OTLPHTTPExporterTests {
         #expect(decoded.batches.first?.spans == batch.spans)
     }
 
-    @Test("grpc is refused when the exporter is made, with a message that says what to use")
-    func grpcIsRefused() {
+    @Test("the HTTP exporter refuses grpc and names the gRPC exporter; makeExporter picks by protocol")
+    func grpcIsRefused() throws {
         var configuration = Bridge.Configuration()
         configuration.exporter.protocol = .grpc
         #expect {
             _ = try OTLPHTTPExporter(configuration: configuration.exporter)
         } throws: { error in
-            "\(error)".contains("http/protobuf")
+            "\(error)".contains("OTLPGRPCExporter")
         }
+        configuration.exporter.endpoint = "http://127.0.0.1:4317"
+        let grpc = try configuration.exporter.makeExporter()
+        #expect((grpc as? OTLPGRPCExporter)?.endpoint == "http://127.0.0.1:4317/opentelemetry.proto.collector.trace.v1.TraceService/Export")
+        configuration.exporter.protocol = .httpJSON
+        #expect(try configuration.exporter.makeExporter() is OTLPHTTPExporter)
     }
 
     @Test("a response body over the cap is not read and the batch is undelivered")

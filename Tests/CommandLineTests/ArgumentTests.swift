@@ -29,6 +29,24 @@ struct ArgumentTests {
             ])
     }
 
+    @Test("--protocol grpc takes --endpoint as it is (no /v1/traces) and defaults to port 4317; a bad protocol is refused")
+    func protocolFlag() throws {
+        let grpc = try applied(["--protocol", "grpc", "--endpoint", "http://collector:4317"])
+        #expect(grpc.exporter.protocol == .grpc)
+        #expect(grpc.exporter.endpoint == "http://collector:4317")
+        #expect(try applied(["--protocol", "GRPC", "--endpoint", "https://collector:4317"]).exporter.endpoint == "https://collector:4317")
+        #expect(try applied(["--protocol", "grpc", "--endpoint", "collector:4317"]).exporter.endpoint == "https://collector:4317")
+        if ProcessEnvironment.current["OTEL_EXPORTER_OTLP_ENDPOINT"] == nil,
+            ProcessEnvironment.current["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] == nil
+        {
+            #expect(try applied(["--protocol", "grpc"]).exporter.endpoint == "http://localhost:4317")
+        }
+        let json = try applied(["--protocol", "http/json", "--endpoint", "http://collector:4318"])
+        #expect(json.exporter.protocol == .httpJSON && json.exporter.endpoint == "http://collector:4318/v1/traces")
+        #expect(throws: (any Error).self) { try applied(["--protocol", "thrift"]) }
+        #expect(throws: (any Error).self) { try applied(["--protocol", "grpc", "--endpoint", "ftp://collector:4317"]) }
+    }
+
     @Test("a bad --endpoint is a usage error that never shows the URL's password")
     func badEndpointHidesPassword() {
         do {

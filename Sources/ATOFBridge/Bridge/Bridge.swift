@@ -62,8 +62,8 @@ public final class Bridge: Sendable {
     /// The most diagnostics (bad lines, pairing anomalies) logged one by one; later ones are counted.
     static let maximumLoggedDiagnostics = 50
 
-    /// Creates a bridge exporting over OTLP/HTTP as `configuration` says, with the fallback file
-    /// when one is configured. Throws when the protocol is `grpc` (not supported) or libcurl
+    /// Creates a bridge exporting over OTLP/HTTP or OTLP/gRPC (by the exporter's protocol) as
+    /// `configuration` says, with the fallback file when one is configured. Throws when libcurl
     /// refuses the endpoint or TLS options. Environment problems found by
     /// ``Configuration/fromEnvironment(serviceName:_:)`` are logged as warnings.
     public convenience init(
@@ -73,14 +73,14 @@ public final class Bridge: Sendable {
             self.init(configuration: configuration, exporter: nil, logger: logger)
             return
         }
-        let http = try OTLPHTTPExporter(configuration: configuration.exporter, logger: logger)
+        let network = try configuration.exporter.makeExporter(logger: logger)
         guard let path = configuration.fallbackPath else {
-            self.init(configuration: configuration, exporter: http, logger: logger)
+            self.init(configuration: configuration, exporter: network, logger: logger)
             return
         }
         let file = JSONLinesExporter(path: path, logger: logger)
         self.init(
-            configuration: configuration, exporter: FallbackExporter(primary: http, fallback: file, logger: logger), fallbackFile: file,
+            configuration: configuration, exporter: FallbackExporter(primary: network, fallback: file, logger: logger), fallbackFile: file,
             logger: logger)
     }
 

@@ -8,6 +8,15 @@ struct HTTPResponse: Sendable {
     var body: [UInt8]
     var contentType: String?
     var retryAfter: String?
+    /// The gRPC status fields, from the trailers (or the headers of a trailers-only answer).
+    var grpc = GRPCStatusFields()
+}
+
+/// The raw `grpc-status`, `grpc-message` and `grpc-status-details-bin` of an answer.
+struct GRPCStatusFields: Sendable, Hashable {
+    var status: String?
+    var message: String?
+    var detailsBinary: String?
 }
 
 /// How one POST ended when it did not produce a response.
@@ -27,6 +36,13 @@ struct CurlSessionSettings: Sendable {
     var httpVersion: HTTPVersion
     var maximumResponseBodySize: Int
     var userAgent: String
+    /// Send `Accept-Encoding` and decode compressed answers (OTLP/HTTP); off for gRPC, which
+    /// compresses messages itself.
+    var acceptCompressedResponses = true
+    /// Keep the connection for the next request. Off for h2c with prior knowledge before
+    /// libcurl 8.0, which fails every request on a reused prior-knowledge connection ("Error in
+    /// the HTTP2 framing layer", curl issue 10634); see ``CurlGlobal/reusesPriorKnowledgeConnections``.
+    var reuseConnection = true
 }
 
 /// Flags an export in progress to stop; read by curl's progress callback and by retry waits.
@@ -53,6 +69,7 @@ private final class TransferSink {
     var body: [UInt8] = []
     var contentType: String?
     var retryAfter: String?
+    var grpc = GRPCStatusFields()
     var bodyTooLarge = false
     let limit: Int
     let cancellation: Cancellation
@@ -66,14 +83,17 @@ private final class TransferSink {
         body.removeAll(keepingCapacity: true)
         contentType = nil
         retryAfter = nil
+        grpc = GRPCStatusFields()
         bodyTooLarge = false
     }
 
-    /// Keeps the headers the exporter reads; a new status line (after a 100 or a redirect) starts over.
+    /// Keeps the headers (and HTTP/2 trailers, which libcurl passes the same way) the exporters
+    /// read; a new status line (after a 100 or a redirect) starts over.
     func header(_ line: String) {
         if line.hasPrefix("HTTP/") {
             contentType = nil
             retryAfter = nil
+            grpc = GRPCStatusFields()
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
@@ -82,17 +102,22 @@ private final class TransferSink {
         switch name {
         case "content-type": contentType = value
         case "retry-after": retryAfter = value
+        case "grpc-status": grpc.status = value
+        case "grpc-message": grpc.message = value
+        case "grpc-status-details-bin": grpc.detailsBinary = value
         default: break
         }
     }
 }
 
-/// One reused libcurl easy handle that POSTs OTLP bodies to one URL (HTTP keep-alive).
+/// One reused libcurl easy handle that POSTs OTLP bodies to one URL (HTTP keep-alive; one HTTP/2
+/// connection for gRPC).
 ///
-/// Not thread-safe: its owner (``OTLPHTTPExporter``) uses it from one thread at a time.
+/// Not thread-safe: its owner (``OTLPHTTPExporter``, ``OTLPGRPCExporter``) uses it from one thread at a time.
 final class CurlSession {
     private let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var headerLines: [String] = []
     private let sink: TransferSink
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
@@ -116,10 +141,8 @@ final class CurlSession {
         var lines = ["Content-Type: \(settings.contentType)", "Expect:"]
         if settings.gzip { lines.append("Content-Encoding: gzip") }
         for header in settings.headers { lines.append("\(header.name): \(header.value)") }
-        for line in lines {
-            guard let list = curl_slist_append(headerList, line) else { throw .request("libcurl could not store a header (out of memory)") }
-            headerList = list
-        }
+        headerLines = lines
+        headerList = try Self.list(lines)
         let userData = Unmanaged.passUnretained(sink).toOpaque()
         var codes: [CURLcode] = [
             ccurl_easy_setopt_string(handle, CURLOPT_URL, settings.url),
@@ -129,7 +152,6 @@ final class CurlSession {
             ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
             ccurl_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1),
             ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout)),
-            ccurl_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""),
             ccurl_easy_setopt_write_function(handle) { data, size, count, user in
                 guard let data, let user else { return 0 }
                 let sink = Unmanaged<TransferSink>.fromOpaque(user).takeUnretainedValue()
@@ -162,6 +184,8 @@ final class CurlSession {
             ccurl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, userData),
         ]
         codes.append(ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
+        if !settings.reuseConnection { codes.append(ccurl_easy_setopt_long(handle, CURLOPT_FORBID_REUSE, 1)) }
+        if settings.acceptCompressedResponses { codes.append(ccurl_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")) }
         switch settings.httpVersion {
         case .automatic: break
         case .http1_1: codes.append(ccurl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1))
@@ -184,9 +208,25 @@ final class CurlSession {
     }
 
     /// POSTs `body` and waits for the answer, at most `timeout` (`nil`: no limit).
-    func post(_ body: [UInt8], timeout: Duration?) -> Result<HTTPResponse, TransferFailure> {
+    /// `extraHeaders` (`Name: value` lines, e.g. gRPC's `grpc-timeout`) are sent with this
+    /// request only, after the session's own.
+    func post(_ body: [UInt8], timeout: Duration?, extraHeaders: [String] = []) -> Result<HTTPResponse, TransferFailure> {
         sink.reset()
         errorBuffer[0] = 0
+        var requestList: UnsafeMutablePointer<curl_slist>?
+        if !extraHeaders.isEmpty {
+            guard let list = try? Self.list(headerLines + extraHeaders) else {
+                return .failure(.failed(.request("libcurl could not store a header (out of memory)")))
+            }
+            requestList = list
+            _ = ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
+        }
+        defer {
+            if let requestList {
+                _ = ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+                curl_slist_free_all(requestList)
+            }
+        }
         _ = ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeout.map(Self.milliseconds) ?? 0)
         // curl does not copy POSTFIELDS: the body stays alive until perform returns.
         let code = body.withUnsafeBytes { bytes -> CURLcode in
@@ -198,9 +238,23 @@ final class CurlSession {
         if code == CURLE_OK {
             var status = 0
             _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-            return .success(HTTPResponse(status: status, body: sink.body, contentType: sink.contentType, retryAfter: sink.retryAfter))
+            return .success(
+                HTTPResponse(status: status, body: sink.body, contentType: sink.contentType, retryAfter: sink.retryAfter, grpc: sink.grpc))
         }
         return .failure(classify(code))
+    }
+
+    /// A libcurl header list holding `lines`.
+    private static func list(_ lines: [String]) throws(ExportError) -> UnsafeMutablePointer<curl_slist>? {
+        var list: UnsafeMutablePointer<curl_slist>?
+        for line in lines {
+            guard let longer = curl_slist_append(list, line) else {
+                curl_slist_free_all(list)
+                throw .request("libcurl could not store a header (out of memory)")
+            }
+            list = longer
+        }
+        return list
     }
 
     private func classify(_ code: CURLcode) -> TransferFailure {
@@ -234,6 +288,14 @@ enum CurlGlobal {
     private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
     static func initializeOnce() { _ = initialized }
+
+    /// Whether this libcurl can send a second request on an HTTP/2 prior-knowledge (h2c)
+    /// connection: 8.0 and later (7.88 fails it with "Error in the HTTP2 framing layer").
+    static var reusesPriorKnowledgeConnections: Bool {
+        initializeOnce()
+        guard let info = curl_version_info(CURLVERSION_FIRST) else { return false }
+        return info.pointee.version_num >= 0x08_00_00
+    }
 }
 
 extension StringProtocol {

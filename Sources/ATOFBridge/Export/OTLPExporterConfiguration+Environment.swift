@@ -13,13 +13,11 @@ extension OTLPExporterConfiguration {
 
     /// Reads the exporter's variables, collecting warnings (unredacted) in `reader`.
     mutating func read(_ reader: inout EnvironmentReader) {
-        if let entry = reader.otlp("ENDPOINT") {
-            let verbatim = entry.name == "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
-            endpoint =
-                reader.value(entry, expected: "an http:// or https:// URL", shown: endpoint) {
-                    verbatim ? HTTPURL($0)?.verbatim : Self.tracesURL(fromBase: $0)
-                } ?? endpoint
-        }
+        `protocol` = reader.choice(reader.otlp("PROTOCOL"), default: `protocol`)
+        insecure =
+            reader.value(reader.otlp("INSECURE"), expected: "true or false", shown: "\(insecure)") { EnvironmentValue.bool($0) }
+            ?? insecure
+        readEndpoint(&reader)
         if let entry = reader.otlp("HEADERS") {
             headers = reader.headers(entry)
         }
@@ -30,8 +28,53 @@ extension OTLPExporterConfiguration {
             exportTimeout = .milliseconds(milliseconds)
         }
         compression = reader.choice(reader.otlp("COMPRESSION"), default: compression)
-        `protocol` = reader.choice(reader.otlp("PROTOCOL"), default: `protocol`)
         tls = reader.tls()
+    }
+
+    /// The endpoint for ``protocol``: for OTLP/HTTP `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` verbatim
+    /// or `OTEL_EXPORTER_OTLP_ENDPOINT` with `/v1/traces`; for gRPC either variable as it is
+    /// (a `host:port` without scheme gets `http://` when ``insecure``, else `https://`), default
+    /// `http://localhost:4317`.
+    mutating func readEndpoint(_ reader: inout EnvironmentReader) {
+        if `protocol` == .grpc {
+            endpoint = Self.defaultGRPCEndpoint
+            let insecure = insecure
+            endpoint =
+                reader.value(reader.otlp("ENDPOINT"), expected: "an http:// or https:// URL or host:port", shown: endpoint) {
+                    Self.grpcURL($0, insecure: insecure)
+                } ?? endpoint
+            return
+        }
+        if let entry = reader.otlp("ENDPOINT") {
+            let verbatim = entry.name == "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
+            endpoint =
+                reader.value(entry, expected: "an http:// or https:// URL", shown: endpoint) {
+                    verbatim ? HTTPURL($0)?.verbatim : Self.tracesURL(fromBase: $0)
+                } ?? endpoint
+        }
+    }
+
+    /// The default OTLP/gRPC endpoint, the collector's gRPC receiver on this machine.
+    public static let defaultGRPCEndpoint = "http://localhost:4317"
+
+    /// The endpoint the environment gives for `protocol` (the defaults when unset or invalid):
+    /// for a command line that chooses the protocol after the environment was read.
+    public static func endpoint(for protocol: OTLPProtocol, environment: [String: String] = ProcessEnvironment.current) -> String {
+        var reader = EnvironmentReader(environment: environment)
+        var configuration = OTLPExporterConfiguration()
+        configuration.insecure = EnvironmentValue.bool(reader.otlp("INSECURE")?.value) ?? false
+        configuration.protocol = `protocol`
+        configuration.readEndpoint(&reader)
+        return configuration.endpoint
+    }
+
+    /// An OTLP/gRPC endpoint: an `http://` or `https://` URL as it is; `host:port` (no scheme)
+    /// with `http://` when `insecure`, else `https://`; `nil` for anything else.
+    public static func grpcURL(_ text: String, insecure: Bool) -> String? {
+        if let url = HTTPURL(text) { return url.text }
+        let text = EnvironmentValue.trimmed(text)
+        guard !text.isEmpty, !text.contains("://") else { return nil }
+        return HTTPURL((insecure ? "http://" : "https://") + text)?.text
     }
 
     /// Takes the configured secrets (header values, the endpoint's credentials) out of text.

@@ -13,6 +13,10 @@ public struct OTLPExporterConfiguration: Sendable, Hashable {
     /// `/`); else `OTEL_EXPORTER_OTLP_ENDPOINT` as a base URL with `v1/traces` appended after
     /// exactly one slash. Either must be an `http://` or `https://` URL.
     /// Default `http://localhost:4318/v1/traces`.
+    ///
+    /// With ``protocol`` `grpc` (read from the environment first): either variable as it is,
+    /// `host:port` allowed (see ``insecure``); only its scheme, host and port are used. Default
+    /// `http://localhost:4317`.
     public var endpoint: String
     /// Extra headers sent with every request, e.g. `Authorization`.
     ///
@@ -35,10 +39,16 @@ public struct OTLPExporterConfiguration: Sendable, Hashable {
     /// Environment: `OTEL_EXPORTER_OTLP_TRACES_COMPRESSION`, else `OTEL_EXPORTER_OTLP_COMPRESSION`
     /// (`none` or `gzip`, any case). Default ``Compression/none``.
     public var compression: Compression
-    /// The OTLP transport and encoding; see ``OTLPProtocol/isSupported``.
+    /// The OTLP transport and encoding: ``OTLPHTTPExporter`` for the `http/*` ones,
+    /// ``OTLPGRPCExporter`` for `grpc` (``makeExporter(logger:)`` picks).
     /// Environment: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`
     /// (`http/protobuf`, `http/json` or `grpc`, any case). Default ``OTLPProtocol/httpProtobuf``.
     public var `protocol`: OTLPProtocol
+    /// Whether an OTLP/gRPC endpoint given without a scheme (`collector:4317`) is plaintext
+    /// (`http://`, HTTP/2 with prior knowledge) rather than TLS (`https://`). An explicit scheme
+    /// decides by itself. Environment: `OTEL_EXPORTER_OTLP_TRACES_INSECURE`, else
+    /// `OTEL_EXPORTER_OTLP_INSECURE` (`true` or `false`). Default `false`.
+    public var insecure: Bool
     /// TLS settings for `https` endpoints. Environment: `OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE`,
     /// `…CLIENT_CERTIFICATE` and `…CLIENT_KEY` (the last two only as a pair), see
     /// ``TLSConfiguration``. Default: verify against the system's trust store.
@@ -64,6 +74,7 @@ public struct OTLPExporterConfiguration: Sendable, Hashable {
         connectTimeout = .seconds(5)
         compression = .none
         `protocol` = .httpProtobuf
+        insecure = false
         tls = TLSConfiguration()
         httpVersion = .automatic
         retry = RetryPolicy()

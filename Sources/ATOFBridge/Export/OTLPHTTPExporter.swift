@@ -35,22 +35,9 @@ import Darwin
 ///   collector, and its spans are then also written to the fallback file. Span ids are
 ///   deterministic, so a replay sends the same ids again and backends can deduplicate.
 public final class OTLPHTTPExporter: SpanExporter {
-    private struct State {
+    private struct State: ExportLinkHolding {
         var session: CurlSession
-        var unreachable = false
-        /// After a timeout: no request before this instant (batches go to the fallback file).
-        var quietUntil: MonotonicInstant?
-        var loggedMessages: Set<String> = []
-
-        mutating func markUnreachable(timedOut: Bool, probeInterval: Duration) {
-            unreachable = true
-            if timedOut { quietUntil = .after(probeInterval) }
-        }
-
-        mutating func markReachable() {
-            unreachable = false
-            quietUntil = nil
-        }
+        var link = ExportLinkState()
     }
 
     private let state: Mutex<State>
@@ -60,7 +47,7 @@ public final class OTLPHTTPExporter: SpanExporter {
     private let gzip: Bool
     private let requestTimeout: Duration?
     private let exportTimeout: Duration
-    private let retry: RetryPolicy
+    private let driver: RetryDriver
     private let logger: Logger
     private let redactor: SecretRedactor
 
@@ -68,20 +55,23 @@ public final class OTLPHTTPExporter: SpanExporter {
     public let endpoint: String
 
     /// Creates an exporter for `configuration`'s endpoint, headers, timeouts, compression,
-    /// protocol, TLS and HTTP version. Throws when the protocol is not supported (`grpc`) or
+    /// protocol, TLS and HTTP version. Throws when the protocol is `grpc` (use ``OTLPGRPCExporter``) or
     /// libcurl refuses an option (for example a URL it cannot parse).
     public init(configuration: OTLPExporterConfiguration, logger: Logger = Logger(label: "atof-bridge.exporter")) throws(ExportError) {
-        if let reason = configuration.protocol.unsupportedReason { throw .request(reason) }
+        if configuration.protocol == .grpc {
+            throw .request("OTLPHTTPExporter speaks OTLP/HTTP; for OTEL_EXPORTER_OTLP_PROTOCOL=grpc use OTLPGRPCExporter")
+        }
         encoding = configuration.protocol
         gzip = configuration.compression == .gzip
         requestTimeout = configuration.timeout
         exportTimeout = configuration.exportTimeout
-        retry = configuration.retry
         endpoint = configuration.endpoint
         redactor = configuration.redactor
         var logger = logger
         logger[metadataKey: "endpoint"] = "\(redactor.redact(configuration.endpoint))"
         self.logger = logger
+        driver = RetryDriver(
+            retry: configuration.retry, exportTimeout: exportTimeout, cancellation: cancellation, logger: logger, redactor: redactor)
         let settings = CurlSessionSettings(
             url: configuration.endpoint,
             contentType: configuration.protocol == .httpJSON ? "application/json" : "application/x-protobuf",
@@ -119,38 +109,17 @@ public final class OTLPHTTPExporter: SpanExporter {
         guard let body = encode(batch) else {
             return .failed(batch, .request("gzip compression failed (out of memory)"))
         }
-        if let quietUntil = state.quietUntil, !quietUntil.hasPassed {
-            return .failed(
-                batch,
-                .timedOut(
-                    "the collector did not answer in time; batches go to the fallback file, with one attempt every \(retry.unreachableProbeInterval) until it answers"
-                ))
-        }
-        let attempts = state.unreachable ? 1 : retry.maximumAttempts
-        var retries = 0
-        for attempt in 1... {
-            let remaining = deadline.remaining
-            guard remaining > .zero else {
-                state.markUnreachable(timedOut: true, probeInterval: retry.unreachableProbeInterval)
-                return .failed(batch, .timedOut("the export timeout of \(exportTimeout) passed"), retries: retries)
-            }
-            let failure: ExportError
-            var retryAfter: String?
+        return driver.run(batch, deadline: deadline, state: &state) { remaining, state in
             switch state.session.post(body, timeout: requestTimeout.map { min($0, remaining) } ?? remaining) {
             case .failure(.cancelled):
-                return .failed(batch, .shutDown, retries: retries)
+                return .failed(.shutDown, retryAfter: nil)
             case .failure(.failed(let error)):
-                failure = error
-                switch error {
-                case .connection: state.markUnreachable(timedOut: false, probeInterval: retry.unreachableProbeInterval)
-                case .timedOut: state.markUnreachable(timedOut: true, probeInterval: retry.unreachableProbeInterval)
-                default: break
-                }
+                return .failed(error, retryAfter: nil)
             case .success(let response) where (200..<300).contains(response.status):
-                state.markReachable()
-                return accepted(batch, response, retries: retries, state: &state)
+                state.link.markReachable()
+                return .finished(accepted(batch, response, state: &state))
             case .success(let response) where response.status == 413 && batch.spans.count > 1:
-                var result = ExportResult(retries: retries)
+                var result = ExportResult()
                 let middle = batch.spans.count / 2
                 for part in [batch.spans[..<middle], batch.spans[middle...]] {
                     result.merge(
@@ -158,43 +127,28 @@ public final class OTLPHTTPExporter: SpanExporter {
                             OTLP.SpanBatch(resource: batch.resource, scope: batch.scope, spans: Array(part)), deadline: deadline,
                             state: &state))
                 }
-                return result
+                return .finished(result)
             case .success(let response):
-                state.markReachable()
-                failure = .httpStatus(response.status, message: ExportResponse.failureMessage(response, redactor: redactor))
-                retryAfter = response.retryAfter
+                state.link.markReachable()
+                return .failed(
+                    .httpStatus(response.status, message: ExportResponse.failureMessage(response, redactor: redactor)),
+                    retryAfter: response.retryAfter.flatMap { RetryAfter.delay($0) })
             }
-            guard failure.isRetryable, attempt < attempts, !cancellation.isCancelled else {
-                logOnce(failure.description, state: &state)
-                return .failed(batch, failure, retries: retries)
-            }
-            let delay =
-                retryAfter.flatMap { RetryAfter.delay($0) }.map { min($0, retry.maximumRetryAfter) } ?? backoff(afterAttempt: attempt)
-            guard delay < deadline.remaining else {
-                logOnce("\(failure.description); no time left to retry within the export timeout", state: &state)
-                return .failed(batch, failure, retries: retries)
-            }
-            logger.debug(
-                "retrying export",
-                metadata: ["attempt": "\(attempt)", "delay": "\(delay)", "reason": "\(redactor.redact(failure.description))"])
-            guard cancellation.sleep(for: delay) else { return .failed(batch, .shutDown, retries: retries) }
-            retries += 1
         }
-        return .failed(batch, .shutDown, retries: retries)  // not reached: the loop returns
     }
 
-    private func accepted(_ batch: OTLP.SpanBatch, _ response: HTTPResponse, retries: Int, state: inout State) -> ExportResult {
+    private func accepted(_ batch: OTLP.SpanBatch, _ response: HTTPResponse, state: inout State) -> ExportResult {
         guard let (rejected, message) = ExportResponse.partialSuccess(response) else {
-            logOnce(
+            driver.logOnce(
                 "the receiver answered \(response.status) with a body that is not an ExportTraceServiceResponse; counting the batch as delivered",
-                state: &state)
-            return .delivered(batch.spans.count, retries: retries)
+                link: &state.link)
+            return .delivered(batch.spans.count)
         }
         if rejected > 0 || !message.isEmpty {
-            logOnce("the receiver rejected \(rejected) span(s): \(message.isEmpty ? "(no message)" : message)", state: &state)
+            driver.logOnce("the receiver rejected \(rejected) span(s): \(message.isEmpty ? "(no message)" : message)", link: &state.link)
         }
         let rejectedCount = Int(clamping: min(max(0, rejected), Int64(batch.spans.count)))
-        return ExportResult(delivered: batch.spans.count - rejectedCount, rejected: rejectedCount, retries: retries)
+        return ExportResult(delivered: batch.spans.count - rejectedCount, rejected: rejectedCount)
     }
 
     private func encode(_ batch: OTLP.SpanBatch) -> [UInt8]? {
@@ -204,18 +158,6 @@ public final class OTLPHTTPExporter: SpanExporter {
 
     /// `initialBackoff × multiplier^(attempt-1)`, capped, with jitter.
     func backoff(afterAttempt attempt: Int) -> Duration {
-        let base = retry.initialBackoff.secondsValue * pow(retry.multiplier, Double(attempt - 1))
-        let capped = min(base, retry.maximumBackoff.secondsValue)
-        let factor = retry.jitter > 0 ? Double.random(in: (1 - retry.jitter)...(1 + retry.jitter)) : 1
-        return .nanoseconds(Int64(capped * factor * 1e9))
-    }
-
-    /// Logs `message`, redacted, as a warning the first time it is seen (at most 100 distinct
-    /// messages).
-    private func logOnce(_ message: String, state: inout State) {
-        let message = redactor.redact(message)
-        guard !state.loggedMessages.contains(message) else { return }
-        if state.loggedMessages.count < 100 { state.loggedMessages.insert(message) }
-        logger.warning("\(message)")
+        driver.backoff(afterAttempt: attempt)
     }
 }

@@ -4,19 +4,18 @@ public enum OTLPProtocol: String, Sendable, Hashable, CaseIterable {
     case httpProtobuf = "http/protobuf"
     /// OTLP/HTTP with an OTLP/JSON body (`Content-Type: application/json`).
     case httpJSON = "http/json"
-    /// OTLP/gRPC. Recognised so that it can be refused clearly: this library does not speak gRPC.
+    /// OTLP/gRPC over HTTP/2 (``OTLPGRPCExporter``): unary `TraceService/Export` calls with the
+    /// protobuf body; the default endpoint is `http://localhost:4317`.
     case grpc
 
-    /// `true` when this library can export with the protocol.
+    /// `true` when this library can export with the protocol (every case, `grpc` included).
     public var isSupported: Bool { unsupportedReason == nil }
 
     /// Why the protocol cannot be used and what to use instead, or `nil` when it is supported.
     public var unsupportedReason: String? {
         switch self {
-        case .httpProtobuf, .httpJSON:
+        case .httpProtobuf, .httpJSON, .grpc:
             nil
-        case .grpc:
-            "OTLP/gRPC is not supported by atof-bridge; use OTLP/HTTP: set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf and point the endpoint at the collector's OTLP/HTTP port (4318, e.g. http://localhost:4318)"
         }
     }
 }
