@@ -7,7 +7,8 @@ Usage: bench_report.py RESULTS.jsonl --output FILE [--check] [--smoke] [--starte
 RESULTS.jsonl holds one JSON object per scenario and round, as the benchmarks printed them, plus
 the runner's `name`, `round` and `exit_code`. Every figure in the report is computed here from
 those objects: medians over the rounds, with min-max. With --check, exits 1 (after writing) when
-a scenario failed, a span of ours is unaccounted for, or the sink saw a malformed request."""
+a scenario failed, a span of ours is unaccounted for, the sink saw a malformed request, a
+transport receiver's count differs from the export summary, or a transport row is missing."""
 import argparse
 import json
 import os
@@ -25,6 +26,10 @@ TARGETS = {
     "convert_events_per_second": 200_000.0,
     "flat_mib": 4.0,           # RSS growth over the second half of the starts, with the bound low
 }
+
+
+# The transport comparison's scenario keys (run.sh) and their labels.
+TRANSPORTS = {"transport-http": "OTLP/HTTP", "transport-grpc": "OTLP/gRPC"}
 
 
 def load(path):
@@ -100,6 +105,11 @@ def problems_in(rows):
             problems.append(f"{name} round {r.get('round')}: exit code {r['exit_code']}")
         if r.get("unaccounted_spans", 0) != 0:
             problems.append(f"{name} round {r.get('round')}: {r['unaccounted_spans']} spans unaccounted for")
+        if r.get("delivery_mismatch"):
+            problems.append(f"{name}: the receiver accepted {r.get('spans_delivered', 0):,} spans, "
+                            f"the export summary produced {r.get('spans_produced', 0):,}")
+        if "unique_spans_delivered" in r and r.get("spans_delivered", 0) > r["unique_spans_delivered"]:
+            problems.append(f"{name}: {r.get('spans_delivered', 0) - r['unique_spans_delivered']:,} spans delivered more than once")
         if r.get("sink_malformed"):
             problems.append(f"{name} round {r.get('round')}: the sink saw {r['sink_malformed']} malformed requests")
         if "spans_produced" in r and "spans_delivered" in r and not r.get("spans_delivered"):
@@ -457,6 +467,35 @@ def main():
               f"{r.get('output_bytes', 0):,} | {pathological_outcome(r)} |")
         w("")
 
+    # Transports.
+    transports = [n for n in TRANSPORTS if n in R.by_name]
+    if transports:
+        w("## 8. OTLP/HTTP and OTLP/gRPC")
+        w("")
+        events = next((R.first(n, "events") for n in transports if R.first(n, "events")), None)
+        w(f"`generate_atof.py {f'{events:,}' if events else 'N'}`, exported once per run by "
+          "`atof-bridge export FILE --protocol http/protobuf` to `scripts/otlp_sink.py` and by "
+          "`atof-bridge export FILE --protocol grpc` to `scripts/otlp_grpc_sink.py`: both receivers are Python and "
+          "decode every request with opentelemetry-proto, so neither transport gets the faster sink. "
+          "Each export is timed by `/usr/bin/time -v` under a timeout; delivered = the spans the receiver accepted, "
+          "checked against the spans the export summary produced. **The wall time is bounded by the Python receivers; "
+          "the client CPU per span (user + system time of the `atof-bridge` process) is ours.**")
+        w("")
+        w("| transport | events | spans | delivered | wall s | client CPU µs per span | peak RSS MiB |")
+        w("|---|---:|---:|---:|---:|---:|---:|")
+        for n in transports:
+            r = R.by_name[n][-1]
+            if r.get("failed"):
+                w(f"| {TRANSPORTS[n]} | — | — | **failed** | — | — | — |")
+                continue
+            delivered = f"{r.get('spans_delivered', 0):,}"
+            if r.get("delivery_mismatch"):
+                delivered = f"**{delivered}** (mismatch)"
+            w(f"| {r.get('transport', TRANSPORTS[n])} | {r.get('events') or 0:,} | {r.get('spans_produced', 0):,} | {delivered} | "
+              f"{Stat([r.get('wall_seconds')]).text(2)} | {Stat([r.get('cpu_us_per_span')]).text(2)} | "
+              f"{Stat([r.get('peak_rss_mib')]).text(1)} |")
+        w("")
+
     # Profiles.
     if a.profiles:
         sections = [("bridge.profile", BRIDGE_STAGES, "In process (`bridge-bench --spans 100000 --policy block`)"),
@@ -487,6 +526,9 @@ def main():
                 w("")
 
     problems = problems_in(rows)
+    if a.check:
+        problems += [f"{n}: no transport row (run.sh exports over {label} once per run)"
+                     for n, label in TRANSPORTS.items() if n not in R.by_name]
     if problems:
         w("## Problems in this run")
         w("")

@@ -7,7 +7,12 @@ benchmarks print.
   export_result.py result --time TIME_V_OUTPUT --log CLI_STDERR --before JSON --after JSON
                           --exit-code N --fallback PATH --scenario TEXT
       prints one JSON object: spans produced (the CLI's own summary), delivered (the sink's
-      count delta), wall and CPU from `/usr/bin/time -v`, peak RSS, fallback-file spans."""
+      count delta), wall and CPU from `/usr/bin/time -v`, peak RSS, fallback-file spans.
+  export_result.py transport --time TIME_V_OUTPUT --log CLI_STDERR --receiver SUMMARY_JSON
+                             --transport NAME --fallback PATH --scenario TEXT
+      the same for one export to a Python receiver (scripts/otlp_sink.py or otlp_grpc_sink.py):
+      delivered is the receiver's own count of accepted spans, read from its --summary file;
+      `delivery_mismatch` is delivered minus the spans the export summary produced."""
 import json
 import re
 import sys
@@ -84,6 +89,35 @@ def count_fallback(path):
         return 0
 
 
+def transport(options, t):
+    """One transport row: the export summary next to the receiver's --summary file."""
+    s = summary(options["--log"]) or {}
+    try:
+        with open(options["--receiver"], encoding="utf-8") as f:
+            receiver = json.load(f)
+    except (OSError, ValueError):
+        receiver = {}
+    produced = s.get("spans", 0)
+    delivered = receiver.get("spans", 0)
+    fallback = count_fallback(options["--fallback"])
+    return {
+        "scenario": options["--scenario"],
+        "implementation": "atof-bridge export (CLI)",
+        "transport": options["--transport"],
+        "events": s.get("events"),
+        "spans_produced": produced,
+        "spans_delivered": delivered,
+        "unique_spans_delivered": receiver.get("unique_spans", 0),
+        "delivery_mismatch": delivered - produced,
+        "delivered_fraction": delivered / produced if produced else 0,
+        "fallback_file_spans": fallback,
+        "unaccounted_spans": produced - delivered - fallback - s.get("dropped", 0),
+        "receiver_requests": receiver.get("requests", 0),
+        "sink_malformed": receiver.get("invalid_requests", 0),
+        **timing(t, s.get("events") or 0, produced),
+    }
+
+
 def main(argv):
     if argv[:1] == ["stats"]:
         print(json.dumps(stats(argv[1])))
@@ -95,6 +129,9 @@ def main(argv):
         print(json.dumps({"scenario": options["--scenario"], "implementation": "atof-bridge convert (CLI)",
                           "events": c.get("events", 0), "spans_produced": c.get("spans", 0),
                           "bad_lines": c.get("bad_lines"), **timing(t, c.get("events", 0), c.get("spans", 0))}))
+        return
+    if argv[:1] == ["transport"]:
+        print(json.dumps(transport(options, t)))
         return
     s = summary(options["--log"]) or {}
     before, after = json.loads(options["--before"]), json.loads(options["--after"])

@@ -3,7 +3,9 @@
 # pid at exit), checks its ceiling, runs every scenario RUNS times (rounds interleave the
 # scenarios, each in its own process so that peak RSS is its own), then the pathological inputs
 # once each (scripts/generate_pathological.py: a deep chain, many marks, a huge line; each under
-# its own timeout), and writes BENCHMARKS.md with medians, min-max, the machine, the command and
+# its own timeout), then the transport comparison once (the same file exported over OTLP/HTTP to
+# scripts/otlp_sink.py and over OTLP/gRPC to scripts/otlp_grpc_sink.py, each under a timeout;
+# both receivers are Python and stopped by pid), and writes BENCHMARKS.md with medians, min-max, the machine, the command and
 # the ratios against each peer.
 #
 #   benchmarks/run.sh                  full run, 5 rounds, rewrites BENCHMARKS.md (about 20 min
@@ -43,10 +45,12 @@ if [[ $SMOKE == 1 ]]; then
     STEADY=2000 BURST=8000 OFFLINE_EVENTS=9000 OPEN_SMALL=2000 OPEN_LARGE=8000 OPEN_BOUND=100 SCOPES=2000 DECODE_EVENTS=900
     NEMO_STEADY=400 ENCODE_SECONDS=0.05 BLAST_SECONDS=0.2 RUN_TIMEOUT=180
     PATH_DEEP=2000 PATH_MARKS=20000 PATH_LINE_BYTES=$((1 << 20)) PATH_TIMEOUT=120
+    TRANSPORT_EVENTS=900 TRANSPORT_TIMEOUT=120
 else
     STEADY=400000 BURST=1000000 OFFLINE_EVENTS=1000000 OPEN_SMALL=100000 OPEN_LARGE=1000000 OPEN_BOUND=1000 SCOPES=200000 DECODE_EVENTS=200000
     NEMO_STEADY=40000 ENCODE_SECONDS=1 BLAST_SECONDS=3 RUN_TIMEOUT=1200
     PATH_DEEP=100000 PATH_MARKS=1000000 PATH_LINE_BYTES=$((64 << 20)) PATH_TIMEOUT=600
+    TRANSPORT_EVENTS=60000 TRANSPORT_TIMEOUT=600
 fi
 
 # Nothing from the environment may change what is measured.
@@ -58,13 +62,16 @@ WORK=${BENCH_WORK:-$(mktemp -d /tmp/atof-bench.XXXXXX)}
 mkdir -p "$WORK"
 RESULTS="$WORK/results.jsonl"
 : > "$RESULTS"
-SINK_PID=""
+SINK_PID="" RECEIVER_PID=""
 cleanup() {
     local status=$?
-    if [[ -n $SINK_PID ]] && kill -0 "$SINK_PID" 2>/dev/null; then
-        kill -TERM "$SINK_PID" 2>/dev/null || true
-        wait "$SINK_PID" 2>/dev/null || true
-    fi
+    local pid
+    for pid in "$SINK_PID" "$RECEIVER_PID"; do
+        if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     rm -f "$WORK"/*.fallback.jsonl "$WORK/convert.out" "$WORK/path.out" "$WORK"/path-*.jsonl
     # A passing smoke run leaves nothing behind (make test runs it); anything else keeps its logs.
     if [[ $SMOKE == 1 && $status == 0 && -z ${BENCH_WORK:-} ]]; then rm -rf "$WORK"; fi
@@ -292,6 +299,62 @@ python3 "$PATHGEN" hugeline "$PATH_LINE_BYTES" "$WORK/path-hugeline.jsonl"
 pathological path-hugeline-convert convert "$PATH_LINE_BYTES" line-bytes "$WORK/path-hugeline.jsonl" \
     "$CLI" convert "$WORK/path-hugeline.jsonl" --to otlp-json -o "$WORK/path.out"
 rm -f "$WORK/path-hugeline.jsonl"
+
+# transport NAME LABEL RECEIVER_SCRIPT CLI_ARGS...: the transport file exported once to a fresh
+# Python receiver (started here, stopped by pid; its --summary file gives the spans it accepted),
+# the export measured by /usr/bin/time -v under its own timeout.
+transport() {
+    local name=$1 label=$2 receiver=$3; shift 3
+    local code=0 port=""
+    rm -f "$WORK/$name.port" "$WORK/$name.summary.json" "$WORK/$name.0.time" "$WORK/$name.0.out"
+    "$PYTHON" "$ROOT/scripts/$receiver" --port-file "$WORK/$name.port" --summary "$WORK/$name.summary.json" \
+        2> "$WORK/$name.receiver.log" &
+    RECEIVER_PID=$!
+    for _ in $(seq 150); do
+        [[ -s "$WORK/$name.port" ]] && break
+        kill -0 "$RECEIVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [[ -s "$WORK/$name.port" ]]; then
+        port=$(tr -d '[:space:]' < "$WORK/$name.port")
+        local endpoint="http://127.0.0.1:$port"
+        [[ $label == "OTLP/HTTP" ]] && endpoint="$endpoint/v1/traces"
+        timeout --kill-after=10 "$TRANSPORT_TIMEOUT" /usr/bin/time -v -o "$WORK/$name.0.time" \
+            "$CLI" export "$WORK/transport.jsonl" --endpoint "$endpoint" "$@" --fallback "$WORK/$name.fallback.jsonl" \
+            > /dev/null 2> "$WORK/$name.0.err" || code=$?
+    else
+        echo "   $receiver did not start; last lines of its log:"; tail -5 "$WORK/$name.receiver.log" | sed 's/^/     /'
+    fi
+    # The receivers write their summary at SIGTERM (the gRPC one after every request too).
+    kill -TERM "$RECEIVER_PID" 2>/dev/null || true
+    wait "$RECEIVER_PID" 2>/dev/null || true
+    RECEIVER_PID=""
+    if [[ -n $port && -s "$WORK/$name.0.time" ]]; then
+        echo "RESULT $(python3 "$HERE/export_result.py" transport --time "$WORK/$name.0.time" --log "$WORK/$name.0.err" \
+            --receiver "$WORK/$name.summary.json" --transport "$label" --fallback "$WORK/$name.fallback.jsonl" \
+            --scenario "atof-bridge export over $label, $TRANSPORT_EVENTS-event file")" > "$WORK/$name.0.out"
+    else
+        : > "$WORK/$name.0.out"
+    fi
+    rm -f "$WORK/$name.fallback.jsonl"
+    keep "$name" 0 "$code" "$WORK/$name.0.out"
+    if [[ $code != 0 ]]; then
+        echo "   $name: exit $code$([[ $code == 124 || $code == 137 ]] && echo " (timeout after ${TRANSPORT_TIMEOUT}s)"); last lines of its log:"
+        tail -5 "$WORK/$name.0.err" | sed 's/^/     /'
+    fi
+    printf '   %-22s exit %s, %s\n' "$name" "$code" "$(python3 -c 'import json,sys
+r=[json.loads(l) for l in open(sys.argv[1])][-1]
+keys=("spans_produced","spans_delivered","wall_seconds","cpu_us_per_span","peak_rss_mib")
+print(", ".join(f"{k}={r[k]:,.2f}" if isinstance(r[k],float) else f"{k}={r[k]}" for k in keys if k in r))' "$WORK/$name.0.out.result")"
+}
+
+# OTLP/HTTP next to OTLP/gRPC, once: the same file to the two Python receivers (both decode every
+# request with opentelemetry-proto), so that neither transport gets the faster sink.
+echo "== transports ($TRANSPORT_EVENTS-event file over OTLP/HTTP and OTLP/gRPC to the Python receivers; timeout ${TRANSPORT_TIMEOUT}s each)"
+python3 "$HERE/generate_atof.py" "$TRANSPORT_EVENTS" "$WORK/transport.jsonl"
+transport transport-http "OTLP/HTTP" otlp_sink.py --protocol http/protobuf
+transport transport-grpc "OTLP/gRPC" otlp_grpc_sink.py --protocol grpc
+rm -f "$WORK/transport.jsonl"
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Where the time goes: perf on the in-process and the offline hot paths (not timed runs).
