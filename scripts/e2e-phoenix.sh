@@ -68,6 +68,30 @@ for file in Tests/Fixtures/nemo-relay-*.jsonl "$work/generated-agent-run.jsonl";
       project="e2e-grpc-$name"
       name="grpc-$name"
       args=(--protocol grpc --endpoint "$grpc_url")
+      # Phoenix keeps one span per span id across projects, and our ids are derived from the
+      # events: the gRPC copy gets its own ids (every uuid's last 12 hex digits XOR-ed with a
+      # constant), or Phoenix would take its spans for the HTTP copy's and store none of them.
+      python3 - "$file" "$work/$name.jsonl" <<'PY' || { keep=1; die "could not rewrite $file for the gRPC leg"; }
+import json, re, sys
+uuid = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+def fresh(value):
+    if not isinstance(value, str):
+        return value
+    if uuid.match(value):
+        return value[:24] + "%012x" % (int(value[24:], 16) ^ 0xE2E0E2E0E2E0)
+    return value + "-grpc"
+with open(sys.argv[1]) as source, open(sys.argv[2], "w") as target:
+    for line in source:
+        if not line.strip():
+            target.write(line)
+            continue
+        event = json.loads(line)
+        for key in ("uuid", "parent_uuid", "propagation_root_uuid"):
+            if key in event:
+                event[key] = fresh(event[key])
+        target.write(json.dumps(event, ensure_ascii=False) + "\n")
+PY
+      file="$work/$name.jsonl"
     fi
     status=0
     # Undeliverable spans (if any) go to the temporary directory, not to a file in the repository.
