@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole benchmark, reproducibly: builds in release, starts otlp-sink on 127.0.0.1 (stopped by
 # pid at exit), checks its ceiling, runs every scenario RUNS times (rounds interleave the
-# scenarios, each in its own process so that peak RSS is its own), then the pathological inputs
+# scenarios, each in its own process so that peak RSS is its own), then convert and export of a
+# 5,000,000-event file once each (long; each under its own timeout), then the pathological inputs
 # once each (scripts/generate_pathological.py: a deep chain, many marks, a huge line; each under
 # its own timeout), then the transport comparison once (the same file exported over OTLP/HTTP to
 # scripts/otlp_sink.py and over OTLP/gRPC to scripts/otlp_grpc_sink.py, each under a timeout;
@@ -46,11 +47,13 @@ if [[ $SMOKE == 1 ]]; then
     NEMO_STEADY=400 ENCODE_SECONDS=0.05 BLAST_SECONDS=0.2 RUN_TIMEOUT=180
     PATH_DEEP=2000 PATH_MARKS=20000 PATH_LINE_BYTES=$((1 << 20)) PATH_TIMEOUT=120
     TRANSPORT_EVENTS=900 TRANSPORT_TIMEOUT=120
+    BIG_EVENTS=20000 BIG_TIMEOUT=180
 else
     STEADY=400000 BURST=1000000 OFFLINE_EVENTS=1000000 OPEN_SMALL=100000 OPEN_LARGE=1000000 OPEN_BOUND=1000 SCOPES=200000 DECODE_EVENTS=200000
     NEMO_STEADY=40000 ENCODE_SECONDS=1 BLAST_SECONDS=3 RUN_TIMEOUT=1200
     PATH_DEEP=100000 PATH_MARKS=1000000 PATH_LINE_BYTES=$((64 << 20)) PATH_TIMEOUT=600
     TRANSPORT_EVENTS=60000 TRANSPORT_TIMEOUT=600
+    BIG_EVENTS=5000000 BIG_TIMEOUT=1800
 fi
 
 # Nothing from the environment may change what is measured.
@@ -72,7 +75,7 @@ cleanup() {
             wait "$pid" 2>/dev/null || true
         fi
     done
-    rm -f "$WORK"/*.fallback.jsonl "$WORK/convert.out" "$WORK/path.out" "$WORK"/path-*.jsonl
+    rm -f "$WORK"/*.fallback.jsonl "$WORK/convert.out" "$WORK/path.out" "$WORK"/path-*.jsonl "$WORK/offline-big.jsonl"
     # A passing smoke run leaves nothing behind (make test runs it); anything else keeps its logs.
     if [[ $SMOKE == 1 && $status == 0 && -z ${BENCH_WORK:-} ]]; then rm -rf "$WORK"; fi
 }
@@ -160,24 +163,30 @@ keys=("spans_delivered","delivered_spans_per_second","events_per_second","lines_
 print(", ".join(f"{k}={r[k]:,.1f}" if isinstance(r[k],float) else f"{k}={r[k]}" for k in keys if k in r))' "$WORK/$name.$round.out.result")"
 }
 
-# timed NAME ROUND KIND COMMAND...: a command-line run measured by /usr/bin/time -v.
+# timed NAME ROUND KIND COMMAND...: a command-line run measured by /usr/bin/time -v, on the
+# $TIMED_EVENTS-event file (default $OFFLINE_EVENTS) under a timeout of $TIMED_TIMEOUT s (default $RUN_TIMEOUT).
 timed() {
     local name=$1 round=$2 kind=$3; shift 3
-    local code=0 before="" after=""
+    local code=0 before="" after="" events=${TIMED_EVENTS:-$OFFLINE_EVENTS} limit=${TIMED_TIMEOUT:-$RUN_TIMEOUT}
     [[ $kind == export ]] && before=$(python3 "$HERE/export_result.py" stats "$URL")
-    timeout --kill-after=10 "$RUN_TIMEOUT" /usr/bin/time -v -o "$WORK/$name.$round.time" "$@" \
+    timeout --kill-after=10 "$limit" /usr/bin/time -v -o "$WORK/$name.$round.time" "$@" \
         > /dev/null 2> "$WORK/$name.$round.err" || code=$?
-    if [[ $kind == export ]]; then
+    if [[ $code == 124 || $code == 137 ]] || ! grep -q '^\s*Elapsed' "$WORK/$name.$round.time" 2>/dev/null; then
+        # Killed (by its timeout) before /usr/bin/time could write: a row that says so.
+        echo "RESULT {\"scenario\": \"atof-bridge $kind, $events-event file\", \"events\": $events, \"timed_out\": $([[ $code == 124 || $code == 137 ]] && echo true || echo false), \"timeout_seconds\": $limit}" \
+            > "$WORK/$name.$round.out"
+    elif [[ $kind == export ]]; then
         after=$(python3 "$HERE/export_result.py" stats "$URL")
         echo "RESULT $(python3 "$HERE/export_result.py" result --time "$WORK/$name.$round.time" --log "$WORK/$name.$round.err" \
             --before "$before" --after "$after" --fallback "$WORK/$name.fallback.jsonl" \
-            --scenario "atof-bridge export, $OFFLINE_EVENTS-event file")" > "$WORK/$name.$round.out"
+            --scenario "atof-bridge export, $events-event file")" > "$WORK/$name.$round.out"
     else
         echo "RESULT $(python3 "$HERE/export_result.py" convert --time "$WORK/$name.$round.time" --log "$WORK/$name.$round.err" \
-            --scenario "atof-bridge convert, $OFFLINE_EVENTS-event file")" > "$WORK/$name.$round.out"
+            --scenario "atof-bridge convert, $events-event file")" > "$WORK/$name.$round.out"
     fi
     rm -f "$WORK/$name.fallback.jsonl" "$WORK/convert.out"
     keep "$name" "$round" "$code" "$WORK/$name.$round.out"
+    [[ $code == 124 || $code == 137 ]] && echo "   $name: timeout after ${limit}s"
     printf '   %-22s exit %s, %s\n' "$name" "$code" "$(sed -n 's/.*"events_per_second": \([0-9.]*\).*/events\/s=\1/p' "$WORK/$name.$round.out")"
 }
 
@@ -252,6 +261,8 @@ for round in $(seq 1 "$RUNS"); do
         --fallback "$WORK/bridge-steady-block.fallback.jsonl" --scenario "atof-bridge (block)"
     run bridge-steady-spill "$round" "$BIN/bridge-bench" --endpoint "$URL" --spans "$STEADY" \
         --fallback "$WORK/bridge-steady-spill.fallback.jsonl" --scenario "atof-bridge (defaults: spill)"
+    run bridge-equal-block "$round" "$BIN/bridge-bench" --endpoint "$URL" --spans "$STEADY" --policy block --equal-content \
+        --fallback "$WORK/bridge-equal-block.fallback.jsonl" --scenario "atof-bridge equal content (block)"
     if [[ $OTEL == 1 ]]; then
         run otel-defaults "$round" "$BIN/otel-bench" --endpoint "$URL" --spans "$STEADY" --defaults --scenario "swift-otel 1.6.0 (defaults)"
         run otel-tuned "$round" "$BIN/otel-bench" --endpoint "$URL" --spans "$STEADY" --tuned --scenario "swift-otel 1.6.0 (tuned: queue 1M, batch 131,072)"
@@ -278,6 +289,16 @@ for round in $(seq 1 "$RUNS"); do
         run scope-otel "$round" "$BIN/scope-bench" --impl otel --scopes "$SCOPES" --endpoint "$URL"
     fi
 done
+
+# convert and export of a big generated file, each once (minutes each at full size; the file is
+# removed after).
+echo "== offline, $BIG_EVENTS-event file, once (timeout ${BIG_TIMEOUT}s each)"
+python3 "$HERE/generate_atof.py" "$BIG_EVENTS" "$WORK/offline-big.jsonl"
+TIMED_EVENTS=$BIG_EVENTS TIMED_TIMEOUT=$BIG_TIMEOUT timed offline-convert-5m 0 convert \
+    "$CLI" convert "$WORK/offline-big.jsonl" --to otlp-json -o "$WORK/convert.out"
+TIMED_EVENTS=$BIG_EVENTS TIMED_TIMEOUT=$BIG_TIMEOUT timed offline-export-5m 0 export \
+    "$CLI" export "$WORK/offline-big.jsonl" --endpoint "$URL" --fallback "$WORK/offline-export-5m.fallback.jsonl"
+rm -f "$WORK/offline-big.jsonl"
 
 # Pathological inputs, each once (scripts/generate_pathological.py, deterministic): a deep chain
 # of nested scopes, one scope with very many marks, one very long line.

@@ -8,6 +8,9 @@ import Glibc
 //   bridge-bench --endpoint http://127.0.0.1:PORT/v1/traces [--spans 400000]
 //                [--queue N] [--batch N] [--policy spill|block|drop] [--fallback PATH]
 //   bridge-bench --burst --endpoint URL        1,000,000 spans, default settings
+//   bridge-bench --equal-content --endpoint URL [--spans N] [...]
+//                                              swift-otel's spans (8 string attributes, one
+//                                              event) made as OTLP.Span, Bridge.receive(spans:)
 //   bridge-bench --open-scopes N --endpoint URL [--max-open M]
 //                                              memory: N scopes started and never ended
 //   bridge-bench --dump-events TURNS           print the events as ATOF JSON lines (shape check)
@@ -15,7 +18,7 @@ import Glibc
 let usage = """
     usage: bridge-bench --endpoint http://127.0.0.1:PORT/v1/traces [--spans N] [--burst]
                         [--queue N] [--batch N] [--policy spill|block|drop] [--fallback PATH]
-                        [--shutdown-timeout SECONDS] [--scenario NAME]
+                        [--shutdown-timeout SECONDS] [--scenario NAME] [--equal-content]
            bridge-bench --open-scopes N --endpoint URL [--max-open M] [--fallback PATH]
            bridge-bench --dump-events TURNS
     """
@@ -29,7 +32,7 @@ func main() -> Int32 {
                 "endpoint", "spans", "queue", "batch", "policy", "fallback", "shutdown-timeout", "scenario", "dump-events", "open-scopes",
                 "max-open",
             ],
-            flags: ["burst", "help"])
+            flags: ["burst", "equal-content", "help"])
     } catch {
         printError("bridge-bench: \(error)\n\(usage)")
         return 64
@@ -91,19 +94,29 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
             scenario: arguments.string("scenario") ?? "open scopes \(count), bound \(bound)")
     }
 
-    let factory = TurnEvents()
+    let equalContent = arguments.flag("equal-content")
     let turns = AgentWorkload.turns(forSpans: requestedSpans)
-    // Calibration: the cost of making the events alone, before anything is measured.
-    let generationMicros = BridgeRun.generationCost(factory: factory, turns: min(turns, 50_000))
-    let generationPerSpan = generationMicros / Double(min(turns, 50_000) * AgentWorkload.spansPerTurn)
-
-    guard
-        let (outcome, account) = SinkAccount.measure(
+    let calibrationTurns = min(turns, 50_000)
+    let timeout = Duration.milliseconds(Int(shutdownTimeout * 1000))
+    let generationMicros: Double
+    let measured: (outcome: BridgeRun.Outcome, account: SinkAccount)?
+    if equalContent {
+        // Calibration: the cost of the per-turn values alone, as otel-bench calibrates.
+        generationMicros = EqualContentRun.generationCost(turns: calibrationTurns)
+        let spans = EqualContentSpans()
+        measured = SinkAccount.measure(
             configuration: configuration, endpoint: endpoint, fallbackPath: fallbackPath, keep: keepFallback,
-            { bridge in
-                BridgeRun(bridge: bridge, factory: factory, turns: turns, shutdownTimeout: .milliseconds(Int(shutdownTimeout * 1000))).run()
-            })
-    else { return 1 }
+            { bridge in EqualContentRun(bridge: bridge, spans: spans, turns: turns, shutdownTimeout: timeout).run() })
+    } else {
+        // Calibration: the cost of making the events alone, before anything is measured.
+        let factory = TurnEvents()
+        generationMicros = BridgeRun.generationCost(factory: factory, turns: calibrationTurns)
+        measured = SinkAccount.measure(
+            configuration: configuration, endpoint: endpoint, fallbackPath: fallbackPath, keep: keepFallback,
+            { bridge in BridgeRun(bridge: bridge, factory: factory, turns: turns, shutdownTimeout: timeout).run() })
+    }
+    let generationPerSpan = generationMicros / Double(max(1, calibrationTurns * AgentWorkload.spansPerTurn))
+    guard let (outcome, account) = measured else { return 1 }
     let sink = account.sink
     let statistics = outcome.statistics
     let produced = statistics.spansProduced
@@ -112,8 +125,10 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
     let unaccounted = account.unaccounted(statistics)
 
     var report = Report()
-    report.add("scenario", arguments.string("scenario") ?? (burst ? "bridge burst" : "bridge steady"))
+    let defaultName = burst ? "bridge burst" : equalContent ? "bridge equal content" : "bridge steady"
+    report.add("scenario", arguments.string("scenario") ?? defaultName)
     report.add("implementation", "atof-bridge")
+    report.add("content", equalContent ? "equal" : "full mapping")
     report.add("queue", configuration.batch.maximumQueueSize)
     report.add("batch", configuration.batch.maximumExportBatchSize)
     report.add("policy", configuration.overflowPolicy.rawValue)
@@ -127,7 +142,8 @@ func benchmark(_ arguments: Arguments) throws(Arguments.Problem) -> Int32 {
     RunMeasures(
         produced: produced, sink: sink, produceSeconds: outcome.produceSeconds, drainSeconds: outcome.drainSeconds,
         cpuMicroseconds: cpu, generationMicrosecondsPerSpan: generationPerSpan,
-        maximumResidentKiB: outcome.usage.maximumResidentKiB, call: outcome.receive, callKind: "Bridge.receive(event)", turn: outcome.turn
+        maximumResidentKiB: outcome.usage.maximumResidentKiB, call: outcome.receive,
+        callKind: equalContent ? "leaf span made + Bridge.receive(spans:)" : "Bridge.receive(event)", turn: outcome.turn
     ).add(to: &report)
     report.add("bridge_exported", statistics.spansExported)
     report.add("bridge_in_fallback", statistics.spansInFallback)
