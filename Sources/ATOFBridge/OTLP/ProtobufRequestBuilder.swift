@@ -187,6 +187,14 @@ final class ProtobufRequestBuilder {
 
     /// `KeyValue` messages for `attributes`: the pairs, their values and the pointer list are
     /// three contiguous arena blocks.
+    ///
+    /// Each key is copied into the arena for each attribute, on purpose: sharing one copy among
+    /// the equal keys of a request (a direct-mapped cache hashed from the key's length and first
+    /// and last eight bytes, checked byte for byte, for keys of 16 bytes or more) measured slower
+    /// than copying, 1.4% with 8 attributes and 2.6% with 32 (encode-bench, medians of 3; slower
+    /// still for every key), because a key is a few dozen bytes and the lookup costs more than
+    /// the copy. Skipping the copy needs a key identity
+    /// carried by `OTLP.Attribute` itself, not one found from the key's bytes.
     private func keyValues(_ attributes: [OTLP.Attribute], bound: inout Int) -> PBMessageList<PBKeyValue> {
         guard !attributes.isEmpty else { return (0, nil) }
         let count = attributes.count
