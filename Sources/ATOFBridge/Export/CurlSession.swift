@@ -27,6 +27,9 @@ enum TransferFailure: Error, Sendable {
 
 /// The settings a ``CurlSession`` applies once, when its handle is made.
 struct CurlSessionSettings: Sendable {
+    /// The `User-Agent` both OTLP exporters send.
+    static let userAgent = "atof-bridge/\(ATOFBridgeVersion.current) OTel-OTLP-Exporter-Swift/\(ATOFBridgeVersion.current)"
+
     var url: String
     var contentType: String
     var gzip: Bool

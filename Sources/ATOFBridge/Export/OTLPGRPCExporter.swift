@@ -1,6 +1,5 @@
 import ATOFThreads
 import Logging
-import Synchronization
 
 /// Sends span batches to an OTLP/gRPC receiver (the `TraceService/Export` unary call) with
 /// libcurl over HTTP/2: h2c with prior knowledge for an `http://` endpoint, HTTP/2 negotiated by
@@ -25,20 +24,12 @@ import Synchronization
 /// - Backoff, the export timeout, the handling of an unreachable or hung collector and
 ///   cancellation are those of ``OTLPHTTPExporter`` (the same retry loop).
 public final class OTLPGRPCExporter: SpanExporter {
-    private struct State: ExportLinkHolding {
-        var session: CurlSession
-        var link = ExportLinkState()
-    }
+    private typealias State = CurlExportChannel.State
 
-    private let state: Mutex<State>
-    private let cancellation = Cancellation()
-    private let isShutDown = Atomic<Bool>(false)
+    private let channel: CurlExportChannel
     private let gzip: Bool
     private let requestTimeout: Duration?
-    private let exportTimeout: Duration
     private let maximumResponseBodySize: Int
-    private let driver: RetryDriver
-    private let logger: Logger
     private let redactor: SecretRedactor
 
     /// The URL of the export method the calls are posted to.
@@ -57,13 +48,9 @@ public final class OTLPGRPCExporter: SpanExporter {
         endpoint = String(url.origin) + GRPCWire.exportPath
         gzip = configuration.compression == .gzip
         requestTimeout = configuration.timeout
-        exportTimeout = configuration.exportTimeout
         maximumResponseBodySize = configuration.maximumResponseBodySize
         var logger = logger
         logger[metadataKey: "endpoint"] = "\(redactor.redact(endpoint))"
-        self.logger = logger
-        driver = RetryDriver(
-            retry: configuration.retry, exportTimeout: exportTimeout, cancellation: cancellation, logger: logger, redactor: redactor)
         var headers = [HTTPHeader(name: "te", value: "trailers")]
         if gzip { headers.append(HTTPHeader(name: "grpc-encoding", value: "gzip")) }
         headers += configuration.headers
@@ -77,28 +64,22 @@ public final class OTLPGRPCExporter: SpanExporter {
             tls: configuration.tls,
             httpVersion: plaintext ? .http2PriorKnowledge : .http2,
             maximumResponseBodySize: configuration.maximumResponseBodySize,
-            userAgent: "atof-bridge/\(ATOFBridgeVersion.current) OTel-OTLP-Exporter-Swift/\(ATOFBridgeVersion.current)")
+            userAgent: CurlSessionSettings.userAgent)
         settings.acceptCompressedResponses = false
         settings.reuseConnection = !plaintext || CurlGlobal.reusesPriorKnowledgeConnections
-        let session = try CurlSession(settings: settings, cancellation: cancellation)
-        state = Mutex(State(session: session))
+        channel = try CurlExportChannel(settings: settings, configuration: configuration, logger: logger)
     }
 
     public func export(_ batch: OTLP.SpanBatch) -> ExportResult {
-        guard !batch.spans.isEmpty else { return ExportResult() }
-        guard !isShutDown.load(ordering: .acquiring), !cancellation.isCancelled else { return .failed(batch, .shutDown) }
-        let deadline = MonotonicInstant.after(exportTimeout)
-        var result = state.withLock { state in send(batch, deadline: deadline, state: &state) }
-        result.failure = result.failure?.redacted(by: redactor)
-        return result
+        channel.export(batch) { batch, deadline, state in send(batch, deadline: deadline, state: &state) }
     }
 
     public func shutdown() {
-        isShutDown.store(true, ordering: .releasing)
+        channel.shutdown()
     }
 
     public func cancel() {
-        cancellation.cancel()
+        channel.cancel()
     }
 
     // MARK: - Sending
@@ -109,7 +90,7 @@ public final class OTLPGRPCExporter: SpanExporter {
             return .failed(batch, .request("gzip compression failed (out of memory)"))
         }
         let body = GRPCWire.frame(payload, compressed: gzip)
-        return driver.run(batch, deadline: deadline, state: &state) { remaining, state in
+        return channel.driver.run(batch, deadline: deadline, state: &state) { remaining, state in
             let timeout = requestTimeout.map { min($0, remaining) } ?? remaining
             let answer = state.session.post(body, timeout: timeout, extraHeaders: ["grpc-timeout: \(GRPCWire.timeoutHeader(timeout))"])
             switch answer {
@@ -142,7 +123,7 @@ public final class OTLPGRPCExporter: SpanExporter {
             guard let framed = GRPCWire.firstMessage(response.body),
                 let bytes = framed.compressed ? Gzip.decompress(framed.message, limit: maximumResponseBodySize) : framed.message
             else {
-                driver.logOnce(
+                channel.driver.logOnce(
                     "the receiver answered OK with a body that is not a gRPC message; counting the batch as delivered", link: &state.link)
                 return .delivered(batch.spans.count)
             }
@@ -150,17 +131,12 @@ public final class OTLPGRPCExporter: SpanExporter {
         }
         guard let (rejected, text) = ExportResponseDecoding.partialSuccess(protobuf: message).map({ ($0.rejectedSpans, $0.errorMessage) })
         else {
-            driver.logOnce(
+            channel.driver.logOnce(
                 "the receiver answered OK with a message that is not an ExportTraceServiceResponse; counting the batch as delivered",
                 link: &state.link)
             return .delivered(batch.spans.count)
         }
-        if rejected > 0 || !text.isEmpty {
-            driver.logOnce(
-                "the receiver rejected \(rejected) span(s): \(text.isEmpty ? "(no message)" : oneLine(text))", link: &state.link)
-        }
-        let rejectedCount = Int(clamping: min(max(0, rejected), Int64(batch.spans.count)))
-        return ExportResult(delivered: batch.spans.count - rejectedCount, rejected: rejectedCount)
+        return channel.accepted(batch, rejected: rejected, message: text.isEmpty ? "" : oneLine(text), link: &state.link)
     }
 
     /// A receiver's text with secrets redacted, on one line, at most 512 characters.

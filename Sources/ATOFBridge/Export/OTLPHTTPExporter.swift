@@ -1,14 +1,5 @@
 import ATOFThreads
 import Logging
-import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Sends span batches to an OTLP/HTTP receiver with libcurl.
 ///
@@ -35,20 +26,12 @@ import Darwin
 ///   collector, and its spans are then also written to the fallback file. Span ids are
 ///   deterministic, so a replay sends the same ids again and backends can deduplicate.
 public final class OTLPHTTPExporter: SpanExporter {
-    private struct State: ExportLinkHolding {
-        var session: CurlSession
-        var link = ExportLinkState()
-    }
+    private typealias State = CurlExportChannel.State
 
-    private let state: Mutex<State>
-    private let cancellation = Cancellation()
-    private let isShutDown = Atomic<Bool>(false)
+    private let channel: CurlExportChannel
     private let encoding: OTLPProtocol
     private let gzip: Bool
     private let requestTimeout: Duration?
-    private let exportTimeout: Duration
-    private let driver: RetryDriver
-    private let logger: Logger
     private let redactor: SecretRedactor
 
     /// The URL spans are posted to.
@@ -64,14 +47,10 @@ public final class OTLPHTTPExporter: SpanExporter {
         encoding = configuration.protocol
         gzip = configuration.compression == .gzip
         requestTimeout = configuration.timeout
-        exportTimeout = configuration.exportTimeout
         endpoint = configuration.endpoint
         redactor = configuration.redactor
         var logger = logger
         logger[metadataKey: "endpoint"] = "\(redactor.redact(configuration.endpoint))"
-        self.logger = logger
-        driver = RetryDriver(
-            retry: configuration.retry, exportTimeout: exportTimeout, cancellation: cancellation, logger: logger, redactor: redactor)
         let settings = CurlSessionSettings(
             url: configuration.endpoint,
             contentType: configuration.protocol == .httpJSON ? "application/json" : "application/x-protobuf",
@@ -81,26 +60,20 @@ public final class OTLPHTTPExporter: SpanExporter {
             tls: configuration.tls,
             httpVersion: configuration.httpVersion,
             maximumResponseBodySize: configuration.maximumResponseBodySize,
-            userAgent: "atof-bridge/\(ATOFBridgeVersion.current) OTel-OTLP-Exporter-Swift/\(ATOFBridgeVersion.current)")
-        let session = try CurlSession(settings: settings, cancellation: cancellation)
-        state = Mutex(State(session: session))
+            userAgent: CurlSessionSettings.userAgent)
+        channel = try CurlExportChannel(settings: settings, configuration: configuration, logger: logger)
     }
 
     public func export(_ batch: OTLP.SpanBatch) -> ExportResult {
-        guard !batch.spans.isEmpty else { return ExportResult() }
-        guard !isShutDown.load(ordering: .acquiring), !cancellation.isCancelled else { return .failed(batch, .shutDown) }
-        let deadline = MonotonicInstant.after(exportTimeout)
-        var result = state.withLock { state in send(batch, deadline: deadline, state: &state) }
-        result.failure = result.failure?.redacted(by: redactor)
-        return result
+        channel.export(batch) { batch, deadline, state in send(batch, deadline: deadline, state: &state) }
     }
 
     public func shutdown() {
-        isShutDown.store(true, ordering: .releasing)
+        channel.shutdown()
     }
 
     public func cancel() {
-        cancellation.cancel()
+        channel.cancel()
     }
 
     // MARK: - Sending
@@ -109,7 +82,7 @@ public final class OTLPHTTPExporter: SpanExporter {
         guard let body = encode(batch) else {
             return .failed(batch, .request("gzip compression failed (out of memory)"))
         }
-        return driver.run(batch, deadline: deadline, state: &state) { remaining, state in
+        return channel.driver.run(batch, deadline: deadline, state: &state) { remaining, state in
             switch state.session.post(body, timeout: requestTimeout.map { min($0, remaining) } ?? remaining) {
             case .failure(.cancelled):
                 return .failed(.shutDown, retryAfter: nil)
@@ -139,16 +112,12 @@ public final class OTLPHTTPExporter: SpanExporter {
 
     private func accepted(_ batch: OTLP.SpanBatch, _ response: HTTPResponse, state: inout State) -> ExportResult {
         guard let (rejected, message) = ExportResponse.partialSuccess(response) else {
-            driver.logOnce(
+            channel.driver.logOnce(
                 "the receiver answered \(response.status) with a body that is not an ExportTraceServiceResponse; counting the batch as delivered",
                 link: &state.link)
             return .delivered(batch.spans.count)
         }
-        if rejected > 0 || !message.isEmpty {
-            driver.logOnce("the receiver rejected \(rejected) span(s): \(message.isEmpty ? "(no message)" : message)", link: &state.link)
-        }
-        let rejectedCount = Int(clamping: min(max(0, rejected), Int64(batch.spans.count)))
-        return ExportResult(delivered: batch.spans.count - rejectedCount, rejected: rejectedCount)
+        return channel.accepted(batch, rejected: rejected, message: message, link: &state.link)
     }
 
     private func encode(_ batch: OTLP.SpanBatch) -> [UInt8]? {
@@ -158,6 +127,6 @@ public final class OTLPHTTPExporter: SpanExporter {
 
     /// `initialBackoff × multiplier^(attempt-1)`, capped, with jitter.
     func backoff(afterAttempt attempt: Int) -> Duration {
-        driver.backoff(afterAttempt: attempt)
+        channel.driver.backoff(afterAttempt: attempt)
     }
 }
