@@ -56,7 +56,16 @@ extension Event {
     }
 
     /// Decodes one line held in contiguous memory: the concrete entry point (no generic code per line).
+    ///
+    /// The line is validated by ``JSONScanner`` without building values; the header fields are
+    /// decoded from their bytes, `metadata`, profiles and unknown members are parsed, and the
+    /// payloads (`data`, `input`, `output`) stay slices of one copy of the line. A line the scanner
+    /// does not take (not JSON, not an object, an escaped key) goes through ``JSONParser``, which
+    /// gives the same event or the error to report.
     public static func decode(line: UnsafeBufferPointer<UInt8>) throws(EventDecodingError) -> DecodedLine {
+        if let members = JSONScanner.objectMembers(of: line) {
+            return try decode(FieldSlots(line: line, members: members))
+        }
         let value: JSONValue
         do {
             value = try JSONParser.parse(line)
@@ -71,7 +80,11 @@ extension Event {
         guard case .object(let object) = value else {
             throw EventDecodingError("not a JSON object; each line must be one ATOF event object")
         }
-        let slots = FieldSlots(object)
+        return try decode(FieldSlots(object))
+    }
+
+    /// Decodes the members of an event object.
+    private static func decode(_ slots: FieldSlots) throws(EventDecodingError) -> DecodedLine {
         let hasAtofVersion = slots[.atofVersion] != nil
         let hasSchemaVersion = slots[.schemaVersion] != nil
         let kindValue = slots[.kind]
@@ -91,13 +104,13 @@ extension Event {
             if hasSchemaVersion {
                 throw EventDecodingError("kind \"\(kind)\" is ATOF 0.1 but the line has \"schema_version\"; 0.1 uses \"atof_version\"")
             }
-            return try decode01(object, slots: slots, kind: kind01)
+            return try decode01(slots: slots, kind: kind01)
         }
         if let kind02 = kinds02[kind] {
             if hasAtofVersion {
                 throw EventDecodingError("kind \"\(kind)\" is ATOF 0.2 but the line has \"atof_version\"; 0.2 uses \"schema_version\"")
             }
-            return try decode02(object, slots: slots, kind: kind02, spelling: kind)
+            return try decode02(slots: slots, kind: kind02, spelling: kind)
         }
         if hasAtofVersion || hasSchemaVersion {
             let version = hasAtofVersion ? "atof_version" : "schema_version"
@@ -106,7 +119,7 @@ extension Event {
         throw EventDecodingError("unknown kind \"\(kind)\" and no version field; not an ATOF event")
     }
 
-    private static func decode01(_ object: JSONObject, slots: FieldSlots, kind: Kind) throws(EventDecodingError) -> DecodedLine {
+    private static func decode01(slots: FieldSlots, kind: Kind) throws(EventDecodingError) -> DecodedLine {
         let fields = FieldReader(slots: slots)
         let version = try fields.version(.atofVersion)
         var event = Event(
@@ -114,7 +127,7 @@ extension Event {
             uuid: try fields.uuid(), parentUUID: try fields.optionalString(.parentUUID),
             timestamp: try fields.timestamp(), name: try fields.requiredString(.name)
         )
-        event.data = fields.optional(.data)
+        event.dataStorage = fields.payload(.data)
         event.metadata = fields.optional(.metadata)
         if let schema = fields.optional(.dataSchema) {
             guard case .object(let schemaObject) = schema,
@@ -140,13 +153,11 @@ extension Event {
             event.flags = try fields.flags(.attributes)
             event.profile = try fields.optionalObject(.categoryProfile)
         }
-        if slots.hasUnknown01 { event.unknownFields = object.filtered { !knownKeys01.contains($0) } }
+        if slots.hasUnknown01 { event.unknownFields = slots.unknownMembers(known: Field.known01) }
         return .event(event, warnings: fields.warnings + duplicateKeyWarnings(slots, metadata: event.metadata))
     }
 
-    private static func decode02(
-        _ object: JSONObject, slots: FieldSlots, kind: Kind, spelling: String
-    ) throws(EventDecodingError) -> DecodedLine {
+    private static func decode02(slots: FieldSlots, kind: Kind, spelling: String) throws(EventDecodingError) -> DecodedLine {
         var fields = FieldReader(slots: slots)
         let version = try fields.version(.schemaVersion)
         var event = Event(
@@ -155,7 +166,7 @@ extension Event {
             timestamp: try fields.timestamp(), name: try fields.requiredString(.name)
         )
         event.headerSpelling = kind == .streamHeader ? spelling : nil
-        event.data = fields.optional(.data)
+        event.dataStorage = fields.payload(.data)
         event.metadata = fields.optional(.metadata)
         if kind == .scopeStart || kind == .scopeEnd {
             let scopeType = try fields.requiredString(.scopeType)
@@ -165,10 +176,10 @@ extension Event {
             event.profile = try fields.optionalObject(.profile)
         }
         if kind == .scopeStart {
-            event.input = fields.optional(.input)
+            event.inputStorage = fields.payload(.input)
         }
         if kind == .scopeEnd {
-            event.output = fields.optional(.output)
+            event.outputStorage = fields.payload(.output)
             if let statusText = try fields.optionalString(.status) {
                 event.status = Status(rawValue: statusText)
                 if case .other(let unknown) = event.status {
@@ -184,7 +195,7 @@ extension Event {
                 fields.warnings.append("status \"error\" without an \"error\" object")
             }
         }
-        if slots.hasUnknown02 { event.unknownFields = object.filtered { !knownKeys02.contains($0) } }
+        if slots.hasUnknown02 { event.unknownFields = slots.unknownMembers(known: Field.known02) }
         return .event(event, warnings: fields.warnings + duplicateKeyWarnings(slots, metadata: event.metadata))
     }
 
@@ -290,7 +301,12 @@ private enum Field: Int, CaseIterable {
     /// The field a member name is, by length and bytes (no hashing, no allocation).
     static func named(_ key: String) -> Field? {
         var key = key
-        return key.withUTF8 { bytes -> Field? in
+        return key.withUTF8 { named(bytes: $0) }
+    }
+
+    /// The field a member name given as UTF-8 bytes is.
+    static func named(bytes: UnsafeBufferPointer<UInt8>) -> Field? {
+        do {
             func matches(_ literal: StaticString) -> Bool {
                 guard literal.utf8CodeUnitCount == bytes.count, let base = bytes.baseAddress else { return false }
                 return memcmp(literal.utf8Start, base, bytes.count) == 0
@@ -337,9 +353,20 @@ private enum Field: Int, CaseIterable {
 }
 
 /// The value of each ``Field`` in an event object: the last member with that name, as
-/// ``JSONObject``'s subscript gives it.
+/// ``JSONObject``'s subscript gives it. The members are either parsed values or, for a line read
+/// through ``JSONScanner``, byte ranges of the line, parsed only when read.
 private struct FieldSlots {
+    /// The members as parsed values (empty for a scanned line).
     private let members: [JSONObject.Member]
+    /// The line's members as byte ranges (empty for parsed values).
+    private let scanned: [JSONScanner.Member]
+    /// The scanned line (empty for parsed values); valid while the slots are used.
+    private let line: UnsafeBufferPointer<UInt8>
+    /// The bytes of the scanned line's non-null payloads, one after the other: one buffer shared
+    /// by their slices (nothing else of the line is kept).
+    private var payloadBytes: [UInt8] = []
+    /// Per payload field, where its bytes start in ``payloadBytes``.
+    private var payloadOffsets = SIMD32<Int32>()
     /// Per field, 1 + the index of its last member (0: absent); inline, no allocation.
     private var positions = SIMD32<Int32>()
     /// Which fields are present, as a bit set.
@@ -351,18 +378,79 @@ private struct FieldSlots {
     /// Whether two members are not ``Field``s (only then can such a key repeat).
     private var hasOthers = false
 
+    /// The slots of a parsed object.
     init(_ object: JSONObject) {
         members = object.members
+        scanned = []
+        line = UnsafeBufferPointer(start: nil, count: 0)
         for (index, member) in members.enumerated() {
-            if let field = Field.named(member.key) {
-                positions[field.rawValue] = Int32(truncatingIfNeeded: index + 1)
-                repeated |= present & 1 << field.rawValue
-                present |= 1 << field.rawValue
-            } else {
-                hasOthers = hasOther
-                hasOther = true
-            }
+            note(Field.named(member.key), at: index)
         }
+    }
+
+    /// The slots of a line validated by ``JSONScanner``, whose top-level members are `members`.
+    init(line: UnsafeBufferPointer<UInt8>, members scannedMembers: [JSONScanner.Member]) {
+        members = []
+        scanned = scannedMembers
+        self.line = line
+        for (index, member) in scannedMembers.enumerated() {
+            note(Field.named(bytes: UnsafeBufferPointer(rebasing: line[member.key])), at: index)
+        }
+        let payloads: UInt32 = 1 << Field.data.rawValue | 1 << Field.input.rawValue | 1 << Field.output.rawValue
+        guard present & payloads != 0 else { return }
+        // The non-null payloads' bytes, one after the other, in one buffer shared by their slices.
+        var total = 0
+        for field in [Field.data, .input, .output] where positions[field.rawValue] > 0 {
+            let range = scannedMembers[Int(positions[field.rawValue]) - 1].value
+            if line[range.lowerBound] != UInt8(ascii: "n") { total += range.count }
+        }
+        guard total > 0 else { return }
+        var owned: [UInt8] = []
+        owned.reserveCapacity(total)
+        for field in [Field.data, .input, .output] where positions[field.rawValue] > 0 {
+            let range = scannedMembers[Int(positions[field.rawValue]) - 1].value
+            guard line[range.lowerBound] != UInt8(ascii: "n") else { continue }
+            payloadOffsets[field.rawValue] = Int32(truncatingIfNeeded: owned.count)
+            owned.append(contentsOf: UnsafeBufferPointer(rebasing: line[range]))
+        }
+        payloadBytes = owned
+    }
+
+    private mutating func note(_ field: Field?, at index: Int) {
+        if let field {
+            positions[field.rawValue] = Int32(truncatingIfNeeded: index + 1)
+            repeated |= present & 1 << field.rawValue
+            present |= 1 << field.rawValue
+        } else {
+            hasOthers = hasOther
+            hasOther = true
+        }
+    }
+
+    /// The number of members.
+    private var count: Int { scanned.isEmpty ? members.count : scanned.count }
+
+    /// The key of the member at `index`.
+    private func key(at index: Int) -> String {
+        guard !scanned.isEmpty else { return members[index].key }
+        return String(decoding: UnsafeBufferPointer(rebasing: line[scanned[index].key]), as: UTF8.self)
+    }
+
+    /// The value of the member at `index`, parsed when scanned.
+    private func value(at index: Int) -> JSONValue {
+        guard !scanned.isEmpty else { return members[index].value }
+        let bytes = UnsafeBufferPointer(rebasing: line[scanned[index].value])
+        if bytes.count >= 2, bytes[0] == UInt8(ascii: "\""), !bytes.contains(UInt8(ascii: "\\")) {
+            return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)]), as: UTF8.self))
+        }
+        // The scanner validated the bytes, so this cannot fail; should it, the value reads as null.
+        return (try? JSONParser.parse(bytes)) ?? .null
+    }
+
+    /// The field of the member at `index`, if its key is one.
+    private func field(at index: Int) -> Field? {
+        guard !scanned.isEmpty else { return Field.named(members[index].key) }
+        return Field.named(bytes: UnsafeBufferPointer(rebasing: line[scanned[index].key]))
     }
 
     /// The keys that appear more than once in the event object: repeated fields, then other
@@ -371,8 +459,9 @@ private struct FieldSlots {
         guard repeated != 0 || hasOthers else { return [] }
         var keys = Field.allCases.filter { repeated & 1 << $0.rawValue != 0 }.map(\.key)
         if hasOthers {
-            let others = members.indices.filter { Field.named(members[$0].key) == nil }
-            keys += DuplicateKeys.find(in: members, at: others)
+            let others = (0..<count).filter { field(at: $0) == nil }
+            let named = others.map { JSONObject.Member(key: key(at: $0), value: .null) }
+            keys += DuplicateKeys.find(in: named, at: named.indices)
         }
         return keys
     }
@@ -381,7 +470,31 @@ private struct FieldSlots {
         let position = Int(positions[field.rawValue])
         // (Not a `?:` with `nil`: JSONValue is ExpressibleByNilLiteral, so that would give `.null`.)
         guard position > 0 else { return Optional<JSONValue>.none }
-        return members[position - 1].value
+        return value(at: position - 1)
+    }
+
+    /// A present, non-null payload: a slice of the line when scanned.
+    func payload(_ field: Field) -> EventPayload? {
+        let position = Int(positions[field.rawValue])
+        guard position > 0 else { return nil }
+        guard !scanned.isEmpty else {
+            let value = members[position - 1].value
+            return value.isNull ? nil : .value(value)
+        }
+        let member = scanned[position - 1]
+        guard line[member.value.lowerBound] != UInt8(ascii: "n") else { return nil }
+        let start = Int(payloadOffsets[field.rawValue])
+        return .raw(RawJSON(line: payloadBytes, range: start..<(start + member.value.count), isCompact: member.isCompact))
+    }
+
+    /// The members whose fields are not in `known` (a bit set of ``Field``s), in source order.
+    func unknownMembers(known: UInt32) -> JSONObject {
+        var unknown: [JSONObject.Member] = []
+        for index in 0..<count {
+            if let field = field(at: index), known & 1 << field.rawValue != 0 { continue }
+            unknown.append(JSONObject.Member(key: key(at: index), value: value(at: index)))
+        }
+        return JSONObject(unknown)
     }
 
     /// Whether the object has members ATOF 0.1 does not know.
@@ -394,6 +507,11 @@ private struct FieldSlots {
 private struct FieldReader {
     let slots: FieldSlots
     var warnings: [String] = []
+
+    /// A present, non-null payload, kept as the line's bytes when the line was scanned.
+    func payload(_ field: Field) -> EventPayload? {
+        slots.payload(field)
+    }
 
     /// A present, non-null value.
     func optional(_ field: Field) -> JSONValue? {

@@ -40,10 +40,10 @@ public struct Event: Sendable, Hashable {
         @usableFromInline var category: String?
         @usableFromInline var flags: [String]
         @usableFromInline var profile: JSONValue?
-        @usableFromInline var data: JSONValue?
+        @usableFromInline var data: EventPayload?
         @usableFromInline var dataSchema: DataSchema?
-        @usableFromInline var input: JSONValue?
-        @usableFromInline var output: JSONValue?
+        @usableFromInline var input: EventPayload?
+        @usableFromInline var output: EventPayload?
         @usableFromInline var status: Status?
         @usableFromInline var error: ErrorInfo?
         @usableFromInline var metadata: JSONValue?
@@ -61,10 +61,10 @@ public struct Event: Sendable, Hashable {
             category: String?,
             flags: [String],
             profile: JSONValue?,
-            data: JSONValue?,
+            data: EventPayload?,
             dataSchema: DataSchema?,
-            input: JSONValue?,
-            output: JSONValue?,
+            input: EventPayload?,
+            output: EventPayload?,
             status: Status?,
             error: ErrorInfo?,
             metadata: JSONValue?,
@@ -246,16 +246,13 @@ public struct Event: Sendable, Hashable {
             yield &storage.fields.profile
         }
     }
-    /// The opaque `data` payload (0.1: input on start, output on end).
-    @inlinable public var data: JSONValue? {
-        get { storage.fields.data }
+    /// The opaque `data` payload (0.1: input on start, output on end). An event read from a
+    /// line holds the payload as the line's bytes; reading this property parses them.
+    public var data: JSONValue? {
+        get { storage.fields.data?.value }
         set {
             makeUnique()
-            storage.fields.data = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.data
+            storage.fields.data = newValue.map(EventPayload.value)
         }
     }
     /// 0.1 `data_schema`: the name and version of `data`'s shape.
@@ -270,28 +267,20 @@ public struct Event: Sendable, Hashable {
             yield &storage.fields.dataSchema
         }
     }
-    /// 0.2 `input` (on a start).
-    @inlinable public var input: JSONValue? {
-        get { storage.fields.input }
+    /// 0.2 `input` (on a start); parsed from the line's bytes on each read.
+    public var input: JSONValue? {
+        get { storage.fields.input?.value }
         set {
             makeUnique()
-            storage.fields.input = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.input
+            storage.fields.input = newValue.map(EventPayload.value)
         }
     }
-    /// 0.2 `output` (on an end).
-    @inlinable public var output: JSONValue? {
-        get { storage.fields.output }
+    /// 0.2 `output` (on an end); parsed from the line's bytes on each read.
+    public var output: JSONValue? {
+        get { storage.fields.output?.value }
         set {
             makeUnique()
-            storage.fields.output = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.output
+            storage.fields.output = newValue.map(EventPayload.value)
         }
     }
     /// 0.2 `status` on an end.
@@ -377,10 +366,10 @@ public struct Event: Sendable, Hashable {
                 category: category,
                 flags: flags,
                 profile: profile,
-                data: data,
+                data: data.map(EventPayload.value),
                 dataSchema: dataSchema,
-                input: input,
-                output: output,
+                input: input.map(EventPayload.value),
+                output: output.map(EventPayload.value),
                 status: status,
                 error: error,
                 metadata: metadata,
@@ -389,11 +378,44 @@ public struct Event: Sendable, Hashable {
 
     /// The work's payload on this event: 0.1 `data`; 0.2 `input` on a start, `output` on an end.
     public var payload: JSONValue? {
+        payloadStorage?.value
+    }
+
+    /// ``payload`` as the event holds it (the line's bytes for an event read from a line), so
+    /// that it is parsed only when a value inside it is needed.
+    package var payloadStorage: EventPayload? {
         switch (family, kind) {
-        case (.v0_1, _): data
-        case (.v0_2, .scopeStart): input
-        case (.v0_2, .scopeEnd): output
-        case (.v0_2, _): data
+        case (.v0_1, _): storage.fields.data
+        case (.v0_2, .scopeStart): storage.fields.input
+        case (.v0_2, .scopeEnd): storage.fields.output
+        case (.v0_2, _): storage.fields.data
+        }
+    }
+
+    /// ``data`` as the event holds it.
+    package var dataStorage: EventPayload? {
+        get { storage.fields.data }
+        set {
+            makeUnique()
+            storage.fields.data = newValue
+        }
+    }
+
+    /// ``input`` as the event holds it.
+    package var inputStorage: EventPayload? {
+        get { storage.fields.input }
+        set {
+            makeUnique()
+            storage.fields.input = newValue
+        }
+    }
+
+    /// ``output`` as the event holds it.
+    package var outputStorage: EventPayload? {
+        get { storage.fields.output }
+        set {
+            makeUnique()
+            storage.fields.output = newValue
         }
     }
 

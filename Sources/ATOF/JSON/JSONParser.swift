@@ -137,7 +137,11 @@ private struct Cursor {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
                 index += 1
-                let members = Array(memberStack[base...])
+                // Copied into a buffer of its own, exactly sized: `Array(memberStack[base...])`
+                // would keep the whole stack's buffer when `base` is 0.
+                var members: [JSONObject.Member] = []
+                members.reserveCapacity(memberStack.count - base)
+                members.append(contentsOf: memberStack[base...])
                 memberStack.removeSubrange(base...)
                 return JSONObject(members)
             default: throw error("expected ',' or '}' in an object")
@@ -165,7 +169,9 @@ private struct Cursor {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "]"):
                 index += 1
-                let elements = Array(elementStack[base...])
+                var elements: [JSONValue] = []
+                elements.reserveCapacity(elementStack.count - base)
+                elements.append(contentsOf: elementStack[base...])
                 elementStack.removeSubrange(base...)
                 return elements
             default: throw error("expected ',' or ']' in an array")

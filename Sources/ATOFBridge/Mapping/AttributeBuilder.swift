@@ -117,6 +117,21 @@ enum JSONAttribute {
         default: return (value.compactJSON, "application/json")
         }
     }
+
+    /// ``payload(_:)-(JSONValue?)`` for a payload as the event holds it: the line's bytes are
+    /// copied when they are already compact JSON (or a string without escapes), and parsed only
+    /// when they are not.
+    static func payload(_ payload: EventPayload?) -> (value: String, mimeType: String)? {
+        guard let payload, !payload.isNull else { return nil }
+        if let text = payload.stringValue { return (text, "text/plain") }
+        return (payload.compactJSON, "application/json")
+    }
+
+    /// The payload as compact JSON text (a string payload quoted); `nil` for null or absent.
+    static func compactPayload(_ payload: EventPayload?) -> String? {
+        guard let payload, !payload.isNull else { return nil }
+        return payload.compactJSON
+    }
 }
 
 /// Cuts long string attribute values (``MappingOptions/maximumAttributeValueLength``) and counts

@@ -51,8 +51,8 @@ extension SpanMapper {
 
     /// `atof.data`, `atof.data_schema.*` and `atof.metadata.*` of a mark.
     private func writeMarkContent(_ mark: Event, into builder: inout AttributeBuilder) {
-        if options.captureContent, let data = JSONRead.present(mark.data) {
-            builder.set(AttributeKey.atofData, string: data.compactJSON)
+        if options.captureContent, let data = JSONAttribute.compactPayload(mark.dataStorage) {
+            builder.set(AttributeKey.atofData, string: data)
         }
         if let schema = mark.dataSchema {
             builder.set(AttributeKey.atofDataSchemaName, string: schema.name)

@@ -75,11 +75,11 @@ public struct SpanMapper: Sendable {
 
         // §4.2 payloads.
         if options.openInferenceAttributes {
-            if options.capturesInputs, let input = JSONAttribute.payload(scope.start?.payload) {
+            if options.capturesInputs, let input = JSONAttribute.payload(scope.start?.payloadStorage) {
                 builder.set(AttributeKey.inputValue, string: input.value)
                 builder.set(AttributeKey.inputMimeType, string: input.mimeType)
             }
-            if options.capturesOutputs, let output = JSONAttribute.payload(scope.end?.payload) {
+            if options.capturesOutputs, let output = JSONAttribute.payload(scope.end?.payloadStorage) {
                 builder.set(AttributeKey.outputValue, string: output.value)
                 builder.set(AttributeKey.outputMimeType, string: output.mimeType)
             }
@@ -189,10 +189,10 @@ public struct SpanMapper: Sendable {
         if options.openInferenceAttributes {
             builder.set(AttributeKey.toolName, string: name)
             if options.capturesInputs,
-                let parameters = JSONRead.present(scope.start?.payload)
-                    ?? JSONRead.present(startProfile?["arguments"]) ?? JSONRead.present(endProfile?["arguments"])
+                let parameters = JSONAttribute.compactPayload(scope.start?.payloadStorage)
+                    ?? (JSONRead.present(startProfile?["arguments"]) ?? JSONRead.present(endProfile?["arguments"]))?.compactJSON
             {
-                builder.set(AttributeKey.toolParameters, string: parameters.compactJSON)
+                builder.set(AttributeKey.toolParameters, string: parameters)
             }
             builder.set("tool_call.id", string: callID)
         }
