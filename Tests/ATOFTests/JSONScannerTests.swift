@@ -74,3 +74,19 @@ import Testing
         #expect(Self.isCompact(value) == (writer.string == value))
     }
 }
+
+extension JSONScannerTests {
+    @Test("a quote, backslash, control or non-ASCII byte is found wherever it falls in a long string")
+    func specialBytesAnywhereInALongString() {
+        for special: [UInt8] in [[0x22], [0x5C, 0x6E], [0x01], [0x1F], [0xC3, 0xA9], [0xC3], [0x80], [0x7F]] {
+            for position in 0..<20 {
+                var text = Array(repeating: UInt8(ascii: "a"), count: 24)
+                text.insert(contentsOf: special, at: position)
+                let line = Array(#"{"key":""#.utf8) + text + Array(#""}"#.utf8)
+                let scanned = line.withUnsafeBufferPointer { JSONScanner.objectMembers(of: $0) }
+                let parsed = try? JSONParser.parse(line)
+                #expect((scanned != nil) == (parsed != nil))
+            }
+        }
+    }
+}

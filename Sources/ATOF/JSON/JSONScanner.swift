@@ -49,7 +49,10 @@ package struct JSONScanner {
         return scanner.index == bytes.count && scanner.departures == 0
     }
 
+    @inline(__always)
     private mutating func skipWhitespace() {
+        // Compact JSON (the common case) has none: one comparison.
+        if index < buffer.count, buffer[index] > 0x20 { return }
         let start = index
         while index < buffer.count {
             switch buffer[index] {
@@ -209,6 +212,8 @@ package struct JSONScanner {
         var runStart = index
         var highBits: UInt8 = 0
         while index < buffer.count {
+            skipPlainASCII()
+            guard index < buffer.count else { break }
             let byte = buffer[index]
             if byte == UInt8(ascii: "\"") {
                 guard highBits < 0x80 || UTF8Validation.isValid(UnsafeBufferPointer(rebasing: buffer[runStart..<index])) else {
@@ -231,6 +236,25 @@ package struct JSONScanner {
             index += 1
         }
         return false
+    }
+
+    /// Moves `index` over whole 8-byte words of string text that need no look: printable ASCII
+    /// other than `"` and `\`. (A word with such a byte is left to the byte loop; the bit tricks
+    /// may flag bytes after a real hit, never a word without one.)
+    @inline(__always)
+    private mutating func skipPlainASCII() {
+        guard let base = buffer.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= buffer.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let special =
+                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
+            guard special & highs == 0 else { return }
+            index += 8
+        }
     }
 
     /// One escape at `index` (the backslash); notes escapes ``JSONWriter`` would not write.
