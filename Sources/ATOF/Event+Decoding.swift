@@ -59,12 +59,19 @@ extension Event {
     ///
     /// The line is validated by ``JSONScanner`` without building values; the header fields are
     /// decoded from their bytes, `metadata`, profiles and unknown members are parsed, and the
-    /// payloads (`data`, `input`, `output`) stay slices of one copy of the line. A line the scanner
-    /// does not take (not JSON, not an object, an escaped key) goes through ``JSONParser``, which
-    /// gives the same event or the error to report.
-    public static func decode(line: UnsafeBufferPointer<UInt8>) throws(EventDecodingError) -> DecodedLine {
+    /// payloads (`data`, `input`, `output`) are copied into one buffer and kept as slices of it. A
+    /// line the scanner does not take (not JSON, not an object, an escaped key) goes through
+    /// ``JSONParser``, which gives the same event or the error to report.
+    ///
+    /// With `keepingPayloads` `false` the event has no `data`, `input` or `output` (nothing is
+    /// copied for them); everything else, errors and warnings included, is the same. That is the
+    /// cheap read for a pass that only needs the envelope (kind, uuid, parent, time, name) and
+    /// `metadata` (its `traceparent`).
+    public static func decode(
+        line: UnsafeBufferPointer<UInt8>, keepingPayloads: Bool = true
+    ) throws(EventDecodingError) -> DecodedLine {
         if let members = JSONScanner.objectMembers(of: line) {
-            return try decode(FieldSlots(line: line, members: members))
+            return try decode(FieldSlots(line: line, members: members, keepsPayloads: keepingPayloads))
         }
         let value: JSONValue
         do {
@@ -72,15 +79,19 @@ extension Event {
         } catch {
             throw EventDecodingError("not JSON (\(error)); each line must be one JSON object")
         }
-        return try decode(value)
+        return try decode(value, keepsPayloads: keepingPayloads)
     }
 
     /// Decodes one parsed JSON value.
     public static func decode(_ value: JSONValue) throws(EventDecodingError) -> DecodedLine {
+        try decode(value, keepsPayloads: true)
+    }
+
+    private static func decode(_ value: JSONValue, keepsPayloads: Bool) throws(EventDecodingError) -> DecodedLine {
         guard case .object(let object) = value else {
             throw EventDecodingError("not a JSON object; each line must be one ATOF event object")
         }
-        return try decode(FieldSlots(object))
+        return try decode(FieldSlots(object, keepsPayloads: keepsPayloads))
     }
 
     /// Decodes the members of an event object.
@@ -356,6 +367,8 @@ private enum Field: Int, CaseIterable {
 /// ``JSONObject``'s subscript gives it. The members are either parsed values or, for a line read
 /// through ``JSONScanner``, byte ranges of the line, parsed only when read.
 private struct FieldSlots {
+    /// Whether `data`, `input` and `output` are kept.
+    private let keepsPayloads: Bool
     /// The members as parsed values (empty for a scanned line).
     private let members: [JSONObject.Member]
     /// The line's members as byte ranges (empty for parsed values).
@@ -378,8 +391,9 @@ private struct FieldSlots {
     /// Whether two members are not ``Field``s (only then can such a key repeat).
     private var hasOthers = false
 
-    /// The slots of a parsed object.
-    init(_ object: JSONObject) {
+    /// The slots of a parsed object; its payloads are left out unless `keepsPayloads`.
+    init(_ object: JSONObject, keepsPayloads: Bool) {
+        self.keepsPayloads = keepsPayloads
         members = object.members
         scanned = []
         line = UnsafeBufferPointer(start: nil, count: 0)
@@ -389,7 +403,9 @@ private struct FieldSlots {
     }
 
     /// The slots of a line validated by ``JSONScanner``, whose top-level members are `members`.
-    init(line: UnsafeBufferPointer<UInt8>, members scannedMembers: [JSONScanner.Member]) {
+    /// Its payloads are neither copied nor kept unless `keepsPayloads`.
+    init(line: UnsafeBufferPointer<UInt8>, members scannedMembers: [JSONScanner.Member], keepsPayloads: Bool) {
+        self.keepsPayloads = keepsPayloads
         members = []
         scanned = scannedMembers
         self.line = line
@@ -397,7 +413,7 @@ private struct FieldSlots {
             note(Field.named(bytes: UnsafeBufferPointer(rebasing: line[member.key])), at: index)
         }
         let payloads: UInt32 = 1 << Field.data.rawValue | 1 << Field.input.rawValue | 1 << Field.output.rawValue
-        guard present & payloads != 0 else { return }
+        guard keepsPayloads, present & payloads != 0 else { return }
         // The non-null payloads' bytes, one after the other, in one buffer shared by their slices.
         var total = 0
         for field in [Field.data, .input, .output] where positions[field.rawValue] > 0 {
@@ -476,7 +492,7 @@ private struct FieldSlots {
     /// A present, non-null payload: a slice of the line when scanned.
     func payload(_ field: Field) -> EventPayload? {
         let position = Int(positions[field.rawValue])
-        guard position > 0 else { return nil }
+        guard keepsPayloads, position > 0 else { return nil }
         guard !scanned.isEmpty else {
             let value = members[position - 1].value
             return value.isNull ? nil : .value(value)

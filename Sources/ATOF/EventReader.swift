@@ -56,15 +56,19 @@ public struct EventReader: ~Copyable {
 
     /// Decodes one line held in contiguous memory (as the generic overload):
     /// the concrete entry point, so that callers in other modules run no generic code per line.
+    /// With `keepingPayloads` `false` the event has no `data`, `input` or `output` and the
+    /// diagnostics are the same (``Event/decode(line:keepingPayloads:)``): the cheap read of the
+    /// envelope and `metadata`.
     public static func decode(
         line bytes: UnsafeBufferPointer<UInt8>,
         number: Int?,
         isTerminated: Bool = true,
-        source: String
+        source: String,
+        keepingPayloads: Bool = true
     ) -> (event: Event?, diagnostics: [Diagnostic]) {
         guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return (nil, []) }
         do {
-            switch try Event.decode(line: bytes) {
+            switch try Event.decode(line: bytes, keepingPayloads: keepingPayloads) {
             case .event(let event, let warnings):
                 return (event, warnings.map { Diagnostic(severity: .warning, source: source, line: number, message: $0) })
             case .skipped(let warning):

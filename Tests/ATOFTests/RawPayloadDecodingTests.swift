@@ -67,3 +67,20 @@ import Testing
         #expect(event.input == ["messages": [["role": "user", "content": "hi"]]])
     }
 }
+
+extension RawPayloadDecodingTests {
+    @Test("decoding without payloads gives the same event minus data, input and output, and the same diagnostics", arguments: lines)
+    func decodingWithoutPayloads(line: String) {
+        let full = Array(line.utf8).withUnsafeBufferPointer { EventReader.decode(line: $0, number: 3, source: "in") }
+        let envelope = Array(line.utf8).withUnsafeBufferPointer {
+            EventReader.decode(line: $0, number: 3, source: "in", keepingPayloads: false)
+        }
+        #expect(envelope.diagnostics == full.diagnostics)
+        var stripped = full.event
+        stripped?.data = nil
+        stripped?.input = nil
+        stripped?.output = nil
+        #expect(envelope.event == stripped)
+        #expect(envelope.event?.metadata == full.event?.metadata)
+    }
+}
