@@ -456,8 +456,18 @@ private struct FieldSlots {
     private func value(at index: Int) -> JSONValue {
         guard !scanned.isEmpty else { return members[index].value }
         let bytes = UnsafeBufferPointer(rebasing: line[scanned[index].value])
-        if bytes.count >= 2, bytes[0] == UInt8(ascii: "\""), !bytes.contains(UInt8(ascii: "\\")) {
-            return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)]), as: UTF8.self))
+        // The common small values straight from the bytes (they were validated).
+        switch bytes.first {
+        case UInt8(ascii: "\""):
+            if !bytes.contains(UInt8(ascii: "\\")) {
+                return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[1..<(bytes.count - 1)]), as: UTF8.self))
+            }
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "t"): return .bool(true)
+        case UInt8(ascii: "f"): return .bool(false)
+        case UInt8(ascii: "["): if bytes.count == 2 { return .array([]) }
+        case UInt8(ascii: "{"): if bytes.count == 2 { return .object(JSONObject()) }
+        default: break
         }
         // The scanner validated the bytes, so this cannot fail; should it, the value reads as null.
         return (try? JSONParser.parse(bytes)) ?? .null
