@@ -1,5 +1,6 @@
 import ATOF
 import Dispatch
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -11,16 +12,20 @@ import Darwin
 
 /// Everything an offline run over one input produced: the spans, and an account of every line.
 ///
-/// The input is read and paired as a whole (the events stay in memory, as pairing judges the
-/// whole file), but the spans are made on demand: ``forEachSpanBatch(size:transform:_:)`` maps
-/// them batch by batch, in order, on every core, so that a large input never holds all of its
-/// spans (or their encodings) at once. ``spans`` maps them all, for small inputs.
+/// The input is judged as a whole (span-mapping.md §2) in bounded memory, in two passes. The
+/// first decodes every line (on every core) and keeps of each event only a compact index entry
+/// (``EventIndex``: time, kind, uuid and parent ids, line; ``LineLocations``: where its line
+/// stands), about 33 bytes per event whatever its payload; pairing, parents, traces and marks are
+/// planned from that index (``SpanPlan``). The second pass, ``forEachSpanBatch(size:transform:_:)``,
+/// makes the spans batch by batch, in order, on every core, reading and decoding again the lines
+/// each batch needs. An input that cannot be read twice (standard input, a pipe) is copied into a
+/// temporary file as it is read (``SpoolFile``). ``spans`` maps them all, for small inputs.
 public struct OfflineConversion: Sendable {
-    /// The events read, in input order.
-    private let events: [SourcedEvent]
-    /// The spans to make, in start-time order, their events as indices into ``events`` (those of
+    /// Where the events are read again.
+    private let events: OfflineEvents
+    /// The spans to make, in start-time order, their events as indices into the input (those of
     /// sampled-out traces removed).
-    private var planned: [SpanAssembler.PlannedItem]
+    private var plan: SpanPlan
     /// The mapper the spans are made with.
     private let mapper: SpanMapper
 
@@ -38,7 +43,7 @@ public struct OfflineConversion: Sendable {
     public private(set) var stoppedEarly = false
 
     /// The number of spans (those of sampled-out traces not included).
-    public var spanCount: Int { planned.count }
+    public var spanCount: Int { plan.count }
     /// The spans left out because their trace was sampled out (see ``sample(_:)``).
     public private(set) var sampledOutCount = 0
 
@@ -46,7 +51,7 @@ public struct OfflineConversion: Sendable {
     /// ``forEachSpanBatch(size:transform:_:)``).
     public var spans: [OTLP.Span] {
         var spans: [OTLP.Span] = []
-        spans.reserveCapacity(planned.count)
+        spans.reserveCapacity(plan.count)
         forEachSpanBatch(size: 4096) { spans += $0 }
         return spans
     }
@@ -65,18 +70,22 @@ public struct OfflineConversion: Sendable {
     /// when a signal interrupts a read): the lines read so far are then judged as a whole, and
     /// ``lastLineRead`` and ``stoppedEarly`` say how far the input was read.
     public init(path: String, mapper: SpanMapper, stop: (() -> Bool)? = nil) throws {
-        let reader = try JSONLReader(path: path)
-        let source = reader.source
-        var events: [SourcedEvent] = []
-        var keys: [PairingKey] = []
+        let input = try InputLines(path: path)
+        let source = input.source
+        var index = EventIndex()
+        var locations = LineLocations()
         var diagnostics: [Diagnostic] = []
         var block = LineBlock()
-        func decodeBlock() {
+        func decodeBlock() throws {
             for decoded in block.decode(source: source) {
                 diagnostics += decoded.diagnostics
-                if let event = decoded.event, let key = decoded.key {
-                    events.append(SourcedEvent(event, line: decoded.line))
-                    keys.append(key)
+                if let key = decoded.key {
+                    guard index.count < EventIndex.capacity else {
+                        throw InputError(
+                            source: source, reason: "more than \(EventIndex.capacity) events at line \(decoded.line); split the input")
+                    }
+                    index.append(key, line: decoded.line)
+                    locations.append(offset: decoded.offset, length: decoded.length)
                 }
             }
             block.removeAll()
@@ -90,15 +99,18 @@ public struct OfflineConversion: Sendable {
             }
         }
         do {
-            try reader.forEachLine(stop: shouldStop) { line in
+            try input.forEachLine(stop: shouldStop) { line in
                 if let shouldStop, shouldStop() { throw ReadingStopped() }
                 block.append(line)
                 lastLine = line.number
-                if block.isFull { decodeBlock() }
+                if block.isFull { try decodeBlock() }
             }
         } catch is ReadingStopped {}
-        decodeBlock()
-        self.init(events: events, keys: keys, source: source, lineDiagnostics: diagnostics, mapper: mapper)
+        try decodeBlock()
+        index.finishAdding()
+        self.init(
+            index: index, events: .file(input.file, locations, source: source), source: source, lineDiagnostics: diagnostics,
+            mapper: mapper)
         lastLineRead = lastLine
         stoppedEarly = stopped
     }
@@ -109,13 +121,13 @@ public struct OfflineConversion: Sendable {
     /// left out are counted in ``sampledOutCount``. With a sampler that keeps everything nothing
     /// changes; otherwise every span is mapped once more to learn its status.
     public mutating func sample(_ sampling: SamplingConfiguration) {
-        guard !sampling.keepsEverything, !planned.isEmpty else { return }
+        guard !sampling.keepsEverything, plan.count > 0 else { return }
         struct TraceFacts {
             var remoteParentSampled: Bool?
             var hasError = false
         }
         var traceOfSpan: [OTLP.TraceID] = []
-        traceOfSpan.reserveCapacity(planned.count)
+        traceOfSpan.reserveCapacity(plan.count)
         var traces: [OTLP.TraceID: TraceFacts] = [:]
         forEachSpanBatch(
             size: 4096,
@@ -132,27 +144,29 @@ public struct OfflineConversion: Sendable {
         let kept = traces.filter { traceID, facts in
             sampling.keeps(traceID: traceID, remoteParentSampled: facts.remoteParentSampled, hasError: facts.hasError)
         }
-        let before = planned.count
-        planned = planned.indices.compactMap { index in kept[traceOfSpan[index]] == nil ? nil : planned[index] }
-        sampledOutCount += before - planned.count
+        let before = plan.count
+        plan.spans = plan.spans.indices.compactMap { index in kept[traceOfSpan[index]] == nil ? nil : plan.spans[index] }
+        sampledOutCount += before - plan.count
     }
 
     /// Thrown inside the line loop to end reading when `stop` says so.
     private struct ReadingStopped: Error {}
 
-    /// Pairs events already read.
+    /// Pairs events already read (an index over them is planned as for a file; the spans are made
+    /// from the events given).
     public init(events: [SourcedEvent], source: String = "<input>", lineDiagnostics: [Diagnostic] = [], mapper: SpanMapper) {
         self.init(
-            events: events, keys: events.map { PairingKey($0.event) }, source: source, lineDiagnostics: lineDiagnostics, mapper: mapper)
+            index: SpanAssembler.index(of: events), events: .memory(events), source: source, lineDiagnostics: lineDiagnostics,
+            mapper: mapper)
     }
 
-    /// Pairs events already read, whose pairing keys are made (`keys[i]` for `events[i]`).
-    init(events: [SourcedEvent], keys: [PairingKey], source: String, lineDiagnostics: [Diagnostic], mapper: SpanMapper) {
-        let (planned, report) = SpanAssembler(source: source).plan(events, keys: keys)
+    /// Plans the input `index` describes, whose events `events` reads again.
+    private init(index: EventIndex, events: OfflineEvents, source: String, lineDiagnostics: [Diagnostic], mapper: SpanMapper) {
+        let (plan, report) = SpanAssembler(source: source).plan(index, name: { events.event(at: $0)?.name ?? "" })
         self.events = events
-        self.planned = planned
+        self.plan = plan
         self.mapper = mapper
-        eventCount = events.count
+        eventCount = index.count
         badLineCount = lineDiagnostics.count { $0.severity == .error }
         if report.diagnostics.isEmpty {
             diagnostics = lineDiagnostics  // already in line order
@@ -174,7 +188,7 @@ public struct OfflineConversion: Sendable {
         _ body: (Output) throws -> Void
     ) rethrows {
         let size = max(1, size)
-        let batchCount = (planned.count + size - 1) / size
+        let batchCount = (plan.count + size - 1) / size
         let workers = Self.workerCount
         guard workers > 1 else {
             for batch in 0..<batchCount { try body(transform(mapBatch(batch, size: size))) }
@@ -208,20 +222,41 @@ public struct OfflineConversion: Sendable {
         }
     }
 
-    /// The spans of batch `batch` (of `size` each), mapped.
+    /// The spans of batch `batch` (of `size` each), mapped, their events read again.
     private func mapBatch(_ batch: Int, size: Int) -> [OTLP.Span] {
         let lower = batch * size
-        let upper = min(lower + size, planned.count)
+        let upper = min(lower + size, plan.count)
+        guard lower < upper else { return [] }
+        let planned = plan.spans[lower..<upper]
         var spans: [OTLP.Span] = []
-        spans.reserveCapacity(max(0, upper - lower))
-        for index in lower..<upper {
-            switch SpanAssembler.materialize(planned[index], events: events) {
-            case .scope(let scope): spans.append(mapper.span(for: scope))
-            case .orphanMark(let orphan): spans.append(mapper.span(for: orphan))
+        spans.reserveCapacity(planned.count)
+        func make(_ read: (Int) -> Event?) {
+            for span in planned {
+                switch SpanAssembler.materialize(span, of: plan, event: read) {
+                case .scope(let scope): spans.append(mapper.span(for: scope))
+                case .orphanMark(let orphan): spans.append(mapper.span(for: orphan))
+                case nil:
+                    Self.logger.error(
+                        "a line read in the first pass could not be read again; its span is left out (was the input changed while it was converted?)",
+                        metadata: ["line": "\(span.describing)"])
+                }
             }
+        }
+        switch events {
+        case .memory(let events):
+            make { events[$0].event }
+        case .file(let file, let locations, let source):
+            var needed: [Int] = []
+            needed.reserveCapacity(3 * planned.count)
+            for span in planned { plan.forEachEvent(of: span) { needed.append($0) } }
+            let read = locations.read(needed, from: file, source: source)
+            make(read.event)
         }
         return spans
     }
+
+    /// Where a line that cannot be read again is reported.
+    private static let logger = Logger(label: "atof-bridge.offline")
 
     /// Hands the spans to `body` in batches of `size`, in order; they are mapped on every core
     /// (see ``forEachSpanBatch(size:transform:_:)``).
@@ -234,143 +269,4 @@ public struct OfflineConversion: Sendable {
         let online = sysconf(Int32(_SC_NPROCESSORS_ONLN))
         return max(1, min(16, Int(online)))
     }()
-}
-
-/// One round of batches being made on a background thread.
-private final class RoundInFlight<Output: Sendable>: @unchecked Sendable {
-    private let group = DispatchGroup()
-    private var result: SlotArray<Output>?
-    private var started = false
-
-    /// Starts `make` on a global queue (the thread that calls ``wait()`` then reads the result:
-    /// the group orders the write before the read).
-    func start(_ make: @escaping @Sendable () -> SlotArray<Output>) {
-        started = true
-        DispatchQueue.global().async(group: group) { self.result = make() }
-    }
-
-    /// Waits for the round (if one was started) and hands it over once.
-    @discardableResult
-    func wait() -> SlotArray<Output>? {
-        guard started else { return nil }
-        group.wait()
-        let value = result
-        result = nil
-        return value
-    }
-}
-
-/// Results written by concurrent workers, one slot each, then read on one thread once they have
-/// all finished (`DispatchQueue.concurrentPerform` returns only then).
-private final class SlotArray<Element>: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<Element?>
-    /// The number of slots.
-    let count: Int
-
-    init(count: Int) {
-        self.count = count
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil, count: count)
-    }
-
-    deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
-    }
-
-    /// Sets slot `index`; each slot is written by one worker only.
-    func set(_ index: Int, _ value: Element) {
-        slots[index] = value
-    }
-
-    /// Moves slot `index` out.
-    func take(_ index: Int) -> Element? {
-        let value = slots[index]
-        slots[index] = nil
-        return value
-    }
-}
-
-/// Lines read but not yet decoded: their bytes packed in one buffer.
-private struct LineBlock {
-    struct Entry: Sendable {
-        var start: Int
-        var count: Int
-        var number: Int
-        var isTerminated: Bool
-    }
-
-    /// What decoding one line gave.
-    struct Decoded: Sendable {
-        var line: Int
-        var event: Event?
-        /// The event's pairing key, made here (in parallel) rather than when pairing.
-        var key: PairingKey?
-        var diagnostics: [Diagnostic]
-    }
-
-    private var bytes: [UInt8] = []
-    private var entries: [Entry] = []
-
-    /// Blocks this large are decoded at once (the lines are split among the workers).
-    static let byteLimit = 4 << 20
-    static let lineLimit = 16_384
-
-    var isFull: Bool { bytes.count >= Self.byteLimit || entries.count >= Self.lineLimit }
-
-    mutating func append(_ line: JSONLReader.Line) {
-        entries.append(Entry(start: bytes.count, count: line.bytes.count, number: line.number, isTerminated: line.isTerminated))
-        bytes.append(contentsOf: line.bytes)
-    }
-
-    mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        entries.removeAll(keepingCapacity: true)
-    }
-
-    /// Decodes every line, in parallel, and returns the results in line order.
-    func decode(source: String) -> [Decoded] {
-        guard !entries.isEmpty else { return [] }
-        let workers = OfflineConversion.workerCount
-        let parts = workers > 1 ? min(entries.count, 4 * workers) : 1
-        let results = SlotArray<[Decoded]>(count: parts)
-        let entries = self.entries
-        let perPart = (entries.count + parts - 1) / parts
-        bytes.withUnsafeBufferPointer { all in
-            let shared = SharedBytes(buffer: all)
-            let work: @Sendable (Int) -> Void = { part in
-                let lower = part * perPart
-                let upper = min(lower + perPart, entries.count)
-                var decoded: [Decoded] = []
-                decoded.reserveCapacity(max(0, upper - lower))
-                if lower < upper {
-                    for entry in entries[lower..<upper] {
-                        let line = UnsafeBufferPointer(rebasing: shared.buffer[entry.start..<(entry.start + entry.count)])
-                        let result = EventReader.decode(line: line, number: entry.number, isTerminated: entry.isTerminated, source: source)
-                        decoded.append(
-                            Decoded(
-                                line: entry.number, event: result.event, key: result.event.map(PairingKey.init),
-                                diagnostics: result.diagnostics))
-                    }
-                }
-                results.set(part, decoded)
-            }
-            if parts > 1 {
-                DispatchQueue.concurrentPerform(iterations: parts, execute: work)
-            } else {
-                work(0)
-            }
-        }
-        var all: [Decoded] = []
-        all.reserveCapacity(entries.count)
-        for part in 0..<parts {
-            if let decoded = results.take(part) { all += decoded }
-        }
-        return all
-    }
-}
-
-/// A read-only view of bytes that outlive the concurrent work reading them.
-private struct SharedBytes: @unchecked Sendable {
-    let buffer: UnsafeBufferPointer<UInt8>
 }
