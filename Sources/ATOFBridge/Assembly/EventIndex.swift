@@ -22,11 +22,11 @@ struct EventIndex: Sendable {
     /// Per event: its 1-based line number, or ``noLine``.
     private(set) var lines: [UInt32] = []
     /// Per uuid id, in order of first appearance in the input: the uuid.
-    private(set) var keys: [UUIDKey] = []
+    var keys: [UUIDKey] { uuidIDs.keys }
     /// The trace context of a scope event's metadata, by event index, only where there is one.
     private(set) var traceContexts: [Int32: TraceParent] = [:]
-    /// Each uuid's id, while events are added (dropped by ``finishAdding()``).
-    private var ids: [UUIDKey: Int32] = [:]
+    /// Each uuid's id (the table is dropped by ``finishAdding()``).
+    private var uuidIDs = UUIDInterner()
 
     /// The most events an index holds (ids are 32-bit).
     static let capacity = Int(Int32.max) - 1
@@ -39,15 +39,24 @@ struct EventIndex: Sendable {
         let index = Int32(times.count)
         times.append(key.time)
         kinds.append(key.kind)
-        uuids.append(id(of: key.uuid))
-        parents.append(key.parent.map { id(of: $0) } ?? Self.noParent)
+        uuids.append(uuidIDs.id(of: key.uuid))
+        parents.append(key.parent.map { uuidIDs.id(of: $0) } ?? Self.noParent)
         lines.append(line.map { UInt32(clamping: max(0, $0)) } ?? Self.noLine)
         if let context = key.traceContext { traceContexts[index] = context }
     }
 
     /// Ends adding: the table that gave each uuid its id is let go (pairing works on the ids).
     mutating func finishAdding() {
-        ids = [:]
+        uuidIDs.dropTable()
+    }
+
+    /// Makes room for `count` events in all.
+    mutating func reserveCapacity(_ count: Int) {
+        times.reserveCapacity(count)
+        kinds.reserveCapacity(count)
+        uuids.reserveCapacity(count)
+        parents.reserveCapacity(count)
+        lines.reserveCapacity(count)
     }
 
     /// The line of event `index`, as ``SourcedEvent/line``.
@@ -55,16 +64,4 @@ struct EventIndex: Sendable {
         let line = lines[index]
         return line == Self.noLine ? nil : Int(line)
     }
-
-    /// The id of `key`, given when it is first seen.
-    private mutating func id(of key: UUIDKey) -> Int32 {
-        let next = Int32(keys.count)
-        let id = Self.read(&ids[key, default: next])
-        if id == next { keys.append(key) }
-        return id
-    }
-
-    /// A value read through `inout`: `read(&table[key, default: new])` looks `key` up once and
-    /// stores `new` when it is missing.
-    private static func read(_ value: inout Int32) -> Int32 { value }
 }

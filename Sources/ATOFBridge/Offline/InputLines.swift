@@ -35,6 +35,8 @@ final class InputLines {
     private let spool: SpoolFile?
     /// The offset of the input's first byte (a regular standard input may not start at 0).
     private let startOffset: UInt64
+    /// The size of a regular file (`nil` for any other input).
+    let fileSize: UInt64?
 
     /// Opens a file; `-` reads standard input. Throws ``InputError`` (naming the path and what
     /// to do) when the input cannot be opened, is a directory, or cannot be spooled.
@@ -68,6 +70,7 @@ final class InputLines {
             ownedInput = nil
             spool = nil
             startOffset = UInt64(position)
+            fileSize = UInt64(max(0, status.st_size))
         } else {
             let spool: SpoolFile
             do {
@@ -80,6 +83,7 @@ final class InputLines {
             self.spool = spool
             ownedInput = owned ? descriptor : nil
             startOffset = 0
+            fileSize = nil
         }
     }
 

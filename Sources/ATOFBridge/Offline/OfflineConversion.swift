@@ -76,8 +76,19 @@ public struct OfflineConversion: Sendable {
         var locations = LineLocations()
         var diagnostics: [Diagnostic] = []
         var block = LineBlock()
+        var reserved = false
         func decodeBlock() throws {
-            for decoded in block.decode(source: source) {
+            let decodedLines = block.decode(source: source)
+            if !reserved, let fileSize = input.fileSize, let last = decodedLines.last, last.offset > 0 {
+                // The first block tells the size of a line: room for the whole file at once
+                // (growing by doubling would hold up to twice the index).
+                let perLine = Double(last.offset + UInt64(last.length) + 1) / Double(decodedLines.count)
+                let estimate = Int(min(Double(EventIndex.capacity), Double(fileSize) / perLine * 1.02)) + 1024
+                index.reserveCapacity(estimate)
+                locations.reserveCapacity(estimate)
+                reserved = true
+            }
+            for decoded in decodedLines {
                 diagnostics += decoded.diagnostics
                 if let key = decoded.key {
                     guard index.count < EventIndex.capacity else {
@@ -196,7 +207,7 @@ public struct OfflineConversion: Sendable {
         }
         // Rounds of batches: while the calling thread hands round r to `body`, the workers
         // make round r + 1.
-        let perRound = max(2 * workers, (1 << 13) / size)
+        let perRound = max(workers, (1 << 13) / size)
         @Sendable func makeRound(_ first: Int) -> SlotArray<Output> {
             let count = min(perRound, batchCount - first)
             let outputs = SlotArray<Output>(count: count)

@@ -23,6 +23,12 @@ struct LineLocations: Sendable {
     /// Per event: the length of its line (without the line break).
     private(set) var lengths: [UInt32] = []
 
+    /// Makes room for `count` lines in all.
+    mutating func reserveCapacity(_ count: Int) {
+        offsets.reserveCapacity(count)
+        lengths.reserveCapacity(count)
+    }
+
     mutating func append(offset: UInt64, length: Int) {
         offsets.append(offset)
         lengths.append(UInt32(clamping: length))
