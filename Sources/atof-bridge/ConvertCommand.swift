@@ -95,7 +95,7 @@ struct ConvertCommand: ParsableCommand {
             let encoder = ProtobufEncoder()
             do {
                 let spanEntries = try SpoolFile(holding: "a temporary file for the request's spans", for: writer.destination)
-                try conversion.forEachSpanBatch(size: 4096, transform: { encoder.encodeSpanEntries($0) }) { entries in
+                try conversion.forEachSpanBatch(size: 1024, transform: { encoder.encodeSpanEntries($0) }) { entries in
                     try spanEntries.append(entries)
                 }
                 try writer.writeRaw(

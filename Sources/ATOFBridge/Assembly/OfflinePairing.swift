@@ -117,6 +117,7 @@ struct OfflinePairing {
             }
         }
         uuids.reserveCapacity(scopeCount)
+        records.reserveCapacity(scopeCount)  // one record per scope unless uuids are reused
         for event in ordered {
             let kind = index.kinds[Int(event)]
             guard kind == .scopeStart || kind == .scopeEnd else {

@@ -119,9 +119,12 @@ public struct OfflineConversion: Sendable {
         } catch is ReadingStopped {}
         try decodeBlock()
         index.finishAdding()
+        Self.releaseFreedMemory()
         self.init(
             index: index, events: .file(input.file, locations, source: source), source: source, lineDiagnostics: diagnostics,
             mapper: mapper)
+        index = EventIndex()  // planned: only the plan and the line locations are needed now
+        Self.releaseFreedMemory()
         lastLineRead = lastLine
         stoppedEarly = stopped
     }
@@ -205,9 +208,9 @@ public struct OfflineConversion: Sendable {
             for batch in 0..<batchCount { try body(transform(mapBatch(batch, size: size))) }
             return
         }
-        // Rounds of batches: while the calling thread hands round r to `body`, the workers
-        // make round r + 1.
-        let perRound = max(workers, (1 << 13) / size)
+        // Rounds of batches (about 4,096 spans, at least one batch per worker): while the calling
+        // thread hands round r to `body`, the workers make round r + 1.
+        let perRound = max(workers, (1 << 12) / size)
         @Sendable func makeRound(_ first: Int) -> SlotArray<Output> {
             let count = min(perRound, batchCount - first)
             let outputs = SlotArray<Output>(count: count)
@@ -274,6 +277,23 @@ public struct OfflineConversion: Sendable {
     public func forEachSpanBatch(size: Int, _ body: ([OTLP.Span]) throws -> Void) rethrows {
         try forEachSpanBatch(size: size, transform: { $0 }, body)
     }
+
+    /// Hands memory freed by the threads that decoded events (or by planning) back to the system:
+    /// glibc keeps it in per-thread arenas otherwise, and the next pass would run on top of it.
+    private static func releaseFreedMemory() {
+        mallocTrim?(0)
+    }
+
+    /// glibc's `malloc_trim`, when the C library has it (looked up: Swift's Glibc module does not
+    /// export `malloc.h`).
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+        #else
+        return nil
+        #endif
+    }()
 
     /// Threads to map and decode on: the online processors.
     static let workerCount: Int = {
