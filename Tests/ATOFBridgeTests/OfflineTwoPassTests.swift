@@ -92,6 +92,46 @@ import Darwin
         #expect(piped.lastLineRead == file.lastLineRead)
     }
 
+    @Test("reading a FIFO stopped early converts the lines read so far, all of them read again from the spool")
+    func aFIFOStoppedEarlyConvertsTheLinesRead() throws {
+        let path = "\(Self.fixtures)/nemo-relay-scopes-tools-marks.jsonl"
+        let bytes = try Self.readRaw(path)
+        let kept = 6
+        var firstLines: [UInt8] = []
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).prefix(kept) {
+            firstLines += line
+            firstLines.append(0x0A)
+        }
+        let directory = try Self.makeDirectory()
+        defer { rmdir(directory) }
+        let fifo = "\(directory)/input"
+        let head = "\(directory)/head.jsonl"
+        try #require(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        try Self.write(firstLines, to: head)
+        defer { unlink(head) }
+        let writer = DispatchGroup()
+        DispatchQueue.global().async(group: writer) {
+            let descriptor = open(fifo, O_WRONLY)
+            guard descriptor >= 0 else { return }
+            _ = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            close(descriptor)
+        }
+        var asked = 0
+        let stopped = try OfflineConversion(
+            path: fifo, mapper: SpanMapper(),
+            stop: {
+                asked += 1
+                return asked > kept
+            })
+        writer.wait()
+        let expected = try OfflineConversion(path: head, mapper: SpanMapper())
+        #expect(stopped.stoppedEarly)
+        #expect(stopped.lastLineRead == kept)
+        #expect(stopped.spanCount > 0)
+        #expect(Self.summary(stopped) == Self.summary(expected))
+    }
+
     @Test("a byte order mark, CRLF line ends, blank and bad lines and a cut-off last line are read again where the first pass found them")
     func linesAreReadAgainWhereTheyStand() throws {
         var lines = try GoldenFixtureTests.readAll("\(Self.fixtures)/nemo-relay-scopes-tools-marks.jsonl").split(

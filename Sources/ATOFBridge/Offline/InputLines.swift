@@ -92,7 +92,7 @@ final class InputLines {
     }
 
     /// Calls `body` for every line, in order, until the input ends; the spool (if any) holds
-    /// every line handed over when this returns or throws. With `stop`, a read interrupted by a
+    /// every line handed over when this returns or throws (also when `body` throws to stop). With `stop`, a read interrupted by a
     /// signal asks it: when it returns `true`, reading ends there (an incomplete last line is
     /// left out). Throws ``InputError`` when reading (or spooling) fails, or what `body` throws.
     func forEachLine(stop: (() -> Bool)? = nil, _ body: (Line) throws -> Void) throws {
@@ -119,42 +119,48 @@ final class InputLines {
             try body(Line(number: lineNumber, bytes: line, isTerminated: terminated, offset: offset))
         }
 
-        while true {
-            let readCount = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
-            if readCount < 0 {
-                if errno == EINTR {
-                    if let stop, stop() { break }
-                    continue
-                }
-                let reason = errno == EISDIR ? "it is a directory, not a file" : String(cString: strerror(errno))
-                throw InputError(source: source, reason: "read failed after line \(lineNumber) (\(reason))")
-            }
-            if readCount == 0 {
-                if !pending.isEmpty {
-                    try pending.withUnsafeBufferPointer { (line) throws in try emit(line, at: pendingOffset, terminated: false) }
-                }
-                break
-            }
-            let chunkOffset = position
-            position += UInt64(readCount)
-            try buffer.withUnsafeBufferPointer { (chunk) throws in
-                var start = 0
-                while let newline = Self.indexOfNewline(chunk, from: start, to: readCount) {
-                    if pending.isEmpty {
-                        try emit(
-                            UnsafeBufferPointer(rebasing: chunk[start..<newline]), at: chunkOffset + UInt64(start), terminated: true)
-                    } else {
-                        pending.append(contentsOf: chunk[start..<newline])
-                        try pending.withUnsafeBufferPointer { (line) throws in try emit(line, at: pendingOffset, terminated: true) }
-                        pending.removeAll(keepingCapacity: true)
+        do {
+            while true {
+                let readCount = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
+                if readCount < 0 {
+                    if errno == EINTR {
+                        if let stop, stop() { break }
+                        continue
                     }
-                    start = newline + 1
+                    let reason = errno == EISDIR ? "it is a directory, not a file" : String(cString: strerror(errno))
+                    throw InputError(source: source, reason: "read failed after line \(lineNumber) (\(reason))")
                 }
-                if start < readCount {
-                    if pending.isEmpty { pendingOffset = chunkOffset + UInt64(start) }
-                    pending.append(contentsOf: chunk[start..<readCount])
+                if readCount == 0 {
+                    if !pending.isEmpty {
+                        try pending.withUnsafeBufferPointer { (line) throws in try emit(line, at: pendingOffset, terminated: false) }
+                    }
+                    break
+                }
+                let chunkOffset = position
+                position += UInt64(readCount)
+                try buffer.withUnsafeBufferPointer { (chunk) throws in
+                    var start = 0
+                    while let newline = Self.indexOfNewline(chunk, from: start, to: readCount) {
+                        if pending.isEmpty {
+                            try emit(
+                                UnsafeBufferPointer(rebasing: chunk[start..<newline]), at: chunkOffset + UInt64(start), terminated: true)
+                        } else {
+                            pending.append(contentsOf: chunk[start..<newline])
+                            try pending.withUnsafeBufferPointer { (line) throws in try emit(line, at: pendingOffset, terminated: true) }
+                            pending.removeAll(keepingCapacity: true)
+                        }
+                        start = newline + 1
+                    }
+                    if start < readCount {
+                        if pending.isEmpty { pendingOffset = chunkOffset + UInt64(start) }
+                        pending.append(contentsOf: chunk[start..<readCount])
+                    }
                 }
             }
+        } catch {
+            // Whatever ends reading (a `stop`, an error), the lines handed over are in the spool.
+            try? spool?.flush()
+            throw error
         }
         try spool?.flush()
     }
