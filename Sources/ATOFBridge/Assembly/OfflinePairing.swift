@@ -268,12 +268,39 @@ struct OfflinePairing {
         records = []
     }
 
-    /// The spans in output order (start time, then line) and the report.
+    /// The spans in output order (start time, then line, then the order they were made in) and
+    /// the report. A permutation of 32-bit positions is sorted, then applied in place: sorting
+    /// the spans themselves would take a scratch buffer of half of them.
     mutating func finish() -> (plan: SpanPlan, report: AssemblyReport) {
         let lines = index.lines
-        plan.spans.sort { lhs, rhs in
-            if lhs.startTime != rhs.startTime { return lhs.startTime < rhs.startTime }
-            return Self.sortLine(lines[lhs.describing]) < Self.sortLine(lines[rhs.describing])
+        var order: [Int32] = []
+        do {
+            let spans = plan.spans
+            order = Array(0..<Int32(spans.count))
+            order.sort { lhs, rhs in
+                let l = spans[Int(lhs)]
+                let r = spans[Int(rhs)]
+                if l.startTime != r.startTime { return l.startTime < r.startTime }
+                let ll = Self.sortLine(lines[l.describing])
+                let rl = Self.sortLine(lines[r.describing])
+                if ll != rl { return ll < rl }
+                return lhs < rhs
+            }
+        }
+        // Position k takes the span at order[k]: follow each cycle once, marking what is placed.
+        for first in order.indices where order[first] >= 0 {
+            let saved = plan.spans[first]
+            var current = first
+            while true {
+                let next = Int(order[current])
+                order[current] = -1
+                if next == first {
+                    plan.spans[current] = saved
+                    break
+                }
+                plan.spans[current] = plan.spans[next]
+                current = next
+            }
         }
         return (plan, report)
     }
