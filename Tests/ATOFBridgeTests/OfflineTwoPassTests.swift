@@ -217,6 +217,12 @@ import Darwin
         #expect(index.parents == [EventIndex.noParent, 0, 1, 0, EventIndex.noParent])
         #expect(index.times == [1, 2, 3, 4, 5].map { TestEvents.base + Int64($0) * 1_000_000_000 })
     }
+
+    @Test("a planned span takes at most 80 bytes and an event's kind one byte in the index")
+    func plannedSpansAndIndexEntriesStaySmall() {
+        #expect(MemoryLayout<PlannedSpan>.stride <= 80)
+        #expect(MemoryLayout<Event.Kind>.stride == 1)
+    }
 }
 
 extension String {

@@ -12,8 +12,8 @@ import Darwin
 
 /// Everything an offline run over one input produced: the spans, and an account of every line.
 ///
-/// The input is judged as a whole (span-mapping.md §2) in bounded memory, in two passes. The
-/// first decodes every line (on every core) and keeps of each event only a compact index entry
+/// The input is judged as a whole (span-mapping.md §2) in two passes, in memory that grows with
+/// the number of events but not with their size. The first decodes every line (on every core) and keeps of each event only a compact index entry
 /// (``EventIndex``: time, kind, uuid and parent ids, line; ``LineLocations``: where its line
 /// stands), about 33 bytes per event whatever its payload; pairing, parents, traces and marks are
 /// planned from that index (``SpanPlan``). The second pass, ``forEachSpanBatch(size:transform:_:)``,
@@ -60,11 +60,12 @@ public struct OfflineConversion: Sendable {
     public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
 
     /// Reads a whole ATOF JSON-lines input (`-` = standard input), pairs it, and keeps what is
-    /// needed to map it. Lines are decoded on every core, in blocks; the result does not depend
-    /// on how many.
+    /// needed to map it: the plan and where each event's line stands (the input stays open to be
+    /// read again; one that is not a regular file is copied into a ``SpoolFile`` in `TMPDIR`).
+    /// Lines are decoded on every core, in blocks; the result does not depend on how many.
     ///
-    /// Throws ``InputError`` only when the input cannot be read at all; bad lines are skipped and
-    /// reported in ``diagnostics``.
+    /// Throws ``InputError`` only when the input cannot be read at all (or copied, when it must
+    /// be); bad lines are skipped and reported in ``diagnostics``.
     ///
     /// With `stop`, reading ends early when it returns `true` (it is asked before each line and
     /// when a signal interrupts a read): the lines read so far are then judged as a whole, and
