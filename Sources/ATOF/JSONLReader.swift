@@ -14,6 +14,11 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     public var reason: String
 
     public var description: String { "\(source): \(reason)" }
+
+    package init(source: String, reason: String) {
+        self.source = source
+        self.reason = reason
+    }
 }
 
 /// Streams a JSON-lines input line by line, in fixed memory (one read buffer plus the longest line).

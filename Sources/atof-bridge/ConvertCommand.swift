@@ -86,29 +86,24 @@ struct ConvertCommand: ParsableCommand {
             summary = ConversionSummary(conversion, sampling: sampling)
         case .otlpProto:
             // One request holds every span. The span entries are encoded batch by batch on every
-            // core (only their bytes are held, not every span); the request's head, which needs
-            // their total length, is written before them.
+            // core and appended to a temporary file (so that memory does not grow with the
+            // output); the request's head, which needs their total length, is written before them.
             var conversion = try runConversion(input: input, mapping: mapping)
             conversion.sample(sampling)
             let template = mapping.batch(spans: [])
             let writer = try openOutput()
             let encoder = ProtobufEncoder()
-            var spanEntries: [[UInt8]] = []
-            var spanEntriesByteCount = 0
-            conversion.forEachSpanBatch(size: 4096, transform: { encoder.encodeSpanEntries($0) }) { entries in
-                spanEntriesByteCount += entries.count
-                spanEntries.append(entries)
-            }
-            do throws(InputError) {
+            do {
+                let spanEntries = try SpoolFile(holding: "a temporary file for the request's spans", for: writer.destination)
+                try conversion.forEachSpanBatch(size: 1024, transform: { encoder.encodeSpanEntries($0) }) { entries in
+                    try spanEntries.append(entries)
+                }
                 try writer.writeRaw(
                     encoder.requestHead(
-                        resource: template.resource, scope: template.scope, spanEntriesByteCount: spanEntriesByteCount))
-                for index in spanEntries.indices {
-                    try writer.writeRaw(spanEntries[index])
-                    spanEntries[index] = []
-                }
+                        resource: template.resource, scope: template.scope, spanEntriesByteCount: Int(spanEntries.size)))
+                try spanEntries.forEachChunk { try writer.writeRaw($0) }
                 try writer.flush()
-            } catch {
+            } catch let error as InputError {
                 // Part of one request is of no use to anyone: leave nothing rather than a body
                 // that might still parse.
                 var outcome = "\(writer.destination) was left empty"

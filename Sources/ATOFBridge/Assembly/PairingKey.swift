@@ -1,6 +1,7 @@
 import ATOF
 
-/// What pairing reads of one event: small, and made where the event is decoded.
+/// What pairing reads of one event: small, and made where the event is decoded (the event
+/// itself is then let go; see ``EventIndex``).
 struct PairingKey: Sendable {
     /// The event time, ns since the epoch.
     var time: Int64
@@ -10,11 +11,18 @@ struct PairingKey: Sendable {
     var uuid: UUIDKey
     /// The event's parent uuid.
     var parent: UUIDKey?
+    /// The W3C trace context in the metadata of a scope event (span-mapping.md §2): honoured
+    /// only when the event turns out to describe a root; `nil` for marks and when there is none.
+    var traceContext: TraceParent?
 
     init(_ event: Event) {
         time = event.timestamp.nanosecondsSinceEpoch
         kind = event.kind
         uuid = UUIDKey(event.uuid)
         parent = event.parentUUID.map(UUIDKey.init)
+        switch event.kind {
+        case .scopeStart, .scopeEnd: traceContext = TraceParent(metadata: event.metadata)
+        case .mark, .streamHeader: traceContext = nil
+        }
     }
 }

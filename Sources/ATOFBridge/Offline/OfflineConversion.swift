@@ -1,0 +1,304 @@
+import ATOF
+import Dispatch
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Everything an offline run over one input produced: the spans, and an account of every line.
+///
+/// The input is judged as a whole (span-mapping.md §2) in two passes, in memory that grows with
+/// the number of events but not with their size. The first decodes every line (on every core) and keeps of each event only a compact index entry
+/// (``EventIndex``: time, kind, uuid and parent ids, line; ``LineLocations``: where its line
+/// stands), about 33 bytes per event whatever its payload; pairing, parents, traces and marks are
+/// planned from that index (``SpanPlan``). The second pass, ``forEachSpanBatch(size:transform:_:)``,
+/// makes the spans batch by batch, in order, on every core, reading and decoding again the lines
+/// each batch needs. An input that cannot be read twice (standard input, a pipe) is copied into a
+/// temporary file as it is read (``SpoolFile``). ``spans`` maps them all, for small inputs.
+public struct OfflineConversion: Sendable {
+    /// Where the events are read again.
+    private let events: OfflineEvents
+    /// The spans to make, in start-time order, their events as indices into the input (those of
+    /// sampled-out traces removed).
+    private var plan: SpanPlan
+    /// The mapper the spans are made with.
+    private let mapper: SpanMapper
+
+    /// Events read (good lines).
+    public var eventCount: Int
+    /// Lines skipped as errors.
+    public var badLineCount: Int
+    /// Bad lines and anomalies, in line order.
+    public var diagnostics: [Diagnostic]
+    /// Pairing counts: unended, unmatched, duplicates, orphan marks.
+    public var report: AssemblyReport
+    /// The number of the last input line read (0 for events given in memory).
+    public private(set) var lastLineRead = 0
+    /// Whether reading was stopped before the input ended (see ``init(path:mapper:stop:)``).
+    public private(set) var stoppedEarly = false
+
+    /// The number of spans (those of sampled-out traces not included).
+    public var spanCount: Int { plan.count }
+    /// The spans left out because their trace was sampled out (see ``sample(_:)``).
+    public private(set) var sampledOutCount = 0
+
+    /// Every span, in start-time order (mapped on each call: for a large input prefer
+    /// ``forEachSpanBatch(size:transform:_:)``).
+    public var spans: [OTLP.Span] {
+        var spans: [OTLP.Span] = []
+        spans.reserveCapacity(plan.count)
+        forEachSpanBatch(size: 4096) { spans += $0 }
+        return spans
+    }
+
+    /// The number of warnings among ``diagnostics``.
+    public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+
+    /// Reads a whole ATOF JSON-lines input (`-` = standard input), pairs it, and keeps what is
+    /// needed to map it: the plan and where each event's line stands (the input stays open to be
+    /// read again; one that is not a regular file is copied into a ``SpoolFile`` in `TMPDIR`).
+    /// Lines are decoded on every core, in blocks; the result does not depend on how many.
+    ///
+    /// Throws ``InputError`` only when the input cannot be read at all (or copied, when it must
+    /// be); bad lines are skipped and reported in ``diagnostics``.
+    ///
+    /// With `stop`, reading ends early when it returns `true` (it is asked before each line and
+    /// when a signal interrupts a read): the lines read so far are then judged as a whole, and
+    /// ``lastLineRead`` and ``stoppedEarly`` say how far the input was read.
+    public init(path: String, mapper: SpanMapper, stop: (() -> Bool)? = nil) throws {
+        let input = try InputLines(path: path)
+        let source = input.source
+        var index = EventIndex()
+        var locations = LineLocations()
+        var diagnostics: [Diagnostic] = []
+        var block = LineBlock()
+        var reserved = false
+        func decodeBlock() throws {
+            let decodedLines = block.decode(source: source)
+            if !reserved, let fileSize = input.fileSize, let last = decodedLines.last, last.offset > 0 {
+                // The first block tells the size of a line: room for the whole file at once
+                // (growing by doubling would hold up to twice the index).
+                let perLine = Double(last.offset + UInt64(last.length) + 1) / Double(decodedLines.count)
+                let estimate = Int(min(Double(EventIndex.capacity), Double(fileSize) / perLine * 1.02)) + 1024
+                index.reserveCapacity(estimate)
+                locations.reserveCapacity(estimate)
+                reserved = true
+            }
+            for decoded in decodedLines {
+                diagnostics += decoded.diagnostics
+                if let key = decoded.key {
+                    guard index.count < EventIndex.capacity else {
+                        throw InputError(
+                            source: source, reason: "more than \(EventIndex.capacity) events at line \(decoded.line); split the input")
+                    }
+                    index.append(key, line: decoded.line)
+                    locations.append(offset: decoded.offset, length: decoded.length)
+                }
+            }
+            block.removeAll()
+        }
+        var lastLine = 0
+        var stopped = false
+        let shouldStop = stop.map { stop in
+            {
+                stopped = stop()
+                return stopped
+            }
+        }
+        do {
+            try input.forEachLine(stop: shouldStop) { line in
+                if let shouldStop, shouldStop() { throw ReadingStopped() }
+                block.append(line)
+                lastLine = line.number
+                if block.isFull { try decodeBlock() }
+            }
+        } catch is ReadingStopped {}
+        try decodeBlock()
+        index.finishAdding()
+        Self.releaseFreedMemory()
+        self.init(
+            index: index, events: .file(input.file, locations, source: source), source: source, lineDiagnostics: diagnostics,
+            mapper: mapper)
+        index = EventIndex()  // planned: only the plan and the line locations are needed now
+        Self.releaseFreedMemory()
+        lastLineRead = lastLine
+        stoppedEarly = stopped
+    }
+
+    /// Leaves out the spans of the traces `sampling` drops, judging each trace as a whole: its id,
+    /// the sampled flag of the remote parent its root joins (if any), and (with
+    /// ``SamplingConfiguration/keepErrors``) whether any of its spans has status ERROR. The spans
+    /// left out are counted in ``sampledOutCount``. With a sampler that keeps everything nothing
+    /// changes; otherwise every span is mapped once more to learn its status.
+    public mutating func sample(_ sampling: SamplingConfiguration) {
+        guard !sampling.keepsEverything, plan.count > 0 else { return }
+        struct TraceFacts {
+            var remoteParentSampled: Bool?
+            var hasError = false
+        }
+        var traceOfSpan: [OTLP.TraceID] = []
+        traceOfSpan.reserveCapacity(plan.count)
+        var traces: [OTLP.TraceID: TraceFacts] = [:]
+        forEachSpanBatch(
+            size: 4096,
+            transform: { spans in spans.map { ($0.traceID, $0.flags, $0.status.code == .error) } }
+        ) { batch in
+            for (traceID, flags, isError) in batch {
+                traceOfSpan.append(traceID)
+                var facts = traces[traceID] ?? TraceFacts()
+                if let remote = SamplingConfiguration.remoteParentSampled(flags: flags) { facts.remoteParentSampled = remote }
+                if isError { facts.hasError = true }
+                traces[traceID] = facts
+            }
+        }
+        let kept = traces.filter { traceID, facts in
+            sampling.keeps(traceID: traceID, remoteParentSampled: facts.remoteParentSampled, hasError: facts.hasError)
+        }
+        let before = plan.count
+        plan.spans = plan.spans.indices.compactMap { index in kept[traceOfSpan[index]] == nil ? nil : plan.spans[index] }
+        sampledOutCount += before - plan.count
+    }
+
+    /// Thrown inside the line loop to end reading when `stop` says so.
+    private struct ReadingStopped: Error {}
+
+    /// Pairs events already read (an index over them is planned as for a file; the spans are made
+    /// from the events given).
+    public init(events: [SourcedEvent], source: String = "<input>", lineDiagnostics: [Diagnostic] = [], mapper: SpanMapper) {
+        self.init(
+            index: SpanAssembler.index(of: events), events: .memory(events), source: source, lineDiagnostics: lineDiagnostics,
+            mapper: mapper)
+    }
+
+    /// Plans the input `index` describes, whose events `events` reads again.
+    private init(index: EventIndex, events: OfflineEvents, source: String, lineDiagnostics: [Diagnostic], mapper: SpanMapper) {
+        let (plan, report) = SpanAssembler(source: source).plan(index, name: { events.event(at: $0)?.name ?? "" })
+        self.events = events
+        self.plan = plan
+        self.mapper = mapper
+        eventCount = index.count
+        badLineCount = lineDiagnostics.count { $0.severity == .error }
+        if report.diagnostics.isEmpty {
+            diagnostics = lineDiagnostics  // already in line order
+        } else {
+            diagnostics = (lineDiagnostics + report.diagnostics).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+        }
+        self.report = report
+    }
+
+    /// Maps the spans in batches of `size` (the last may be smaller), in start-time order, and
+    /// hands each batch's `transform` to `body`, in order.
+    ///
+    /// `transform` (mapping a batch into what `body` needs, e.g. its encoding) runs on several
+    /// threads at once, a few batches ahead; `body` runs on the calling thread, one batch at a
+    /// time, in order. Memory holds only the batches in flight.
+    public func forEachSpanBatch<Output: Sendable>(
+        size: Int,
+        transform: @escaping @Sendable ([OTLP.Span]) -> Output,
+        _ body: (Output) throws -> Void
+    ) rethrows {
+        let size = max(1, size)
+        let batchCount = (plan.count + size - 1) / size
+        let workers = Self.workerCount
+        guard workers > 1 else {
+            for batch in 0..<batchCount { try body(transform(mapBatch(batch, size: size))) }
+            return
+        }
+        // Rounds of batches (about 4,096 spans, at least one batch per worker): while the calling
+        // thread hands round r to `body`, the workers make round r + 1.
+        let perRound = max(workers, (1 << 12) / size)
+        @Sendable func makeRound(_ first: Int) -> SlotArray<Output> {
+            let count = min(perRound, batchCount - first)
+            let outputs = SlotArray<Output>(count: count)
+            DispatchQueue.concurrentPerform(iterations: count) { offset in
+                outputs.set(offset, transform(mapBatch(first + offset, size: size)))
+            }
+            return outputs
+        }
+        var first = 0
+        var current: SlotArray<Output>? = batchCount > 0 ? makeRound(0) : nil
+        while let round = current {
+            let next = first + round.count
+            let ahead = RoundInFlight<Output>()
+            if next < batchCount {
+                ahead.start { makeRound(next) }
+            }
+            defer { ahead.wait() }  // also when `body` throws: no work outlives the call
+            for offset in 0..<round.count {
+                if let output = round.take(offset) { try body(output) }
+            }
+            current = ahead.wait()
+            first = next
+        }
+    }
+
+    /// The spans of batch `batch` (of `size` each), mapped, their events read again.
+    private func mapBatch(_ batch: Int, size: Int) -> [OTLP.Span] {
+        let lower = batch * size
+        let upper = min(lower + size, plan.count)
+        guard lower < upper else { return [] }
+        let planned = plan.spans[lower..<upper]
+        var spans: [OTLP.Span] = []
+        spans.reserveCapacity(planned.count)
+        func make(_ read: (Int) -> Event?) {
+            for span in planned {
+                switch SpanAssembler.materialize(span, of: plan, event: read) {
+                case .scope(let scope): spans.append(mapper.span(for: scope))
+                case .orphanMark(let orphan): spans.append(mapper.span(for: orphan))
+                case nil:
+                    Self.logger.error(
+                        "a line read in the first pass could not be read again; its span is left out (was the input changed while it was converted?)",
+                        metadata: ["line": "\(span.describing)"])
+                }
+            }
+        }
+        switch events {
+        case .memory(let events):
+            make { events[$0].event }
+        case .file(let file, let locations, let source):
+            var needed: [Int] = []
+            needed.reserveCapacity(3 * planned.count)
+            for span in planned { plan.forEachEvent(of: span) { needed.append($0) } }
+            let read = locations.read(needed, from: file, source: source)
+            make(read.event)
+        }
+        return spans
+    }
+
+    /// Where a line that cannot be read again is reported.
+    private static let logger = Logger(label: "atof-bridge.offline")
+
+    /// Hands the spans to `body` in batches of `size`, in order; they are mapped on every core
+    /// (see ``forEachSpanBatch(size:transform:_:)``).
+    public func forEachSpanBatch(size: Int, _ body: ([OTLP.Span]) throws -> Void) rethrows {
+        try forEachSpanBatch(size: size, transform: { $0 }, body)
+    }
+
+    /// Hands memory freed by the threads that decoded events (or by planning) back to the system:
+    /// glibc keeps it in per-thread arenas otherwise, and the next pass would run on top of it.
+    private static func releaseFreedMemory() {
+        mallocTrim?(0)
+    }
+
+    /// glibc's `malloc_trim`, when the C library has it (looked up: Swift's Glibc module does not
+    /// export `malloc.h`).
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+        #else
+        return nil
+        #endif
+    }()
+
+    /// Threads to map and decode on: the online processors.
+    static let workerCount: Int = {
+        let online = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        return max(1, min(16, Int(online)))
+    }()
+}
