@@ -62,7 +62,9 @@ struct LineBlock {
                 if lower < upper {
                     for entry in entries[lower..<upper] {
                         let line = UnsafeBufferPointer(rebasing: shared.buffer[entry.start..<(entry.start + entry.count)])
-                        let result = EventReader.decode(line: line, number: entry.number, isTerminated: entry.isTerminated, source: source)
+                        // The first pass keeps only the index: payloads are read again in the second.
+                        let result = EventReader.decode(
+                            line: line, number: entry.number, isTerminated: entry.isTerminated, source: source, keepingPayloads: false)
                         decoded.append(
                             Decoded(
                                 line: entry.number, offset: entry.offset, length: entry.count, key: result.event.map(PairingKey.init),
