@@ -68,6 +68,8 @@ struct ConversionSummary {
     var warningCount: Int
     /// Spans left out because their trace was sampled out; `nil` when no sampler was in force.
     var sampledOutCount: Int?
+    /// Spans the second pass could not make (their lines changed under it).
+    var unreadableSpanCount: Int
 
     init(_ conversion: OfflineConversion, sampling: SamplingConfiguration? = nil) {
         errors = conversion.diagnostics.filter { $0.severity == .error }
@@ -75,6 +77,7 @@ struct ConversionSummary {
         spanCount = conversion.spanCount
         badLineCount = conversion.badLineCount
         warningCount = conversion.warningCount
+        unreadableSpanCount = conversion.unreadableSpanCount
         if let sampling, !sampling.keepsEverything { sampledOutCount = conversion.sampledOutCount }
     }
 }

@@ -114,6 +114,12 @@ struct ConvertCommand: ParsableCommand {
             summary = ConversionSummary(conversion, sampling: sampling)
         }
         printSummary(summary, verbose: false)
+        if summary.unreadableSpanCount > 0 {
+            printError(
+                "atof-bridge: error: \(summary.unreadableSpanCount) spans are missing from the output: lines of \(input) changed "
+                    + "while it was converted; convert it again once nothing writes to it")
+            throw ExitCode(1)
+        }
         if summary.badLineCount > 0 { throw ExitCode(1) }
     }
 

@@ -104,8 +104,9 @@ struct ExportCommand: ParsableCommand {
                     progress.update(bridge.statistics)
                 }
             } catch is Interrupted {
-                input.spansNotHanded = conversion.spanCount - handed
+                input.spansNotHanded = conversion.spanCount - handed - conversion.unreadableSpanCount
             }
+            input.spansUnreadable = conversion.unreadableSpanCount
         }
         let statistics = bridge.shutdown()
         Progress.clearLine()

@@ -15,6 +15,8 @@ struct InputAccount {
     var readToEnd = true
     /// Spans made from the input but never handed to the bridge (a second signal).
     var spansNotHanded = 0
+    /// Spans that could not be made because their lines changed while the input was read again.
+    var spansUnreadable = 0
     /// Spans left out of a file judged as a whole because their trace was sampled out.
     var spansSampledOut = 0
     /// Whether a sampler that may leave traces out was in force (the summary then counts them).
@@ -48,9 +50,9 @@ struct ExportOutcome {
 
     var events: Int { input.events ?? statistics.eventsReceived }
     var badLines: Int { input.badLines + statistics.badLines }
-    var spans: Int { statistics.spansProduced + input.spansNotHanded + input.spansSampledOut }
+    var spans: Int { statistics.spansProduced + input.spansNotHanded + input.spansUnreadable + input.spansSampledOut }
     var sampledOut: Int { statistics.spansSampledOut + input.spansSampledOut }
-    var lost: Int { statistics.spansFailed + statistics.spansQueued + input.spansNotHanded }
+    var lost: Int { statistics.spansFailed + statistics.spansQueued + input.spansNotHanded + input.spansUnreadable }
 
     /// The summary, one line each, without the `atof-bridge: ` prefix.
     var summaryLines: [String] {
@@ -75,6 +77,11 @@ struct ExportOutcome {
             + "\(statistics.unendedScopes) unended scopes, \(statistics.unmatchedEnds) unmatched ends"
         if input.spansNotHanded > 0 {
             spansLine += " (\(input.spansNotHanded) spans were not sent or written: a second signal ended the run at once)"
+        }
+        if input.spansUnreadable > 0 {
+            spansLine +=
+                " (\(input.spansUnreadable) spans could not be made: lines of \(input.source) changed while it was read again; "
+                + "export it again once nothing writes to it)"
         }
         lines.append(spansLine)
         if lost > 0 {

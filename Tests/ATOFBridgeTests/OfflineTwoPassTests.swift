@@ -166,6 +166,22 @@ import Darwin
         #expect(Self.summary(fromFile) == Self.summary(inMemory))
     }
 
+    @Test("spans whose lines cannot be read again (the file was cut while converting) are counted, not silently left out")
+    func linesThatCannotBeReadAgainAreCounted() throws {
+        let bytes = try GoldenFixtureTests.readAll("\(Self.fixtures)/nemo-relay-scopes-tools-marks.jsonl")
+        let directory = try Self.makeDirectory()
+        defer { rmdir(directory) }
+        let path = "\(directory)/input.jsonl"
+        try Self.write(bytes, to: path)
+        defer { unlink(path) }
+        let conversion = try OfflineConversion(path: path, mapper: SpanMapper())
+        #expect(conversion.unreadableSpanCount == 0)
+        try #require(truncate(path, off_t(bytes.count / 2)) == 0)
+        let spans = conversion.spans
+        #expect(conversion.unreadableSpanCount > 0)
+        #expect(spans.count + conversion.unreadableSpanCount == conversion.spanCount)
+    }
+
     @Test("the spool file is made with mode 0600 in TMPDIR, leaves no name behind, and gives back what was written")
     func spoolFileIsPrivateAndNameless() throws {
         let directory = try Self.makeDirectory()

@@ -1,6 +1,7 @@
 import ATOF
 import Dispatch
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -46,6 +47,12 @@ public struct OfflineConversion: Sendable {
     public var spanCount: Int { plan.count }
     /// The spans left out because their trace was sampled out (see ``sample(_:)``).
     public private(set) var sampledOutCount = 0
+    /// The spans the second pass could not make because a line read in the first could not be
+    /// read again (the input was changed while it was converted). A caller that finds this above
+    /// zero after ``forEachSpanBatch(size:transform:_:)`` must report the run as failed.
+    public var unreadableSpanCount: Int { unreadable.count.load(ordering: .relaxed) }
+    /// Counts the spans left out by the second pass (shared by copies, written by the workers).
+    private let unreadable = UnreadableSpans()
 
     /// Every span, in start-time order (mapped on each call: for a large input prefer
     /// ``forEachSpanBatch(size:transform:_:)``).
@@ -251,6 +258,7 @@ public struct OfflineConversion: Sendable {
                 case .scope(let scope): spans.append(mapper.span(for: scope))
                 case .orphanMark(let orphan): spans.append(mapper.span(for: orphan))
                 case nil:
+                    unreadable.count.add(1, ordering: .relaxed)
                     Self.logger.error(
                         "a line read in the first pass could not be read again; its span is left out (was the input changed while it was converted?)",
                         metadata: ["line": "\(span.describing)"])
@@ -301,4 +309,9 @@ public struct OfflineConversion: Sendable {
         let online = sysconf(Int32(_SC_NPROCESSORS_ONLN))
         return max(1, min(16, Int(online)))
     }()
+}
+
+/// The count behind ``OfflineConversion/unreadableSpanCount``.
+private final class UnreadableSpans: Sendable {
+    let count = Atomic<Int>(0)
 }
