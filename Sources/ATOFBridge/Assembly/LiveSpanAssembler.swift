@@ -61,12 +61,12 @@ package struct LiveSpanAssembler: Sendable {
     /// Counts and diagnostics so far. Diagnostics are kept only until ``takeDiagnostics()``.
     package private(set) var report = AssemblyReport()
 
-    private var open: [UUIDKey: OpenScope] = [:]
+    private var open = ScopeTable<OpenScope>()
     private var openOrder: [(key: UUIDKey, sequence: Int)] = []
     private var openOrderHead = 0
-    private var pairings: [UUIDKey: ScopePairing<SourcedEvent>] = [:]
+    private var pairings = ScopeTable<ScopePairing<SourcedEvent>>()
     private var heldOrder: [UUIDKey] = []
-    private var ended: [UUIDKey: EndedScope] = [:]
+    private var ended = ScopeTable<EndedScope>()
     private var endedOrder: [UUIDKey] = []
     private var endedOrderHead = 0
     private var sequence = 0
