@@ -25,7 +25,8 @@ package struct LiveSpanAssembler: Sendable {
     package typealias Limits = AssemblyLimits
 
     private struct OpenScope: Sendable {
-        var start: SourcedEvent
+        /// The start's time, ns since the epoch (the start itself is held by its pairing).
+        var startTime: Int64
         /// The start's parent, parsed once.
         var parentKey: UUIDKey?
         var occurrence: Int
@@ -33,16 +34,23 @@ package struct LiveSpanAssembler: Sendable {
         var traceID: OTLP.TraceID
         /// This occurrence's span id (what children see as their parent).
         var spanID: OTLP.SpanID
-        var traceContext: TraceParent?
+        /// The W3C trace a root joins, boxed: rare, and 48 bytes inline.
+        var context: TraceContextBox?
         /// The parent was not known when the start arrived: the scope began as a trace root.
         var rootAtOpen: Bool
         /// The root of its tree as far as parent links go (see ``LiveSpanAssembler/treeRoot(of:)``).
         var treeRoot: UUIDKey
         var marks: [Event] = []
-        var droppedMarks = DroppedMarks()
         /// The latest event time seen in its subtree so far (its own events and what ended
         /// descendants reported).
         var latest: Int64
+
+        var traceContext: TraceParent? { context?.value }
+    }
+
+    private final class TraceContextBox: Sendable {
+        let value: TraceParent
+        init(_ value: TraceParent) { self.value = value }
     }
 
     private struct EndedScope: Sendable {
@@ -64,7 +72,11 @@ package struct LiveSpanAssembler: Sendable {
     private var open = ScopeTable<OpenScope>()
     private var openOrder: [(key: UUIDKey, sequence: Int)] = []
     private var openOrderHead = 0
-    private var pairings = ScopeTable<ScopePairing<SourcedEvent>>()
+    /// The marks counted but not held, of the open scopes that had more than the bound (few).
+    private var droppedMarksOfOpen = ScopeTable<DroppedMarks>()
+    /// The first entry of `openOrder` not yet considered for compaction.
+    private var compactionCursor = 0
+    private var pairings = ScopeTable<ScopePairing<HeldEvent>>()
     private var heldOrder: [UUIDKey] = []
     private var ended = ScopeTable<EndedScope>()
     private var endedOrder: [UUIDKey] = []
@@ -84,6 +96,11 @@ package struct LiveSpanAssembler: Sendable {
     /// memory flatness depends on (for tests).
     var bookkeepingCount: Int {
         (openOrder.count - openOrderHead) + (endedOrder.count - endedOrderHead) + heldOrder.count + pairings.count
+    }
+
+    /// Open scopes whose start is held as its JSON line now (for tests).
+    var compactStartCount: Int {
+        pairings.values.reduce(0) { $0 + ($1.openStart?.handle.isCompact == true ? 1 : 0) }
     }
 
     /// Marks held by the open scopes now (each at most ``Limits/maximumMarksPerScope``; for tests).
@@ -148,17 +165,17 @@ package struct LiveSpanAssembler: Sendable {
         let key = UUIDKey(uuid)
         let time = event.timestamp.nanosecondsSinceEpoch
         let isStart = event.kind == .scopeStart
-        let outcome: ScopePairing<SourcedEvent>.Outcome
+        let outcome: ScopePairing<HeldEvent>.Outcome
         let occurrences: Int
         let idle: Bool
         if let index = pairings.index(forKey: key) {
-            outcome = pairings.values[index].feed(sourced, isStart: isStart, time: time)
+            outcome = pairings.values[index].feed(.event(sourced), isStart: isStart, time: time)
             let pairing = pairings.values[index]
             occurrences = pairing.occurrences
             idle = pairing.openStart == nil && pairing.heldEnds.isEmpty
         } else {
-            var pairing = ScopePairing<SourcedEvent>(occurrences: ended[key]?.occurrences ?? 0)
-            outcome = pairing.feed(sourced, isStart: isStart, time: time)
+            var pairing = ScopePairing<HeldEvent>(occurrences: ended[key]?.occurrences ?? 0)
+            outcome = pairing.feed(.event(sourced), isStart: isStart, time: time)
             occurrences = pairing.occurrences
             idle = pairing.openStart == nil && pairing.heldEnds.isEmpty
             if !idle { pairings[key] = pairing }
@@ -173,13 +190,18 @@ package struct LiveSpanAssembler: Sendable {
             let root = linkedParent.map { treeRoot(of: $0) } ?? key
             sequence += 1
             open[key] = OpenScope(
-                start: sourced, parentKey: parentKey, occurrence: occurrence, sequence: sequence, traceID: traceID,
-                spanID: SpanIdentity.spanID(of: key, occurrence: occurrence), traceContext: context, rootAtOpen: linkedParent == nil,
+                startTime: time, parentKey: parentKey, occurrence: occurrence, sequence: sequence, traceID: traceID,
+                spanID: SpanIdentity.spanID(of: key, occurrence: occurrence), context: context.map(TraceContextBox.init),
+                rootAtOpen: linkedParent == nil,
                 treeRoot: root, latest: time)
             openOrder.append((key, sequence))
             compactOpenOrder()
-        case .paired(let start, let end, let occurrence, let clockSkew):
+            compactLongOpenStarts()
+        case .paired(let heldStart, let heldEnd, let occurrence, let clockSkew):
+            let start = heldStart.sourced(orElse: Self.placeholder(key: key, time: time))
+            let end = heldEnd.sourced(orElse: sourced)
             let opened = open.removeValue(forKey: key)
+            let droppedMarks = opened == nil ? nil : droppedMarksOfOpen.removeValue(forKey: key)
             let startTime = start.event.timestamp.nanosecondsSinceEpoch
             var anomalies: AssembledScope.Anomalies = []
             if clockSkew {
@@ -194,12 +216,14 @@ package struct LiveSpanAssembler: Sendable {
                 .scope(
                     AssembledScope(
                         start: start.event, end: end.event, marks: opened?.marks ?? [],
-                        droppedMarks: opened?.droppedMarks ?? DroppedMarks(),
+                        droppedMarks: droppedMarks ?? DroppedMarks(),
                         identity: identity, startTime: startTime, endTime: max(startTime, end.event.timestamp.nanosecondsSinceEpoch),
                         anomalies: anomalies)))
             remember(key, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
             if idle { pairings.removeValue(forKey: key) }
-        case .duplicate(let start, let occurrence, let first):
+        case .duplicate(let heldStart, let occurrence, let heldFirst):
+            let start = heldStart.sourced(orElse: sourced)
+            let first = heldFirst.sourced(orElse: Self.placeholder(key: key, time: time))
             report.note(.duplicateStart, name: start.event.name, uuid: uuid, source: source, line: start.line, firstLine: first.line)
             let (identity, _) = resolveIdentity(
                 key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: parentKey, opened: nil)
@@ -215,11 +239,14 @@ package struct LiveSpanAssembler: Sendable {
 
     private mutating func exportUnended(_ key: UUIDKey, into ready: inout [AssembledItem]) {
         guard let index = pairings.index(forKey: key), pairings.values[index].openStart != nil, let opened = open.removeValue(forKey: key),
-            let (start, occurrence) = pairings.values[index].releaseOpenStart()
+            let (heldStart, occurrence) = pairings.values[index].releaseOpenStart()
         else {
             open.removeValue(forKey: key)
+            droppedMarksOfOpen.removeValue(forKey: key)
             return
         }
+        let droppedMarks = droppedMarksOfOpen.removeValue(forKey: key) ?? DroppedMarks()
+        let start = heldStart.sourced(orElse: Self.placeholder(key: key, time: opened.startTime))
         let occurrences = pairings.values[index].occurrences
         if pairings.values[index].heldEnds.isEmpty { pairings.remove(at: index) }
         let uuid = start.event.uuid
@@ -232,7 +259,7 @@ package struct LiveSpanAssembler: Sendable {
         ready.append(
             .scope(
                 AssembledScope(
-                    start: start.event, end: nil, marks: opened.marks, droppedMarks: opened.droppedMarks, identity: identity,
+                    start: start.event, end: nil, marks: opened.marks, droppedMarks: droppedMarks, identity: identity,
                     startTime: startTime, endTime: max(startTime, opened.latest), anomalies: .unended)))
     }
 
@@ -250,7 +277,8 @@ package struct LiveSpanAssembler: Sendable {
         guard let index = pairings.index(forKey: key) else { return }
         let released = pairings.values[index].releaseHeldEnds()
         let pairing = pairings.values[index]
-        for (end, occurrence) in released {
+        for (heldEnd, occurrence) in released {
+            let end = heldEnd.sourced(orElse: Self.placeholder(key: key, time: latestSeen))
             let uuid = end.event.uuid
             report.note(.unmatchedEnd, name: end.event.name, uuid: uuid, source: source, line: end.line)
             let (identity, treeRoot) = resolveIdentity(
@@ -273,12 +301,11 @@ package struct LiveSpanAssembler: Sendable {
     private mutating func receiveMark(_ sourced: SourcedEvent, parentKey: UUIDKey?, into ready: inout [AssembledItem]) {
         let mark = sourced.event
         let time = mark.timestamp.nanosecondsSinceEpoch
-        if let parentKey, let index = open.index(forKey: parentKey), time >= open.values[index].start.event.timestamp.nanosecondsSinceEpoch
-        {
+        if let parentKey, let index = open.index(forKey: parentKey), time >= open.values[index].startTime {
             if open.values[index].marks.count < max(0, limits.maximumMarksPerScope) {
                 open.values[index].marks.append(mark)
             } else {
-                open.values[index].droppedMarks.count(mark)
+                droppedMarksOfOpen[parentKey, default: DroppedMarks()].count(mark)
             }
             report.attachedMarks += 1
             return
@@ -424,6 +451,34 @@ package struct LiveSpanAssembler: Sendable {
         }
     }
 
+    // MARK: - Long-open starts
+
+    /// Stores the start of every scope that has stayed open while ``compactionDistance`` later
+    /// scopes opened as its JSON line (``HeldEvent/compacting(_:)``): an agent's scopes usually
+    /// end within a few events and never pay for it; a long-open scope pays once, and holds about
+    /// a third of the memory. Amortized O(1) per start: a cursor walks the start-order list once.
+    private mutating func compactLongOpenStarts() {
+        compactionCursor = max(compactionCursor, openOrderHead)
+        while compactionCursor < openOrder.count, openOrder[compactionCursor].sequence <= sequence - Self.compactionDistance {
+            let entry = openOrder[compactionCursor]
+            compactionCursor += 1
+            guard open[entry.key]?.sequence == entry.sequence, let index = pairings.index(forKey: entry.key) else { continue }
+            pairings.values[index].replaceOpenStart { held in
+                guard case .event(let sourced) = held else { return nil }
+                return HeldEvent.compacting(sourced)
+            }
+        }
+    }
+
+    /// Scopes opened after a start before it is stored compactly: 1,024.
+    static let compactionDistance = 1_024
+
+    /// Stands in for a held event that could not be decoded again (never happens: a compact
+    /// line is checked to decode when it is made).
+    private static func placeholder(key: UUIDKey, time: Int64) -> SourcedEvent {
+        SourcedEvent(Event(family: .v0_1, kind: .scopeStart, uuid: key.text, timestamp: Timestamp(nanosecondsSinceEpoch: time), name: ""))
+    }
+
     // MARK: - Bookkeeping
 
     private mutating func oldestOpenKey() -> UUIDKey? {
@@ -435,6 +490,7 @@ package struct LiveSpanAssembler: Sendable {
             openOrderHead += 1
             if openOrderHead > 4096, openOrderHead * 2 > openOrder.count {
                 openOrder.removeFirst(openOrderHead)
+                compactionCursor = max(0, compactionCursor - openOrderHead)
                 openOrderHead = 0
             }
         }
@@ -445,7 +501,9 @@ package struct LiveSpanAssembler: Sendable {
     /// the open scopes (amortized O(1); without it the list would grow with every scope ever seen).
     private mutating func compactOpenOrder() {
         guard openOrder.count - openOrderHead > 2 * open.count + 1_024 else { return }
+        let compactedThrough = compactionCursor > openOrderHead ? openOrder[compactionCursor - 1].sequence : 0
         openOrder = openOrder[openOrderHead...].filter { open[$0.key]?.sequence == $0.sequence }
         openOrderHead = 0
+        compactionCursor = openOrder.firstIndex { $0.sequence > compactedThrough } ?? openOrder.count
     }
 }

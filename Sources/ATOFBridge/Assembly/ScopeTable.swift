@@ -45,6 +45,11 @@ struct ScopeTable<Value: Sendable>: Sendable {
         _modify { yield &storage[ScopeKey(key)] }
     }
 
+    subscript(key: UUIDKey, default defaultValue: @autoclosure () -> Value) -> Value {
+        get { storage[ScopeKey(key), default: defaultValue()] }
+        _modify { yield &storage[ScopeKey(key), default: defaultValue()] }
+    }
+
     var values: Dictionary<ScopeKey, Value>.Values {
         get { storage.values }
         _modify { yield &storage.values }
