@@ -76,6 +76,11 @@ package struct LiveSpanAssembler: Sendable {
     private var droppedMarksOfOpen = ScopeTable<DroppedMarks>()
     /// The first entry of `openOrder` not yet considered for compaction.
     private var compactionCursor = 0
+    /// Long-open starts are listed for another thread to encode instead of encoded here (the
+    /// ``Bridge`` sets it, so that the producer's call only pairs).
+    var compactsElsewhere = false
+    /// Starts listed for compaction and not yet taken.
+    private(set) var compactionRequests: [CompactionRequest] = []
     private var pairings = ScopeTable<ScopePairing<HeldEvent>>()
     private var heldOrder: [UUIDKey] = []
     private var ended = ScopeTable<EndedScope>()
@@ -457,15 +462,47 @@ package struct LiveSpanAssembler: Sendable {
     /// scopes opened as its JSON line (``HeldEvent/compacting(_:)``): an agent's scopes usually
     /// end within a few events and never pay for it; a long-open scope pays once, and holds about
     /// a third of the memory. Amortized O(1) per start: a cursor walks the start-order list once.
+    ///
+    /// With ``compactsElsewhere`` set, the starts are only listed (``takeCompactionRequests()``)
+    /// for another thread to encode; ``adopt(_:)`` stores the result.
     private mutating func compactLongOpenStarts() {
         compactionCursor = max(compactionCursor, openOrderHead)
         while compactionCursor < openOrder.count, openOrder[compactionCursor].sequence <= sequence - Self.compactionDistance {
             let entry = openOrder[compactionCursor]
             compactionCursor += 1
-            guard open[entry.key]?.sequence == entry.sequence, let index = pairings.index(forKey: entry.key) else { continue }
-            pairings.values[index].replaceOpenStart { held in
-                guard case .event(let sourced) = held else { return nil }
-                return HeldEvent.compacting(sourced)
+            guard open[entry.key]?.sequence == entry.sequence, let index = pairings.index(forKey: entry.key),
+                case .event(let sourced)? = pairings.values[index].openStart?.handle
+            else { continue }
+            if compactsElsewhere {
+                compactionRequests.append(CompactionRequest(key: entry.key, sequence: entry.sequence, start: sourced))
+            } else if let compact = HeldEvent.compacting(sourced) {
+                pairings.values[index].replaceOpenStart { _ in compact }
+            }
+        }
+    }
+
+    /// A start to store compactly, listed for another thread (see ``compactsElsewhere``).
+    struct CompactionRequest: Sendable {
+        var key: UUIDKey
+        /// The open scope's start number: the result is dropped if the scope ended meanwhile.
+        var sequence: Int
+        var start: SourcedEvent
+    }
+
+    /// Takes the starts listed for compaction since the last call.
+    mutating func takeCompactionRequests() -> [CompactionRequest] {
+        defer { compactionRequests.removeAll() }
+        return compactionRequests
+    }
+
+    /// Stores compact starts made on another thread, for the scopes still open with the same
+    /// start (others are dropped).
+    mutating func adopt(_ compacted: [(request: CompactionRequest, held: HeldEvent)]) {
+        for (request, held) in compacted {
+            guard open[request.key]?.sequence == request.sequence, let index = pairings.index(forKey: request.key) else { continue }
+            pairings.values[index].replaceOpenStart { current in
+                guard case .event = current else { return nil }
+                return held
             }
         }
     }
