@@ -88,7 +88,7 @@ public final class BatchSpanProcessor: Sendable {
     private let pool: BatchPreparationPool
     private let preparing: (any BatchPreparingExporter)?
 
-    /// Starts the export thread.
+    /// Starts the export thread and the worker threads.
     ///
     /// - Parameters:
     ///   - exporter: where batches go (usually a ``FallbackExporter``).
@@ -165,7 +165,7 @@ public final class BatchSpanProcessor: Sendable {
         enqueue(pending: spans.lazy.map(PendingSpan.span))
     }
 
-    /// Queues paired scopes; they are mapped on the export thread.
+    /// Queues paired scopes; they are mapped on the worker threads.
     func enqueue(assembled items: [AssembledItem]) {
         enqueue(pending: items.lazy.map(PendingSpan.assembled))
     }
