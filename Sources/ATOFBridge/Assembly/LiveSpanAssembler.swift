@@ -74,14 +74,7 @@ package struct LiveSpanAssembler: Sendable {
     private var openOrderHead = 0
     /// The marks counted but not held, of the open scopes that had more than the bound (few).
     private var droppedMarksOfOpen = ScopeTable<DroppedMarks>()
-    /// The first entry of `openOrder` not yet considered for compaction.
-    private var compactionCursor = 0
-    /// Long-open starts are listed for another thread to encode instead of encoded here (the
-    /// ``Bridge`` sets it, so that the producer's call only pairs).
-    var compactsElsewhere = false
-    /// Starts listed for compaction and not yet taken.
-    private(set) var compactionRequests: [CompactionRequest] = []
-    private var pairings = ScopeTable<ScopePairing<HeldEvent>>()
+    private var pairings = ScopeTable<ScopePairing<SourcedEvent>>()
     private var heldOrder: [UUIDKey] = []
     private var ended = ScopeTable<EndedScope>()
     private var endedOrder: [UUIDKey] = []
@@ -101,11 +94,6 @@ package struct LiveSpanAssembler: Sendable {
     /// memory flatness depends on (for tests).
     var bookkeepingCount: Int {
         (openOrder.count - openOrderHead) + (endedOrder.count - endedOrderHead) + heldOrder.count + pairings.count
-    }
-
-    /// Open scopes whose start is held as its JSON line now (for tests).
-    var compactStartCount: Int {
-        pairings.values.reduce(0) { $0 + ($1.openStart?.handle.isCompact == true ? 1 : 0) }
     }
 
     /// Marks held by the open scopes now (each at most ``Limits/maximumMarksPerScope``; for tests).
@@ -170,17 +158,17 @@ package struct LiveSpanAssembler: Sendable {
         let key = UUIDKey(uuid)
         let time = event.timestamp.nanosecondsSinceEpoch
         let isStart = event.kind == .scopeStart
-        let outcome: ScopePairing<HeldEvent>.Outcome
+        let outcome: ScopePairing<SourcedEvent>.Outcome
         let occurrences: Int
         let idle: Bool
         if let index = pairings.index(forKey: key) {
-            outcome = pairings.values[index].feed(.event(sourced), isStart: isStart, time: time)
+            outcome = pairings.values[index].feed(sourced, isStart: isStart, time: time)
             let pairing = pairings.values[index]
             occurrences = pairing.occurrences
             idle = pairing.openStart == nil && pairing.heldEnds.isEmpty
         } else {
-            var pairing = ScopePairing<HeldEvent>(occurrences: ended[key]?.occurrences ?? 0)
-            outcome = pairing.feed(.event(sourced), isStart: isStart, time: time)
+            var pairing = ScopePairing<SourcedEvent>(occurrences: ended[key]?.occurrences ?? 0)
+            outcome = pairing.feed(sourced, isStart: isStart, time: time)
             occurrences = pairing.occurrences
             idle = pairing.openStart == nil && pairing.heldEnds.isEmpty
             if !idle { pairings[key] = pairing }
@@ -201,10 +189,7 @@ package struct LiveSpanAssembler: Sendable {
                 treeRoot: root, latest: time)
             openOrder.append((key, sequence))
             compactOpenOrder()
-            compactLongOpenStarts()
-        case .paired(let heldStart, let heldEnd, let occurrence, let clockSkew):
-            let start = heldStart.sourced(orElse: Self.placeholder(key: key, time: time))
-            let end = heldEnd.sourced(orElse: sourced)
+        case .paired(let start, let end, let occurrence, let clockSkew):
             let opened = open.removeValue(forKey: key)
             let droppedMarks = opened == nil ? nil : droppedMarksOfOpen.removeValue(forKey: key)
             let startTime = start.event.timestamp.nanosecondsSinceEpoch
@@ -226,9 +211,7 @@ package struct LiveSpanAssembler: Sendable {
                         anomalies: anomalies)))
             remember(key, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
             if idle { pairings.removeValue(forKey: key) }
-        case .duplicate(let heldStart, let occurrence, let heldFirst):
-            let start = heldStart.sourced(orElse: sourced)
-            let first = heldFirst.sourced(orElse: Self.placeholder(key: key, time: time))
+        case .duplicate(let start, let occurrence, let first):
             report.note(.duplicateStart, name: start.event.name, uuid: uuid, source: source, line: start.line, firstLine: first.line)
             let (identity, _) = resolveIdentity(
                 key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: parentKey, opened: nil)
@@ -244,14 +227,13 @@ package struct LiveSpanAssembler: Sendable {
 
     private mutating func exportUnended(_ key: UUIDKey, into ready: inout [AssembledItem]) {
         guard let index = pairings.index(forKey: key), pairings.values[index].openStart != nil, let opened = open.removeValue(forKey: key),
-            let (heldStart, occurrence) = pairings.values[index].releaseOpenStart()
+            let (start, occurrence) = pairings.values[index].releaseOpenStart()
         else {
             open.removeValue(forKey: key)
             droppedMarksOfOpen.removeValue(forKey: key)
             return
         }
         let droppedMarks = droppedMarksOfOpen.removeValue(forKey: key) ?? DroppedMarks()
-        let start = heldStart.sourced(orElse: Self.placeholder(key: key, time: opened.startTime))
         let occurrences = pairings.values[index].occurrences
         if pairings.values[index].heldEnds.isEmpty { pairings.remove(at: index) }
         let uuid = start.event.uuid
@@ -282,8 +264,7 @@ package struct LiveSpanAssembler: Sendable {
         guard let index = pairings.index(forKey: key) else { return }
         let released = pairings.values[index].releaseHeldEnds()
         let pairing = pairings.values[index]
-        for (heldEnd, occurrence) in released {
-            let end = heldEnd.sourced(orElse: Self.placeholder(key: key, time: latestSeen))
+        for (end, occurrence) in released {
             let uuid = end.event.uuid
             report.note(.unmatchedEnd, name: end.event.name, uuid: uuid, source: source, line: end.line)
             let (identity, treeRoot) = resolveIdentity(
@@ -456,66 +437,6 @@ package struct LiveSpanAssembler: Sendable {
         }
     }
 
-    // MARK: - Long-open starts
-
-    /// Stores the start of every scope that has stayed open while ``compactionDistance`` later
-    /// scopes opened as its JSON line (``HeldEvent/compacting(_:)``): an agent's scopes usually
-    /// end within a few events and never pay for it; a long-open scope pays once, and holds about
-    /// a third of the memory. Amortized O(1) per start: a cursor walks the start-order list once.
-    ///
-    /// With ``compactsElsewhere`` set, the starts are only listed (``takeCompactionRequests()``)
-    /// for another thread to encode; ``adopt(_:)`` stores the result.
-    private mutating func compactLongOpenStarts() {
-        compactionCursor = max(compactionCursor, openOrderHead)
-        while compactionCursor < openOrder.count, openOrder[compactionCursor].sequence <= sequence - Self.compactionDistance {
-            let entry = openOrder[compactionCursor]
-            compactionCursor += 1
-            guard open[entry.key]?.sequence == entry.sequence, let index = pairings.index(forKey: entry.key),
-                case .event(let sourced)? = pairings.values[index].openStart?.handle
-            else { continue }
-            if compactsElsewhere {
-                compactionRequests.append(CompactionRequest(key: entry.key, sequence: entry.sequence, start: sourced))
-            } else if let compact = HeldEvent.compacting(sourced) {
-                pairings.values[index].replaceOpenStart { _ in compact }
-            }
-        }
-    }
-
-    /// A start to store compactly, listed for another thread (see ``compactsElsewhere``).
-    struct CompactionRequest: Sendable {
-        var key: UUIDKey
-        /// The open scope's start number: the result is dropped if the scope ended meanwhile.
-        var sequence: Int
-        var start: SourcedEvent
-    }
-
-    /// Takes the starts listed for compaction since the last call.
-    mutating func takeCompactionRequests() -> [CompactionRequest] {
-        defer { compactionRequests.removeAll() }
-        return compactionRequests
-    }
-
-    /// Stores compact starts made on another thread, for the scopes still open with the same
-    /// start (others are dropped).
-    mutating func adopt(_ compacted: [(request: CompactionRequest, held: HeldEvent)]) {
-        for (request, held) in compacted {
-            guard open[request.key]?.sequence == request.sequence, let index = pairings.index(forKey: request.key) else { continue }
-            pairings.values[index].replaceOpenStart { current in
-                guard case .event = current else { return nil }
-                return held
-            }
-        }
-    }
-
-    /// Scopes opened after a start before it is stored compactly: 1,024.
-    static let compactionDistance = 1_024
-
-    /// Stands in for a held event that could not be decoded again (never happens: a compact
-    /// line is checked to decode when it is made).
-    private static func placeholder(key: UUIDKey, time: Int64) -> SourcedEvent {
-        SourcedEvent(Event(family: .v0_1, kind: .scopeStart, uuid: key.text, timestamp: Timestamp(nanosecondsSinceEpoch: time), name: ""))
-    }
-
     // MARK: - Bookkeeping
 
     private mutating func oldestOpenKey() -> UUIDKey? {
@@ -527,7 +448,6 @@ package struct LiveSpanAssembler: Sendable {
             openOrderHead += 1
             if openOrderHead > 4096, openOrderHead * 2 > openOrder.count {
                 openOrder.removeFirst(openOrderHead)
-                compactionCursor = max(0, compactionCursor - openOrderHead)
                 openOrderHead = 0
             }
         }
@@ -538,9 +458,7 @@ package struct LiveSpanAssembler: Sendable {
     /// the open scopes (amortized O(1); without it the list would grow with every scope ever seen).
     private mutating func compactOpenOrder() {
         guard openOrder.count - openOrderHead > 2 * open.count + 1_024 else { return }
-        let compactedThrough = compactionCursor > openOrderHead ? openOrder[compactionCursor - 1].sequence : 0
         openOrder = openOrder[openOrderHead...].filter { open[$0.key]?.sequence == $0.sequence }
         openOrderHead = 0
-        compactionCursor = openOrder.firstIndex { $0.sequence > compactedThrough } ?? openOrder.count
     }
 }

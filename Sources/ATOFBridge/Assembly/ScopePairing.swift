@@ -81,12 +81,3 @@ struct ScopePairing<Handle: Sendable>: Sendable {
         return (start.handle, openOccurrence)
     }
 }
-
-extension ScopePairing {
-    /// Replaces the open start's handle by `transform`'s result (the live assembler stores a
-    /// start that stays open in a smaller form); a `nil` result keeps it.
-    mutating func replaceOpenStart(_ transform: (Handle) -> Handle?) {
-        guard let start = openStart, let replacement = transform(start.handle) else { return }
-        openStart = Entry(handle: replacement, time: start.time)
-    }
-}

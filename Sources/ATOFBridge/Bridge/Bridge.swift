@@ -46,19 +46,11 @@ public final class Bridge: Sendable {
         }
     }
 
-    /// The intake behind its lock, in a box that the ``StartCompactor`` thread can hold.
-    private final class IntakeLock: Sendable {
-        let mutex: Mutex<Intake>
-        init(_ intake: sending Intake) { mutex = Mutex(intake) }
-    }
-
     /// The configuration in force.
     public let configuration: Configuration
     /// Where undelivered spans are written, if anywhere.
     public let fallbackPath: String?
-    private let intakeLock: IntakeLock
-    /// Stores long-open starts compactly off the producer's thread (`nil`: the assembler does it).
-    private let compactor: StartCompactor?
+    private let intake: Mutex<Intake>
     /// No JSON line has been received yet (a byte order mark before the first one is skipped).
     private let awaitingFirstJSONLine = Atomic<Bool>(true)
     /// The final statistics have been logged (by the first ``shutdown(timeout:)``).
@@ -109,17 +101,13 @@ public final class Bridge: Sendable {
         var limits = configuration.assemblyLimits
         limits.maximumMarksPerScope = configuration.mapping.maximumEventsPerSpan  // hold what the mapper keeps, count the rest
         let sampling = configuration.sampling.keepsEverything ? nil : LiveTraceSampling(configuration: configuration.sampling)
-        let intakeLock = IntakeLock(Intake(assembler: LiveSpanAssembler(limits: limits), sampling: sampling))
-        self.intakeLock = intakeLock
+        intake = Mutex(Intake(assembler: LiveSpanAssembler(limits: limits), sampling: sampling))
         guard let exporter, !configuration.isDisabled else {
             if configuration.isDisabled { logger.info("OTEL_SDK_DISABLED is true: spans are not exported") }
             fallbackPath = nil
             processor = nil
-            compactor = nil
             return
         }
-        compactor = StartCompactor { compacted in intakeLock.mutex.withLock { $0.assembler.adopt(compacted) } }
-        if compactor != nil { intakeLock.mutex.withLock { $0.assembler.compactsElsewhere = true } }
         let detection = configuration.makeResource(processName: Self.processName)
         for warning in detection.warnings { logger.warning("\(warning)") }
         fallbackPath = fallbackFile?.path
@@ -134,18 +122,9 @@ public final class Bridge: Sendable {
             logger: logger)
     }
 
-    deinit {
-        compactor?.stop()
-    }
-
-    /// Open scopes whose start is held as its JSON line now (for tests).
-    var compactStartCount: Int {
-        intakeLock.mutex.withLock { $0.assembler.compactStartCount }
-    }
-
     /// The counts now.
     public var statistics: Statistics {
-        var statistics = intakeLock.mutex.withLock { intake in
+        var statistics = intake.withLock { intake in
             var statistics = Statistics()
             statistics.eventsReceived = intake.eventsReceived
             statistics.badLines = intake.badLines
@@ -180,20 +159,18 @@ public final class Bridge: Sendable {
     /// Takes one event; `source` (when given) names its input in pairing diagnostics.
     private func receive(_ event: SourcedEvent, from source: String?) {
         guard processor != nil else {
-            intakeLock.mutex.withLock { $0.eventsReceived += 1 }
+            intake.withLock { $0.eventsReceived += 1 }
             return
         }
-        let (items, diagnostics, compactions) = intakeLock.mutex.withLock { intake in
+        let (items, diagnostics) = intake.withLock { intake in
             if let source, intake.assembler.source != source { intake.assembler.source = source }
             intake.eventsReceived += 1
             intake.sampling?.note(event.event)
             var items: [AssembledItem] = []
             intake.assembler.receive(event, into: &items)
             intake.admit(&items)
-            let compactions = intake.assembler.compactionRequests.isEmpty ? [] : intake.assembler.takeCompactionRequests()
-            return (items, takeDiagnostics(&intake), compactions)
+            return (items, takeDiagnostics(&intake))
         }
-        if !compactions.isEmpty { compactor?.submit(compactions) }
         log(diagnostics)
         enqueue(items)
     }
@@ -203,7 +180,7 @@ public final class Bridge: Sendable {
     /// not sampled here: ``OfflineConversion`` samples whole traces before.
     public func receive(spans: some Collection<OTLP.Span>) {
         guard let processor, !spans.isEmpty else { return }
-        intakeLock.mutex.withLock { $0.spansProduced += spans.count }
+        intake.withLock { $0.spansProduced += spans.count }
         processor.enqueue(spans)
     }
 
@@ -219,7 +196,7 @@ public final class Bridge: Sendable {
             : EventReader.decode(line: jsonLine, number: line, source: source)
         let isBad = diagnostics.contains { $0.severity == .error }
         if !diagnostics.isEmpty {
-            let toLog = intakeLock.mutex.withLock { intake in
+            let toLog = intake.withLock { intake in
                 if isBad { intake.badLines += 1 }
                 return Self.admit(diagnostics, to: &intake)
             }
@@ -251,8 +228,7 @@ public final class Bridge: Sendable {
     @discardableResult
     public func shutdown(timeout: Duration? = nil) -> Statistics {
         if processor != nil {
-            compactor?.stop()
-            let (items, diagnostics) = intakeLock.mutex.withLock { intake in
+            let (items, diagnostics) = intake.withLock { intake in
                 var items = intake.assembler.finish()
                 intake.admit(&items)
                 return (items, takeDiagnostics(&intake))
