@@ -25,7 +25,8 @@ package struct LiveSpanAssembler: Sendable {
     package typealias Limits = AssemblyLimits
 
     private struct OpenScope: Sendable {
-        var start: SourcedEvent
+        /// The start's time, ns since the epoch (the start itself is held by its pairing).
+        var startTime: Int64
         /// The start's parent, parsed once.
         var parentKey: UUIDKey?
         var occurrence: Int
@@ -33,16 +34,23 @@ package struct LiveSpanAssembler: Sendable {
         var traceID: OTLP.TraceID
         /// This occurrence's span id (what children see as their parent).
         var spanID: OTLP.SpanID
-        var traceContext: TraceParent?
+        /// The W3C trace a root joins, boxed: rare, and 48 bytes inline.
+        var context: TraceContextBox?
         /// The parent was not known when the start arrived: the scope began as a trace root.
         var rootAtOpen: Bool
         /// The root of its tree as far as parent links go (see ``LiveSpanAssembler/treeRoot(of:)``).
         var treeRoot: UUIDKey
         var marks: [Event] = []
-        var droppedMarks = DroppedMarks()
         /// The latest event time seen in its subtree so far (its own events and what ended
         /// descendants reported).
         var latest: Int64
+
+        var traceContext: TraceParent? { context?.value }
+    }
+
+    private final class TraceContextBox: Sendable {
+        let value: TraceParent
+        init(_ value: TraceParent) { self.value = value }
     }
 
     private struct EndedScope: Sendable {
@@ -61,12 +69,14 @@ package struct LiveSpanAssembler: Sendable {
     /// Counts and diagnostics so far. Diagnostics are kept only until ``takeDiagnostics()``.
     package private(set) var report = AssemblyReport()
 
-    private var open: [UUIDKey: OpenScope] = [:]
+    private var open = ScopeTable<OpenScope>()
     private var openOrder: [(key: UUIDKey, sequence: Int)] = []
     private var openOrderHead = 0
-    private var pairings: [UUIDKey: ScopePairing<SourcedEvent>] = [:]
+    /// The marks counted but not held, of the open scopes that had more than the bound (few).
+    private var droppedMarksOfOpen = ScopeTable<DroppedMarks>()
+    private var pairings = ScopeTable<ScopePairing<SourcedEvent>>()
     private var heldOrder: [UUIDKey] = []
-    private var ended: [UUIDKey: EndedScope] = [:]
+    private var ended = ScopeTable<EndedScope>()
     private var endedOrder: [UUIDKey] = []
     private var endedOrderHead = 0
     private var sequence = 0
@@ -173,13 +183,15 @@ package struct LiveSpanAssembler: Sendable {
             let root = linkedParent.map { treeRoot(of: $0) } ?? key
             sequence += 1
             open[key] = OpenScope(
-                start: sourced, parentKey: parentKey, occurrence: occurrence, sequence: sequence, traceID: traceID,
-                spanID: SpanIdentity.spanID(of: key, occurrence: occurrence), traceContext: context, rootAtOpen: linkedParent == nil,
+                startTime: time, parentKey: parentKey, occurrence: occurrence, sequence: sequence, traceID: traceID,
+                spanID: SpanIdentity.spanID(of: key, occurrence: occurrence), context: context.map(TraceContextBox.init),
+                rootAtOpen: linkedParent == nil,
                 treeRoot: root, latest: time)
             openOrder.append((key, sequence))
             compactOpenOrder()
         case .paired(let start, let end, let occurrence, let clockSkew):
             let opened = open.removeValue(forKey: key)
+            let droppedMarks = opened == nil ? nil : droppedMarksOfOpen.removeValue(forKey: key)
             let startTime = start.event.timestamp.nanosecondsSinceEpoch
             var anomalies: AssembledScope.Anomalies = []
             if clockSkew {
@@ -194,7 +206,7 @@ package struct LiveSpanAssembler: Sendable {
                 .scope(
                     AssembledScope(
                         start: start.event, end: end.event, marks: opened?.marks ?? [],
-                        droppedMarks: opened?.droppedMarks ?? DroppedMarks(),
+                        droppedMarks: droppedMarks ?? DroppedMarks(),
                         identity: identity, startTime: startTime, endTime: max(startTime, end.event.timestamp.nanosecondsSinceEpoch),
                         anomalies: anomalies)))
             remember(key, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
@@ -218,8 +230,10 @@ package struct LiveSpanAssembler: Sendable {
             let (start, occurrence) = pairings.values[index].releaseOpenStart()
         else {
             open.removeValue(forKey: key)
+            droppedMarksOfOpen.removeValue(forKey: key)
             return
         }
+        let droppedMarks = droppedMarksOfOpen.removeValue(forKey: key) ?? DroppedMarks()
         let occurrences = pairings.values[index].occurrences
         if pairings.values[index].heldEnds.isEmpty { pairings.remove(at: index) }
         let uuid = start.event.uuid
@@ -232,7 +246,7 @@ package struct LiveSpanAssembler: Sendable {
         ready.append(
             .scope(
                 AssembledScope(
-                    start: start.event, end: nil, marks: opened.marks, droppedMarks: opened.droppedMarks, identity: identity,
+                    start: start.event, end: nil, marks: opened.marks, droppedMarks: droppedMarks, identity: identity,
                     startTime: startTime, endTime: max(startTime, opened.latest), anomalies: .unended)))
     }
 
@@ -273,12 +287,11 @@ package struct LiveSpanAssembler: Sendable {
     private mutating func receiveMark(_ sourced: SourcedEvent, parentKey: UUIDKey?, into ready: inout [AssembledItem]) {
         let mark = sourced.event
         let time = mark.timestamp.nanosecondsSinceEpoch
-        if let parentKey, let index = open.index(forKey: parentKey), time >= open.values[index].start.event.timestamp.nanosecondsSinceEpoch
-        {
+        if let parentKey, let index = open.index(forKey: parentKey), time >= open.values[index].startTime {
             if open.values[index].marks.count < max(0, limits.maximumMarksPerScope) {
                 open.values[index].marks.append(mark)
             } else {
-                open.values[index].droppedMarks.count(mark)
+                droppedMarksOfOpen[parentKey, default: DroppedMarks()].count(mark)
             }
             report.attachedMarks += 1
             return

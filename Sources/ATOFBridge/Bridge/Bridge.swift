@@ -5,9 +5,9 @@ import Synchronization
 /// The subscriber apps and the command line install: ATOF events in, OTLP spans out.
 ///
 /// Events are paired live (``LiveSpanAssembler``, bounded memory) and queued on a
-/// ``BatchSpanProcessor``, which maps them (``SpanMapper``) on its export thread and posts
-/// OTLP/HTTP, writing what it cannot deliver to the fallback file. ``receive(_:)`` never waits
-/// for the network and does not map.
+/// ``BatchSpanProcessor``, which maps and encodes them (``SpanMapper``) on its worker threads
+/// and posts them from its export thread, writing what it cannot deliver to the fallback file.
+/// ``receive(_:)`` never waits for the network and does not map.
 ///
 /// Sampling (``Configuration/sampling``) is decided as spans are paired, per trace id; with
 /// keep-errors, an error span of a sampled-out trace and the later spans of that trace (its open
@@ -261,7 +261,7 @@ public final class Bridge: Sendable {
 
     // MARK: - Internals
 
-    /// Hands paired scopes to the processor, which maps them on its export thread: the
+    /// Hands paired scopes to the processor, which maps them on its worker threads: the
     /// producer's call stays short.
     private func enqueue(_ items: [AssembledItem]) {
         guard let processor, !items.isEmpty else { return }

@@ -20,7 +20,12 @@ public final class FallbackExporter: SpanExporter {
     }
 
     public func export(_ batch: OTLP.SpanBatch) -> ExportResult {
-        var result = primary.export(batch)
+        keepUndelivered(primary.export(batch))
+    }
+
+    /// Writes what the primary did not deliver to the file and counts it there.
+    private func keepUndelivered(_ result: ExportResult) -> ExportResult {
+        var result = result
         guard !result.undelivered.isEmpty else { return result }
         var remaining: [OTLP.SpanBatch] = []
         announce(result.failure)
@@ -54,5 +59,17 @@ public final class FallbackExporter: SpanExporter {
 
     public func cancel() {
         primary.cancel()
+    }
+}
+
+extension FallbackExporter: BatchPreparingExporter {
+    /// Encodes through the primary when it prepares; otherwise only holds the batch.
+    func prepare(_ batch: OTLP.SpanBatch) -> PreparedExport {
+        (primary as? any BatchPreparingExporter)?.prepare(batch) ?? PreparedExport(batch: batch, body: nil)
+    }
+
+    func export(prepared: PreparedExport) -> ExportResult {
+        guard let preparing = primary as? any BatchPreparingExporter else { return export(prepared.batch) }
+        return keepUndelivered(preparing.export(prepared: prepared))
     }
 }

@@ -71,7 +71,7 @@ public final class OTLPGRPCExporter: SpanExporter {
     }
 
     public func export(_ batch: OTLP.SpanBatch) -> ExportResult {
-        channel.export(batch) { batch, deadline, state in send(batch, deadline: deadline, state: &state) }
+        channel.export(batch) { batch, deadline, state in send(batch, body: frame(batch), deadline: deadline, state: &state) }
     }
 
     public func shutdown() {
@@ -84,12 +84,18 @@ public final class OTLPGRPCExporter: SpanExporter {
 
     // MARK: - Sending
 
-    private func send(_ batch: OTLP.SpanBatch, deadline: MonotonicInstant, state: inout State) -> ExportResult {
+    /// The gRPC message of `batch`, framed; `nil` when compression failed.
+    private func frame(_ batch: OTLP.SpanBatch) -> [UInt8]? {
         let message = ProtobufEncoder().encode(batch)
-        guard let payload = gzip ? Gzip.compress(message) : message else {
+        guard let payload = gzip ? Gzip.compress(message) : message else { return nil }
+        return GRPCWire.frame(payload, compressed: gzip)
+    }
+
+    /// Posts `body` (the framed `batch`; `nil` when compression failed) with retries.
+    private func send(_ batch: OTLP.SpanBatch, body: [UInt8]?, deadline: MonotonicInstant, state: inout State) -> ExportResult {
+        guard let body else {
             return .failed(batch, .request("gzip compression failed (out of memory)"))
         }
-        let body = GRPCWire.frame(payload, compressed: gzip)
         return channel.driver.run(batch, deadline: deadline, state: &state) { remaining, state in
             let timeout = requestTimeout.map { min($0, remaining) } ?? remaining
             let answer = state.session.post(body, timeout: timeout, extraHeaders: ["grpc-timeout: \(GRPCWire.timeoutHeader(timeout))"])
@@ -143,5 +149,15 @@ public final class OTLPGRPCExporter: SpanExporter {
     private func oneLine(_ text: String) -> String {
         let text = String(redactor.redact(text).map { $0.isNewline || $0 == "\t" ? " " : $0 }).trimmingWhitespace()
         return text.count > 512 ? String(text.prefix(512)) + "…" : text
+    }
+}
+
+extension OTLPGRPCExporter: BatchPreparingExporter {
+    func prepare(_ batch: OTLP.SpanBatch) -> PreparedExport {
+        PreparedExport(batch: batch, body: frame(batch))
+    }
+
+    func export(prepared: PreparedExport) -> ExportResult {
+        channel.export(prepared.batch) { batch, deadline, state in send(batch, body: prepared.body, deadline: deadline, state: &state) }
     }
 }

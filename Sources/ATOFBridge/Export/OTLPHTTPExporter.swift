@@ -65,7 +65,7 @@ public final class OTLPHTTPExporter: SpanExporter {
     }
 
     public func export(_ batch: OTLP.SpanBatch) -> ExportResult {
-        channel.export(batch) { batch, deadline, state in send(batch, deadline: deadline, state: &state) }
+        channel.export(batch) { batch, deadline, state in send(batch, body: encode(batch), deadline: deadline, state: &state) }
     }
 
     public func shutdown() {
@@ -78,8 +78,9 @@ public final class OTLPHTTPExporter: SpanExporter {
 
     // MARK: - Sending
 
-    private func send(_ batch: OTLP.SpanBatch, deadline: MonotonicInstant, state: inout State) -> ExportResult {
-        guard let body = encode(batch) else {
+    /// Posts `body` (the encoded `batch`; `nil` when compression failed) with retries.
+    private func send(_ batch: OTLP.SpanBatch, body: [UInt8]?, deadline: MonotonicInstant, state: inout State) -> ExportResult {
+        guard let body else {
             return .failed(batch, .request("gzip compression failed (out of memory)"))
         }
         return channel.driver.run(batch, deadline: deadline, state: &state) { remaining, state in
@@ -95,10 +96,8 @@ public final class OTLPHTTPExporter: SpanExporter {
                 var result = ExportResult()
                 let middle = batch.spans.count / 2
                 for part in [batch.spans[..<middle], batch.spans[middle...]] {
-                    result.merge(
-                        send(
-                            OTLP.SpanBatch(resource: batch.resource, scope: batch.scope, spans: Array(part)), deadline: deadline,
-                            state: &state))
+                    let half = OTLP.SpanBatch(resource: batch.resource, scope: batch.scope, spans: Array(part))
+                    result.merge(send(half, body: encode(half), deadline: deadline, state: &state))
                 }
                 return .finished(result)
             case .success(let response):
@@ -128,5 +127,15 @@ public final class OTLPHTTPExporter: SpanExporter {
     /// `initialBackoff × multiplier^(attempt-1)`, capped, with jitter.
     func backoff(afterAttempt attempt: Int) -> Duration {
         channel.driver.backoff(afterAttempt: attempt)
+    }
+}
+
+extension OTLPHTTPExporter: BatchPreparingExporter {
+    func prepare(_ batch: OTLP.SpanBatch) -> PreparedExport {
+        PreparedExport(batch: batch, body: encode(batch))
+    }
+
+    func export(prepared: PreparedExport) -> ExportResult {
+        channel.export(prepared.batch) { batch, deadline, state in send(batch, body: prepared.body, deadline: deadline, state: &state) }
     }
 }

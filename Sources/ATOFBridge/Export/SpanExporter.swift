@@ -1,7 +1,8 @@
 /// Where finished spans go: the last stage of the pipeline.
 ///
 /// The ``BatchSpanProcessor`` calls ``export(_:)`` from its one export thread, one batch at a
-/// time, never concurrently. An exporter owns its retries; the processor never sends a batch
+/// time, in queue order, never concurrently (the OTLP exporters also encode ahead of time, on
+/// the processor's worker threads). An exporter owns its retries; the processor never sends a batch
 /// twice.
 public protocol SpanExporter: Sendable {
     /// Sends one batch and returns when it is delivered or given up on. Must return within the

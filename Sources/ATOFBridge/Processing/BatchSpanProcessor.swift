@@ -7,7 +7,11 @@ import Logging
 ///   network: ``enqueue(_:)`` takes a lock, appends and returns.
 /// - A batch is exported as soon as ``BatchConfiguration/maximumExportBatchSize`` spans are
 ///   queued, and the thread keeps draining while full batches remain; a partial batch goes after
-///   ``BatchConfiguration/scheduleDelay``. Never two exports at once.
+///   ``BatchConfiguration/scheduleDelay``. Never two exports at once, and batches are sent in
+///   the order they were queued.
+/// - Paired scopes are mapped, and the request encoded when the exporter can, on a few worker
+///   threads (one per core the producer leaves free), a few batches ahead of the one being sent:
+///   the export thread only sends.
 /// - When the queue is full, ``OverflowPolicy`` decides: `spill` writes the span to the fallback
 ///   file (batched, never dropped), `block` makes the producer wait for room, `drop` counts it.
 ///   Memory stays bounded whatever the burst.
@@ -59,12 +63,17 @@ public final class BatchSpanProcessor: Sendable {
         var inFlight = 0
     }
 
+    /// A batch handed to the workers and not yet sent.
+    private struct Submitted {
+        var number: UInt64
+        var count: Int
+    }
+
     private struct Work {
         var batch: [PendingSpan]
         var overflow: [PendingSpan]
         var flushTarget: UInt64?
         var shutdown: Bool
-        var abandonNetwork: Bool
     }
 
     private let state = ConditionLock(State())
@@ -76,8 +85,10 @@ public final class BatchSpanProcessor: Sendable {
     private let overflowPolicy: OverflowPolicy
     private let logger: Logger
     private let mapper: SpanMapper
+    private let pool: BatchPreparationPool
+    private let preparing: (any BatchPreparingExporter)?
 
-    /// Starts the export thread.
+    /// Starts the export thread and the worker threads.
     ///
     /// - Parameters:
     ///   - exporter: where batches go (usually a ``FallbackExporter``).
@@ -99,8 +110,9 @@ public final class BatchSpanProcessor: Sendable {
             spillFile: spillFile, mapper: SpanMapper(), logger: logger)
     }
 
-    /// Starts the export thread; paired scopes given to ``enqueue(assembled:)`` are mapped with
-    /// `mapper` on that thread.
+    /// Starts the export thread and `workerThreads` workers (default: one per core the producer
+    /// leaves free); paired scopes given to ``enqueue(assembled:)`` are mapped with `mapper` on
+    /// the workers.
     init(
         exporter: any SpanExporter,
         resource: OTLP.Resource,
@@ -109,6 +121,7 @@ public final class BatchSpanProcessor: Sendable {
         overflowPolicy: OverflowPolicy,
         spillFile: JSONLinesExporter?,
         mapper: SpanMapper,
+        workerThreads: Int? = nil,
         logger: Logger
     ) {
         self.mapper = mapper
@@ -119,6 +132,14 @@ public final class BatchSpanProcessor: Sendable {
         self.overflowPolicy = overflowPolicy
         self.spillFile = spillFile
         self.logger = logger
+        let preparing = exporter as? any BatchPreparingExporter
+        self.preparing = preparing
+        pool = BatchPreparationPool(
+            threads: workerThreads ?? BatchPreparationPool.threadCount(cores: OfflineConversion.workerCount)
+        ) { [resource, scope, mapper] pending in
+            let batch = OTLP.SpanBatch(resource: resource, scope: scope, spans: pending.map { $0.span(mapper) })
+            return BatchPreparationPool.Prepared(batch: batch, export: preparing?.prepare(batch))
+        }
         state.withLock { $0.queue = SpanQueue(chunkCapacity: configuration.maximumExportBatchSize) }
         if !WorkerThread.start({ [self] in run() }) {
             logger.critical("could not start the export thread (the system refused a new thread); spans will not be exported")
@@ -144,7 +165,7 @@ public final class BatchSpanProcessor: Sendable {
         enqueue(pending: spans.lazy.map(PendingSpan.span))
     }
 
-    /// Queues paired scopes; they are mapped on the export thread.
+    /// Queues paired scopes; they are mapped on the worker threads.
     func enqueue(assembled items: [AssembledItem]) {
         enqueue(pending: items.lazy.map(PendingSpan.assembled))
     }
@@ -267,54 +288,86 @@ public final class BatchSpanProcessor: Sendable {
 
     // MARK: - The export thread
 
+    /// Takes batches from the queue and hands them to the workers, up to one more than there
+    /// are workers ahead of the batch being sent, and sends them in order. Flushes and the
+    /// shutdown are served once nothing taken is left unsent, as when one thread did everything.
     private func run() {
         let batchSize = configuration.maximumExportBatchSize
+        let ahead = pool.threadCount + 1
+        var submitted: [Submitted] = []
         var nextScheduled = MonotonicInstant.after(configuration.scheduleDelay)
         while true {
-            let work = state.withLock(
-                when: { $0.queue.count >= batchSize || $0.flushRequested > $0.flushCompleted || $0.shutdownRequested },
-                before: nextScheduled
-            ) { state, _ in
-                var overflow: [PendingSpan] = []
-                swap(&overflow, &state.overflow)
-                let batch = state.queue.removeFirst(upTo: batchSize)
-                state.inFlight = batch.count + overflow.count
-                return Work(
-                    batch: batch,
-                    overflow: overflow,
-                    flushTarget: state.flushRequested > state.flushCompleted ? state.flushRequested : nil,
-                    shutdown: state.shutdownRequested,
-                    abandonNetwork: state.abandonNetwork)
+            if submitted.count < ahead {
+                // With batches submitted, take another only if one is due, without waiting: the
+                // oldest submitted one is to be sent first.
+                let idle = submitted.isEmpty
+                let scheduled = nextScheduled
+                let work = state.withLock(
+                    when: { !idle || $0.queue.count >= batchSize || $0.flushRequested > $0.flushCompleted || $0.shutdownRequested },
+                    before: scheduled
+                ) { state, _ in
+                    var overflow: [PendingSpan] = []
+                    swap(&overflow, &state.overflow)
+                    let due =
+                        idle || state.queue.count >= batchSize || state.flushRequested > state.flushCompleted || state.shutdownRequested
+                        || scheduled.hasPassed
+                    let batch = due ? state.queue.removeFirst(upTo: batchSize) : []
+                    state.inFlight += batch.count + overflow.count
+                    return Work(
+                        batch: batch,
+                        overflow: overflow,
+                        flushTarget: state.flushRequested > state.flushCompleted ? state.flushRequested : nil,
+                        shutdown: state.shutdownRequested)
+                }
+                if overflowPolicy == .block { state.broadcast() }
+                if !work.overflow.isEmpty { spill(work.overflow, fromQueue: true) }
+                if !work.batch.isEmpty {
+                    submitted.append(Submitted(number: pool.submit(work.batch), count: work.batch.count))
+                    nextScheduled = .after(configuration.scheduleDelay)
+                    continue
+                }
+                if idle {
+                    finishIdleRound(work, nextScheduled: &nextScheduled)
+                    if work.shutdown { return }
+                    continue
+                }
             }
-            if overflowPolicy == .block { state.broadcast() }
-            if !work.overflow.isEmpty { spill(work.overflow, fromQueue: true) }
-            if !work.batch.isEmpty {
-                export(work.batch, network: !work.abandonNetwork)
-                nextScheduled = .after(configuration.scheduleDelay)
-                continue
-            }
-            if nextScheduled.hasPassed { nextScheduled = .after(configuration.scheduleDelay) }
-            if let target = work.flushTarget {
-                exporter.forceFlush()
-                spillFile?.forceFlush()
-                state.withLock { $0.flushCompleted = max($0.flushCompleted, target) }
-                state.broadcast()
-            }
-            if work.shutdown {
-                exporter.shutdown()
-                spillFile?.shutdown()
-                state.withLock { $0.finished = true }
-                state.broadcast()
-                return
-            }
+            let oldest = submitted.removeFirst()
+            let prepared = pool.take(oldest.number)
+            send(prepared, count: oldest.count)
+            pool.recycle(prepared)
         }
     }
 
-    private func export(_ pending: [PendingSpan], network: Bool) {
-        let batch = OTLP.SpanBatch(resource: resource, scope: scope, spans: pending.map { $0.span(mapper) })
+    /// With nothing taken left unsent: serves a flush and the shutdown.
+    private func finishIdleRound(_ work: Work, nextScheduled: inout MonotonicInstant) {
+        if nextScheduled.hasPassed { nextScheduled = .after(configuration.scheduleDelay) }
+        if let target = work.flushTarget {
+            exporter.forceFlush()
+            spillFile?.forceFlush()
+            state.withLock { $0.flushCompleted = max($0.flushCompleted, target) }
+            state.broadcast()
+        }
+        if work.shutdown {
+            pool.stop()
+            exporter.shutdown()
+            spillFile?.shutdown()
+            state.withLock { $0.finished = true }
+            state.broadcast()
+        }
+    }
+
+    /// Sends one prepared batch of `count` taken spans (to the fallback file once the network is
+    /// given up) and accounts for it.
+    private func send(_ prepared: BatchPreparationPool.Prepared, count: Int) {
+        let batch = prepared.batch
         let result: ExportResult
-        if network {
-            result = exporter.export(batch)
+        if !state.withLock({ $0.abandonNetwork }) {
+            if let preparing, let ready = prepared.export {
+                result = preparing.export(prepared: ready)
+            } else {
+                result = exporter.export(batch)
+            }
         } else if let spillFile {
             let written = spillFile.export(batch)
             result = ExportResult(writtenToFallback: written.delivered, undelivered: written.undelivered, failure: written.failure)
@@ -323,7 +376,7 @@ public final class BatchSpanProcessor: Sendable {
         }
         state.withLock { state in
             state.counters.add(result)
-            state.inFlight -= pending.count
+            state.inFlight -= count
         }
     }
 

@@ -1,5 +1,5 @@
 /// A span waiting for export: finished already, or a paired scope still to be mapped (mapping
-/// then runs on the export thread instead of the producer's).
+/// then runs on a worker thread instead of the producer's).
 enum PendingSpan: Sendable {
     case span(OTLP.Span)
     case assembled(AssembledItem)
