@@ -24,8 +24,40 @@ struct AttributeBuilder: Sendable {
         guard let value else { return }
         let utf8 = key.utf8
         let length = utf8.count
-        let last = length > 0 ? UInt(utf8[utf8.index(before: utf8.endIndex)]) : 0
-        let bit = (UInt(truncatingIfNeeded: length) &* 31 &+ last) & 255
+        let last = length > 0 ? utf8[utf8.index(before: utf8.endIndex)] : 0
+        if testAndSetFilter(Self.filterBit(length: length, lastByte: last)) {
+            for index in keyLengths.indices where keyLengths[index] == length && attributes[index].key == key {
+                attributes[index].value = value
+                return
+            }
+        }
+        attributes.append(OTLP.Attribute(key, value))
+        keyLengths.append(length)
+    }
+
+    /// Sets the fixed key `key` to `value` (see ``set(_:_:)-(String,_)``); the attribute carries
+    /// the key's C string for the protobuf encoder.
+    mutating func set(_ key: StaticAttributeKey, _ value: OTLP.AttributeValue?) {
+        guard let value else { return }
+        if testAndSetFilter(key.filterBit) {
+            for index in keyLengths.indices where keyLengths[index] == key.length && attributes[index].key == key.name {
+                attributes[index].value = value
+                return
+            }
+        }
+        attributes.append(OTLP.Attribute(key, value))
+        keyLengths.append(key.length)
+    }
+
+    /// The filter bit of a key of `length` UTF-8 bytes ending with `lastByte`.
+    @inline(__always)
+    static func filterBit(length: Int, lastByte: UInt8) -> Int {
+        Int(truncatingIfNeeded: (UInt(truncatingIfNeeded: length) &* 31 &+ UInt(lastByte)) & 255)
+    }
+
+    /// Sets `bit` in the filter; returns whether it was set already.
+    @inline(__always)
+    private mutating func testAndSetFilter(_ bit: Int) -> Bool {
         let mask: UInt64 = 1 << UInt64(bit & 63)
         let seen: Bool
         switch bit >> 6 {
@@ -42,14 +74,27 @@ struct AttributeBuilder: Sendable {
             seen = filter.3 & mask != 0
             filter.3 |= mask
         }
-        if seen {
-            for index in keyLengths.indices where keyLengths[index] == length && attributes[index].key == key {
-                attributes[index].value = value
-                return
-            }
-        }
-        attributes.append(OTLP.Attribute(key, value))
-        keyLengths.append(length)
+        return seen
+    }
+
+    /// Sets a string attribute under a fixed key.
+    mutating func set(_ key: StaticAttributeKey, string value: String?) {
+        set(key, value.map(OTLP.AttributeValue.string))
+    }
+
+    /// Sets an integer attribute under a fixed key.
+    mutating func set(_ key: StaticAttributeKey, int value: Int64?) {
+        set(key, value.map(OTLP.AttributeValue.int))
+    }
+
+    /// Sets a double attribute under a fixed key.
+    mutating func set(_ key: StaticAttributeKey, double value: Double?) {
+        set(key, value.map(OTLP.AttributeValue.double))
+    }
+
+    /// Sets a bool `true` marker under a fixed key when `condition` holds.
+    mutating func mark(_ key: StaticAttributeKey, when condition: Bool) {
+        if condition { set(key, .bool(true)) }
     }
 
     /// Sets a string attribute.

@@ -94,9 +94,9 @@ struct StatusOutcome: Sendable {
     func exceptionEvent(at time: UInt64) -> OTLP.SpanEvent? {
         guard hasException else { return nil }
         var builder = AttributeBuilder()
-        builder.set(AttributeKey.exceptionType, string: exceptionType)
-        builder.set(AttributeKey.exceptionMessage, string: exceptionMessage)
-        builder.set(AttributeKey.exceptionStacktrace, string: exceptionStacktrace)
+        builder.set(.exceptionType, string: exceptionType)
+        builder.set(.exceptionMessage, string: exceptionMessage)
+        builder.set(.exceptionStacktrace, string: exceptionStacktrace)
         return OTLP.SpanEvent(name: "exception", timeUnixNano: time, attributes: builder.attributes)
     }
 
