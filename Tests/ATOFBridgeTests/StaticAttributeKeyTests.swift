@@ -1,3 +1,4 @@
+import ATOF
 import COTLP
 import CProtobufC
 import Testing
@@ -78,5 +79,40 @@ import Testing
 
         #expect(builder.attributes == [OTLP.Attribute("atof.status", "third")])
         #expect(builder.attributes.first?.keyCString != nil)
+    }
+}
+
+@Suite struct MetadataFoldingTests {
+    @Test("metadata with a repeated key is folded: the last value, in the key's first position")
+    func repeatedKeyIsFolded() throws {
+        let metadata = try JSONParser.parse(#"{"a":1,"b":2,"a":3}"#)
+
+        let folded = SpanMapper.mergedMetadata(start: metadata, end: nil)
+
+        #expect(folded == .object(JSONObject(["a": 3, "b": 2])))
+        #expect(SpanMapper.hasRepeatedKey(try #require(metadata.objectValue)))
+    }
+
+    @Test("metadata without a repeated key comes back as it is, and start and end merge with the end winning")
+    func distinctKeysAreKept() throws {
+        let start = try JSONParser.parse(#"{"a":1,"b":2}"#)
+        let end = try JSONParser.parse(#"{"b":5,"c":6}"#)
+
+        #expect(SpanMapper.mergedMetadata(start: start, end: nil) == start)
+        #expect(SpanMapper.mergedMetadata(start: nil, end: end) == end)
+        #expect(SpanMapper.mergedMetadata(start: start, end: end) == .object(JSONObject(["a": 1, "b": 5, "c": 6])))
+        #expect(!SpanMapper.hasRepeatedKey(try #require(start.objectValue)))
+    }
+
+    @Test("metadata members become atof.metadata.<key> attributes with their types kept")
+    func metadataMembersBecomePrefixedAttributes() throws {
+        var builder = AttributeBuilder()
+        builder.setMetadata(try JSONParser.parse(#"{"team":"blue","n":2,"skip":null,"nested":{"x":true}}"#))
+
+        #expect(
+            builder.attributes == [
+                OTLP.Attribute("atof.metadata.team", "blue"), OTLP.Attribute("atof.metadata.n", 2),
+                OTLP.Attribute("atof.metadata.nested", #"{"x":true}"#),
+            ])
     }
 }

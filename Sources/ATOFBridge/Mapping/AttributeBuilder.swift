@@ -4,49 +4,51 @@ import ATOF
 /// replaces its value in place (the key keeps its first position). Setting `nil` does nothing.
 struct AttributeBuilder: Sendable {
     private(set) var attributes: [OTLP.Attribute] = []
-    /// The UTF-8 length of each key in ``attributes``, scanned before any key is compared.
-    private var keyLengths: [Int] = []
     /// A 256-bit filter of the keys set so far (length and last byte): a key whose bit is clear
     /// is new, and needs no scan.
     private var filter: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
+    /// Creates an empty builder with room for `capacity` attributes (one allocation).
     init(reservingCapacity capacity: Int = 32) {
         attributes.reserveCapacity(capacity)
-        keyLengths.reserveCapacity(capacity)
     }
 
     /// Sets `key` to `value`, replacing an earlier value; `nil` leaves the builder unchanged.
     ///
     /// A span has a few dozen attributes at most, and almost every key is new: a small bit filter
-    /// rules most of them out at once, and the rest are found by a scan of the key lengths (a
-    /// plain integer array), comparing keys only where the length matches.
+    /// rules most of them out at once, and the rest are found by a scan comparing keys only
+    /// where the UTF-8 length (stored in the string) matches.
     mutating func set(_ key: String, _ value: OTLP.AttributeValue?) {
         guard let value else { return }
         let utf8 = key.utf8
         let length = utf8.count
         let last = length > 0 ? utf8[utf8.index(before: utf8.endIndex)] : 0
         if testAndSetFilter(Self.filterBit(length: length, lastByte: last)) {
-            for index in keyLengths.indices where keyLengths[index] == length && attributes[index].key == key {
+            for index in attributes.indices where attributes[index].key.utf8.count == length && attributes[index].key == key {
                 attributes[index].value = value
                 return
             }
         }
         attributes.append(OTLP.Attribute(key, value))
-        keyLengths.append(length)
     }
 
     /// Sets the fixed key `key` to `value` (see ``set(_:_:)-(String,_)``); the attribute carries
     /// the key's C string for the protobuf encoder.
+    @inline(__always)
     mutating func set(_ key: StaticAttributeKey, _ value: OTLP.AttributeValue?) {
         guard let value else { return }
         if testAndSetFilter(key.filterBit) {
-            for index in keyLengths.indices where keyLengths[index] == key.length && attributes[index].key == key.name {
+            // The same fixed key has the same C string; another key with the same length is
+            // compared byte for byte.
+            for index in attributes.indices
+            where attributes[index].keyCString?.pointer == key.cString.pointer
+                || (attributes[index].key.utf8.count == key.length && attributes[index].key == key.name)
+            {
                 attributes[index].value = value
                 return
             }
         }
         attributes.append(OTLP.Attribute(key, value))
-        keyLengths.append(key.length)
     }
 
     /// The filter bit of a key of `length` UTF-8 bytes ending with `lastByte`.
@@ -127,7 +129,14 @@ struct AttributeBuilder: Sendable {
             return
         case .object(let object):
             for member in object {
-                set("\(prefix).\(member.key)", JSONAttribute.typedValue(member.value))
+                guard let value = JSONAttribute.typedValue(member.value) else { continue }
+                // `prefix + "." + key` in one allocation (an interpolation costs several).
+                var key = ""
+                key.reserveCapacity(prefix.utf8.count + 1 + member.key.utf8.count)
+                key += prefix
+                key += "."
+                key += member.key
+                set(key, value)
             }
         default:
             set(prefix, JSONAttribute.typedValue(metadata))

@@ -39,7 +39,8 @@ extension SpanMapper {
         var events: [OTLP.SpanEvent] = []
         events.reserveCapacity(min(cap, marks.count))
         for mark in marks.prefix(cap) {
-            var builder = AttributeBuilder()
+            // A mark's event has a handful of attributes: uuid, category, data, schema, metadata.
+            var builder = AttributeBuilder(reservingCapacity: 8)
             builder.set(.atofUUID, string: mark.uuid)
             builder.set(.atofCategory, string: mark.category)
             writeMarkContent(mark, into: &builder)

@@ -211,16 +211,33 @@ public struct SpanMapper: Sendable {
             return nil
         case (.object(let first)?, .object(let second)?):
             var merged = JSONObject()
+            merged.members.reserveCapacity(first.count + second.count)
             for member in first { merged[member.key] = member.value }
             for member in second { merged[member.key] = member.value }
             return .object(merged)
         case (.object(let only)?, nil), (_, .object(let only)?):
+            // Folding an object without repeated keys gives the same object: keep it as it is.
+            if !hasRepeatedKey(only) { return .object(only) }
             var folded = JSONObject()
+            folded.members.reserveCapacity(only.count)
             for member in only { folded[member.key] = member.value }
             return .object(folded)
         case (_, let value?), (let value?, nil):
             return value
         }
+    }
+
+    /// Whether a key appears more than once in `object` (metadata objects are small: a pairwise
+    /// scan, no allocation).
+    static func hasRepeatedKey(_ object: JSONObject) -> Bool {
+        let members = object.members
+        guard members.count > 1 else { return false }
+        for later in 1..<members.count {
+            for earlier in 0..<later where members[earlier].key == members[later].key {
+                return true
+            }
+        }
+        return false
     }
 
     /// Metadata keys read for `session.id` / `gen_ai.conversation.id`, first found wins.
