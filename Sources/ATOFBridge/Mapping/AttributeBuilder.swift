@@ -80,21 +80,25 @@ struct AttributeBuilder: Sendable {
     }
 
     /// Sets a string attribute under a fixed key.
+    @inline(__always)
     mutating func set(_ key: StaticAttributeKey, string value: String?) {
         set(key, value.map(OTLP.AttributeValue.string))
     }
 
     /// Sets an integer attribute under a fixed key.
+    @inline(__always)
     mutating func set(_ key: StaticAttributeKey, int value: Int64?) {
         set(key, value.map(OTLP.AttributeValue.int))
     }
 
     /// Sets a double attribute under a fixed key.
+    @inline(__always)
     mutating func set(_ key: StaticAttributeKey, double value: Double?) {
         set(key, value.map(OTLP.AttributeValue.double))
     }
 
     /// Sets a bool `true` marker under a fixed key when `condition` holds.
+    @inline(__always)
     mutating func mark(_ key: StaticAttributeKey, when condition: Bool) {
         if condition { set(key, .bool(true)) }
     }
@@ -130,16 +134,32 @@ struct AttributeBuilder: Sendable {
         case .object(let object):
             for member in object {
                 guard let value = JSONAttribute.typedValue(member.value) else { continue }
-                // `prefix + "." + key` in one allocation (an interpolation costs several).
-                var key = ""
-                key.reserveCapacity(prefix.utf8.count + 1 + member.key.utf8.count)
-                key += prefix
-                key += "."
-                key += member.key
-                set(key, value)
+                set(Self.joinedKey(prefix, member.key), value)
             }
         default:
             set(prefix, JSONAttribute.typedValue(metadata))
+        }
+    }
+}
+
+extension AttributeBuilder {
+    /// `prefix + "." + name`, written in one go into the new string's storage (an interpolation
+    /// or a series of appends costs several times more per metadata member).
+    static func joinedKey(_ prefix: String, _ name: String) -> String {
+        var prefix = prefix
+        var name = name
+        let prefixCount = prefix.utf8.count
+        let count = prefixCount + 1 + name.utf8.count
+        return prefix.withUTF8 { prefixBytes in
+            name.withUTF8 { nameBytes in
+                String(unsafeUninitializedCapacity: count) { buffer in
+                    guard let base = buffer.baseAddress else { return 0 }
+                    if let source = prefixBytes.baseAddress { base.initialize(from: source, count: prefixCount) }
+                    base[prefixCount] = UInt8(ascii: ".")
+                    if let source = nameBytes.baseAddress { (base + prefixCount + 1).initialize(from: source, count: nameBytes.count) }
+                    return count
+                }
+            }
         }
     }
 }
