@@ -51,4 +51,24 @@ import Testing
         #expect(value.compactJSON == #""q\"b\\n\n\u0000\u001fé""#)
         #expect((try? JSONParser.parse(value.compactJSON)) == value)
     }
+
+    @Test("an object lookup finds the last member with the key, compared as Swift strings (canonical equivalence)")
+    func objectLookupFindsTheLastMemberWithTheKey() throws {
+        let object = try #require(
+            JSONParser.parse(#"{"ab":1,"ba":2,"abc":3,"ab":4,"é":5,"e":6,"session_id":7,"sessionId":8,"\u212A":9}"#).objectValue)
+
+        #expect(object["ab"] == 4)
+        #expect(object["ba"] == 2)
+        #expect(object["abc"] == 3)
+        #expect(object["é"] == 5)
+        // The same key in other UTF-8 lengths: a decomposed é, and K for a KELVIN SIGN member.
+        #expect(object["e\u{301}"] == 5)
+        #expect(object["e"] == 6)
+        #expect(object["session_id"] == 7)
+        #expect(object["sessionId"] == 8)
+        #expect(object["a"] == nil)
+        #expect(object["session.id"] == nil)
+        #expect(object[""] == nil)
+        #expect(object["K"] == 9)
+    }
 }

@@ -4,28 +4,62 @@ import ATOF
 /// replaces its value in place (the key keeps its first position). Setting `nil` does nothing.
 struct AttributeBuilder: Sendable {
     private(set) var attributes: [OTLP.Attribute] = []
-    /// The UTF-8 length of each key in ``attributes``, scanned before any key is compared.
-    private var keyLengths: [Int] = []
     /// A 256-bit filter of the keys set so far (length and last byte): a key whose bit is clear
     /// is new, and needs no scan.
     private var filter: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
+    /// Creates an empty builder with room for `capacity` attributes (one allocation).
     init(reservingCapacity capacity: Int = 32) {
         attributes.reserveCapacity(capacity)
-        keyLengths.reserveCapacity(capacity)
     }
 
     /// Sets `key` to `value`, replacing an earlier value; `nil` leaves the builder unchanged.
     ///
     /// A span has a few dozen attributes at most, and almost every key is new: a small bit filter
-    /// rules most of them out at once, and the rest are found by a scan of the key lengths (a
-    /// plain integer array), comparing keys only where the length matches.
+    /// rules most of them out at once, and the rest are found by a scan comparing keys only
+    /// where the UTF-8 length (stored in the string) matches.
     mutating func set(_ key: String, _ value: OTLP.AttributeValue?) {
         guard let value else { return }
         let utf8 = key.utf8
         let length = utf8.count
-        let last = length > 0 ? UInt(utf8[utf8.index(before: utf8.endIndex)]) : 0
-        let bit = (UInt(truncatingIfNeeded: length) &* 31 &+ last) & 255
+        let last = length > 0 ? utf8[utf8.index(before: utf8.endIndex)] : 0
+        if testAndSetFilter(Self.filterBit(length: length, lastByte: last)) {
+            for index in attributes.indices where attributes[index].key.utf8.count == length && attributes[index].key == key {
+                attributes[index].value = value
+                return
+            }
+        }
+        attributes.append(OTLP.Attribute(key, value))
+    }
+
+    /// Sets the fixed key `key` to `value` (see ``set(_:_:)-(String,_)``); the attribute carries
+    /// the key's C string for the protobuf encoder.
+    @inline(__always)
+    mutating func set(_ key: StaticAttributeKey, _ value: OTLP.AttributeValue?) {
+        guard let value else { return }
+        if testAndSetFilter(key.filterBit) {
+            // The same fixed key has the same C string; another key with the same length is
+            // compared byte for byte.
+            for index in attributes.indices
+            where attributes[index].keyCString?.pointer == key.cString.pointer
+                || (attributes[index].key.utf8.count == key.length && attributes[index].key == key.name)
+            {
+                attributes[index].value = value
+                return
+            }
+        }
+        attributes.append(OTLP.Attribute(key, value))
+    }
+
+    /// The filter bit of a key of `length` UTF-8 bytes ending with `lastByte`.
+    @inline(__always)
+    static func filterBit(length: Int, lastByte: UInt8) -> Int {
+        Int(truncatingIfNeeded: (UInt(truncatingIfNeeded: length) &* 31 &+ UInt(lastByte)) & 255)
+    }
+
+    /// Sets `bit` in the filter; returns whether it was set already.
+    @inline(__always)
+    private mutating func testAndSetFilter(_ bit: Int) -> Bool {
         let mask: UInt64 = 1 << UInt64(bit & 63)
         let seen: Bool
         switch bit >> 6 {
@@ -42,14 +76,31 @@ struct AttributeBuilder: Sendable {
             seen = filter.3 & mask != 0
             filter.3 |= mask
         }
-        if seen {
-            for index in keyLengths.indices where keyLengths[index] == length && attributes[index].key == key {
-                attributes[index].value = value
-                return
-            }
-        }
-        attributes.append(OTLP.Attribute(key, value))
-        keyLengths.append(length)
+        return seen
+    }
+
+    /// Sets a string attribute under a fixed key.
+    @inline(__always)
+    mutating func set(_ key: StaticAttributeKey, string value: String?) {
+        set(key, value.map(OTLP.AttributeValue.string))
+    }
+
+    /// Sets an integer attribute under a fixed key.
+    @inline(__always)
+    mutating func set(_ key: StaticAttributeKey, int value: Int64?) {
+        set(key, value.map(OTLP.AttributeValue.int))
+    }
+
+    /// Sets a double attribute under a fixed key.
+    @inline(__always)
+    mutating func set(_ key: StaticAttributeKey, double value: Double?) {
+        set(key, value.map(OTLP.AttributeValue.double))
+    }
+
+    /// Sets a bool `true` marker under a fixed key when `condition` holds.
+    @inline(__always)
+    mutating func mark(_ key: StaticAttributeKey, when condition: Bool) {
+        if condition { set(key, .bool(true)) }
     }
 
     /// Sets a string attribute.
@@ -82,10 +133,33 @@ struct AttributeBuilder: Sendable {
             return
         case .object(let object):
             for member in object {
-                set("\(prefix).\(member.key)", JSONAttribute.typedValue(member.value))
+                guard let value = JSONAttribute.typedValue(member.value) else { continue }
+                set(Self.joinedKey(prefix, member.key), value)
             }
         default:
             set(prefix, JSONAttribute.typedValue(metadata))
+        }
+    }
+}
+
+extension AttributeBuilder {
+    /// `prefix + "." + name`, written in one go into the new string's storage (an interpolation
+    /// or a series of appends costs several times more per metadata member).
+    static func joinedKey(_ prefix: String, _ name: String) -> String {
+        var prefix = prefix
+        var name = name
+        let prefixCount = prefix.utf8.count
+        let count = prefixCount + 1 + name.utf8.count
+        return prefix.withUTF8 { prefixBytes in
+            name.withUTF8 { nameBytes in
+                String(unsafeUninitializedCapacity: count) { buffer in
+                    guard let base = buffer.baseAddress else { return 0 }
+                    if let source = prefixBytes.baseAddress { base.initialize(from: source, count: prefixCount) }
+                    base[prefixCount] = UInt8(ascii: ".")
+                    if let source = nameBytes.baseAddress { (base + prefixCount + 1).initialize(from: source, count: nameBytes.count) }
+                    return count
+                }
+            }
         }
     }
 }

@@ -211,12 +211,21 @@ extension ChatMessage {
             default: []
             }
         for (index, message) in messages.enumerated() {
-            let keys = index < cached.count ? cached[index] : MessageKeys(base: "\(prefix).\(index).message")
-            builder.set(keys.role, string: message.role)
-            builder.set(keys.content, string: message.content)
-            builder.set(keys.toolCallID, string: message.toolCallID)
+            let base: String
+            if index < cached.count {
+                let keys = cached[index]
+                base = keys.base
+                builder.set(keys.role, string: message.role)
+                builder.set(keys.content, string: message.content)
+                builder.set(keys.toolCallID, string: message.toolCallID)
+            } else {
+                base = "\(prefix).\(index).message"
+                builder.set("\(base).role", string: message.role)
+                builder.set("\(base).content", string: message.content)
+                builder.set("\(base).tool_call_id", string: message.toolCallID)
+            }
             for (callIndex, call) in message.toolCalls.enumerated() {
-                let callBase = "\(keys.base).tool_calls.\(callIndex).tool_call"
+                let callBase = "\(base).tool_calls.\(callIndex).tool_call"
                 builder.set("\(callBase).id", string: call.id)
                 builder.set("\(callBase).function.name", string: call.name)
                 builder.set("\(callBase).function.arguments", string: call.arguments)
@@ -281,8 +290,9 @@ extension ChatMessage {
     }
 }
 
-/// The flattened OpenInference keys of one message, made once for the first messages of the
-/// input and output lists (string interpolation per span and message is measurable).
+/// The flattened OpenInference keys of one message, made once (as ``StaticAttributeKey``s) for
+/// the first messages of the input and output lists (string interpolation per span and message
+/// is measurable); later messages' keys are built where they are written.
 struct MessageKeys: Sendable {
     static let inputPrefix = AttributeKey.llmInputMessages
     static let outputPrefix = AttributeKey.llmOutputMessages
@@ -291,15 +301,16 @@ struct MessageKeys: Sendable {
     static let output = (0..<cachedCount).map { MessageKeys(base: "\(outputPrefix).\($0).message") }
 
     let base: String
-    let role: String
-    let content: String
-    let toolCallID: String
+    let role: StaticAttributeKey
+    let content: StaticAttributeKey
+    let toolCallID: StaticAttributeKey
 
-    init(base: String) {
+    /// Makes the fixed keys under `base` (process-lifetime C strings: only for the cached lists).
+    private init(base: String) {
         self.base = base
-        role = "\(base).role"
-        content = "\(base).content"
-        toolCallID = "\(base).tool_call_id"
+        role = StaticAttributeKey("\(base).role")
+        content = StaticAttributeKey("\(base).content")
+        toolCallID = StaticAttributeKey("\(base).tool_call_id")
     }
 }
 

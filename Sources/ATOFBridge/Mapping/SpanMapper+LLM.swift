@@ -5,9 +5,9 @@ extension SpanMapper {
     func writeLLM(_ call: LLMCall, into builder: inout AttributeBuilder) {
         let usage = call.usage
         if options.openInferenceAttributes {
-            builder.set(AttributeKey.llmModelName, string: call.modelName)
+            builder.set(.llmModelName, string: call.modelName)
             if let parameters = call.invocationParameters {
-                builder.set(AttributeKey.llmInvocationParameters, string: JSONValue.object(parameters).compactJSON)
+                builder.set(.llmInvocationParameters, string: JSONValue.object(parameters).compactJSON)
             }
             if options.capturesInputs {
                 ChatMessage.writeOpenInference(call.inputMessages, prefix: AttributeKey.llmInputMessages, into: &builder)
@@ -15,33 +15,33 @@ extension SpanMapper {
             if options.capturesOutputs {
                 ChatMessage.writeOpenInference(call.outputMessages, prefix: AttributeKey.llmOutputMessages, into: &builder)
             }
-            builder.set(AttributeKey.llmTokenCountPrompt, int: usage.inputTotal)
-            builder.set(AttributeKey.llmTokenCountCompletion, int: usage.completion)
-            builder.set(AttributeKey.llmTokenCountTotal, int: usage.total)
-            builder.set(AttributeKey.llmTokenCountPromptDetailsCacheRead, int: usage.cacheRead)
-            builder.set(AttributeKey.llmTokenCountPromptDetailsCacheWrite, int: usage.cacheWrite)
+            builder.set(.llmTokenCountPrompt, int: usage.inputTotal)
+            builder.set(.llmTokenCountCompletion, int: usage.completion)
+            builder.set(.llmTokenCountTotal, int: usage.total)
+            builder.set(.llmTokenCountPromptDetailsCacheRead, int: usage.cacheRead)
+            builder.set(.llmTokenCountPromptDetailsCacheWrite, int: usage.cacheWrite)
         }
         if options.genAIAttributes {
-            builder.set(AttributeKey.genAIProviderName, string: call.provider)
-            builder.set(AttributeKey.genAIRequestModel, string: call.requestModel)
-            builder.set(AttributeKey.genAIResponseModel, string: call.responseModel)
-            builder.set(AttributeKey.genAIResponseID, string: call.responseID)
+            builder.set(.genAIProviderName, string: call.provider)
+            builder.set(.genAIRequestModel, string: call.requestModel)
+            builder.set(.genAIResponseModel, string: call.responseModel)
+            builder.set(.genAIResponseID, string: call.responseID)
             if !call.finishReasons.isEmpty {
-                builder.set(AttributeKey.genAIResponseFinishReasons, .stringArray(call.finishReasons))
+                builder.set(.genAIResponseFinishReasons, .stringArray(call.finishReasons))
             }
-            builder.set(AttributeKey.genAIRequestTemperature, double: call.temperature)
-            builder.set(AttributeKey.genAIRequestMaxTokens, int: call.maxTokens)
-            builder.set(AttributeKey.genAIRequestTopP, double: call.topP)
-            builder.set(AttributeKey.genAIUsageInputTokens, int: usage.inputTotal)
-            builder.set(AttributeKey.genAIUsageOutputTokens, int: usage.completion)
-            builder.set(AttributeKey.genAIUsageCacheReadInputTokens, int: usage.cacheRead)
-            builder.set(AttributeKey.genAIUsageCacheCreationInputTokens, int: usage.cacheWrite)
-            builder.set(AttributeKey.genAIResponseTimeToFirstChunk, double: call.timeToFirstChunk)
+            builder.set(.genAIRequestTemperature, double: call.temperature)
+            builder.set(.genAIRequestMaxTokens, int: call.maxTokens)
+            builder.set(.genAIRequestTopP, double: call.topP)
+            builder.set(.genAIUsageInputTokens, int: usage.inputTotal)
+            builder.set(.genAIUsageOutputTokens, int: usage.completion)
+            builder.set(.genAIUsageCacheReadInputTokens, int: usage.cacheRead)
+            builder.set(.genAIUsageCacheCreationInputTokens, int: usage.cacheWrite)
+            builder.set(.genAIResponseTimeToFirstChunk, double: call.timeToFirstChunk)
             if options.capturesInputs, !call.inputMessages.isEmpty {
-                builder.set(AttributeKey.genAIInputMessages, string: ChatMessage.genAIJSON(call.inputMessages, output: false))
+                builder.set(.genAIInputMessages, string: ChatMessage.genAIJSON(call.inputMessages, output: false))
             }
             if options.capturesOutputs, !call.outputMessages.isEmpty {
-                builder.set(AttributeKey.genAIOutputMessages, string: ChatMessage.genAIJSON(call.outputMessages, output: true))
+                builder.set(.genAIOutputMessages, string: ChatMessage.genAIJSON(call.outputMessages, output: true))
             }
         }
     }

@@ -14,14 +14,14 @@ extension SpanMapper {
     package func span(for orphan: OrphanMark) -> OTLP.Span {
         let mark = orphan.mark
         var builder = AttributeBuilder()
-        builder.set(AttributeKey.atofUUID, string: mark.uuid)
-        builder.set(AttributeKey.atofParentUUID, string: mark.parentUUID)
-        builder.set(AttributeKey.atofCategory, string: mark.category)
-        builder.set(AttributeKey.atofVersion, string: mark.version)
+        builder.set(.atofUUID, string: mark.uuid)
+        builder.set(.atofParentUUID, string: mark.parentUUID)
+        builder.set(.atofCategory, string: mark.category)
+        builder.set(.atofVersion, string: mark.version)
         writeMarkContent(mark, into: &builder)
-        builder.set(AttributeKey.atofMarkOrphan, .bool(true))
+        builder.set(.atofMarkOrphan, .bool(true))
         if options.openInferenceAttributes {
-            builder.set(AttributeKey.openInferenceSpanKind, string: "CHAIN")
+            builder.set(.openInferenceSpanKind, string: "CHAIN")
         }
         let time = mark.timestamp.unixNanoseconds
         return finishedSpan(
@@ -39,9 +39,10 @@ extension SpanMapper {
         var events: [OTLP.SpanEvent] = []
         events.reserveCapacity(min(cap, marks.count))
         for mark in marks.prefix(cap) {
-            var builder = AttributeBuilder()
-            builder.set(AttributeKey.atofUUID, string: mark.uuid)
-            builder.set(AttributeKey.atofCategory, string: mark.category)
+            // A mark's event has a handful of attributes: uuid, category, data, schema, metadata.
+            var builder = AttributeBuilder(reservingCapacity: 8)
+            builder.set(.atofUUID, string: mark.uuid)
+            builder.set(.atofCategory, string: mark.category)
             writeMarkContent(mark, into: &builder)
             events.append(OTLP.SpanEvent(name: mark.name, timeUnixNano: mark.timestamp.unixNanoseconds, attributes: builder.attributes))
         }
@@ -52,11 +53,11 @@ extension SpanMapper {
     /// `atof.data`, `atof.data_schema.*` and `atof.metadata.*` of a mark.
     private func writeMarkContent(_ mark: Event, into builder: inout AttributeBuilder) {
         if options.captureContent, let data = JSONAttribute.compactPayload(mark.dataStorage) {
-            builder.set(AttributeKey.atofData, string: data)
+            builder.set(.atofData, string: data)
         }
         if let schema = mark.dataSchema {
-            builder.set(AttributeKey.atofDataSchemaName, string: schema.name)
-            builder.set(AttributeKey.atofDataSchemaVersion, string: schema.version)
+            builder.set(.atofDataSchemaName, string: schema.name)
+            builder.set(.atofDataSchemaVersion, string: schema.version)
         }
         builder.setMetadata(SpanMapper.mergedMetadata(start: mark.metadata, end: nil))
     }

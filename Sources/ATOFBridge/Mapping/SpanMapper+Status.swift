@@ -93,10 +93,10 @@ struct StatusOutcome: Sendable {
     /// The `exception` span event at the span's end time, when there is an error to describe.
     func exceptionEvent(at time: UInt64) -> OTLP.SpanEvent? {
         guard hasException else { return nil }
-        var builder = AttributeBuilder()
-        builder.set(AttributeKey.exceptionType, string: exceptionType)
-        builder.set(AttributeKey.exceptionMessage, string: exceptionMessage)
-        builder.set(AttributeKey.exceptionStacktrace, string: exceptionStacktrace)
+        var builder = AttributeBuilder(reservingCapacity: 3)
+        builder.set(.exceptionType, string: exceptionType)
+        builder.set(.exceptionMessage, string: exceptionMessage)
+        builder.set(.exceptionStacktrace, string: exceptionStacktrace)
         return OTLP.SpanEvent(name: "exception", timeUnixNano: time, attributes: builder.attributes)
     }
 

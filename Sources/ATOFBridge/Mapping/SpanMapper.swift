@@ -53,35 +53,35 @@ public struct SpanMapper: Sendable {
         var builder = AttributeBuilder()
 
         // §4.1 atof.*
-        builder.set(AttributeKey.atofUUID, string: describing?.uuid)
-        builder.set(AttributeKey.atofParentUUID, string: describing?.parentUUID)
-        builder.set(AttributeKey.atofCategory, string: describing?.category)
-        if !flags.isEmpty { builder.set(AttributeKey.atofFlags, .stringArray(flags)) }
-        builder.set(AttributeKey.atofSubtype, string: subtype)
-        builder.set(AttributeKey.atofVersion, string: describing?.version)
+        builder.set(.atofUUID, string: describing?.uuid)
+        builder.set(.atofParentUUID, string: describing?.parentUUID)
+        builder.set(.atofCategory, string: describing?.category)
+        if !flags.isEmpty { builder.set(.atofFlags, .stringArray(flags)) }
+        builder.set(.atofSubtype, string: subtype)
+        builder.set(.atofVersion, string: describing?.version)
         if let schema = scope.start?.dataSchema ?? scope.end?.dataSchema {
-            builder.set(AttributeKey.atofDataSchemaName, string: schema.name)
-            builder.set(AttributeKey.atofDataSchemaVersion, string: schema.version)
+            builder.set(.atofDataSchemaName, string: schema.name)
+            builder.set(.atofDataSchemaVersion, string: schema.version)
         }
         builder.setMetadata(metadata)
 
         // Kinds.
         if options.openInferenceAttributes {
-            builder.set(AttributeKey.openInferenceSpanKind, string: profile.openInferenceSpanKind)
+            builder.set(.openInferenceSpanKind, string: profile.openInferenceSpanKind)
         }
         if options.genAIAttributes {
-            builder.set(AttributeKey.genAIOperationName, string: profile.genAIOperationName)
+            builder.set(.genAIOperationName, string: profile.genAIOperationName)
         }
 
         // §4.2 payloads.
         if options.openInferenceAttributes {
             if options.capturesInputs, let input = JSONAttribute.payload(scope.start?.payloadStorage) {
-                builder.set(AttributeKey.inputValue, string: input.value)
-                builder.set(AttributeKey.inputMimeType, string: input.mimeType)
+                builder.set(.inputValue, string: input.value)
+                builder.set(.inputMimeType, string: input.mimeType)
             }
             if options.capturesOutputs, let output = JSONAttribute.payload(scope.end?.payloadStorage) {
-                builder.set(AttributeKey.outputValue, string: output.value)
-                builder.set(AttributeKey.outputMimeType, string: output.mimeType)
+                builder.set(.outputValue, string: output.value)
+                builder.set(.outputMimeType, string: output.mimeType)
             }
         }
 
@@ -93,8 +93,8 @@ public struct SpanMapper: Sendable {
             writeTool(scope: scope, name: name, startProfile: startProfile, endProfile: endProfile, into: &builder)
         case "AGENT":
             if options.genAIAttributes {
-                builder.set(AttributeKey.genAIAgentName, string: name)
-                builder.set(AttributeKey.genAIAgentID, string: describing?.uuid)
+                builder.set(.genAIAgentName, string: name)
+                builder.set(.genAIAgentID, string: describing?.uuid)
             }
         default:
             break
@@ -104,32 +104,32 @@ public struct SpanMapper: Sendable {
         let metadataObject = JSONRead.object(metadata)
         let sessionID = Self.firstIdentifier(in: metadataObject, keys: Self.sessionIDKeys)
         if options.openInferenceAttributes {
-            builder.set(AttributeKey.sessionID, string: sessionID)
-            builder.set(AttributeKey.userID, string: Self.firstIdentifier(in: metadataObject, keys: Self.userIDKeys))
+            builder.set(.sessionID, string: sessionID)
+            builder.set(.userID, string: Self.firstIdentifier(in: metadataObject, keys: Self.userIDKeys))
             if let metadataObject, !metadataObject.isEmpty {
-                builder.set("metadata", string: JSONValue.object(metadataObject).compactJSON)
+                builder.set(.metadata, string: JSONValue.object(metadataObject).compactJSON)
             }
         }
         if options.genAIAttributes {
-            builder.set(AttributeKey.genAIConversationID, string: sessionID)
+            builder.set(.genAIConversationID, string: sessionID)
         }
 
         // §5 status.
         let outcome = StatusOutcome(scope: scope)
-        builder.set(AttributeKey.errorType, string: outcome.errorType)
-        builder.set(AttributeKey.atofStatus, string: outcome.atofStatus)
+        builder.set(.errorType, string: outcome.errorType)
+        builder.set(.atofStatus, string: outcome.atofStatus)
 
         // §6 marks.
         let marks = markEvents(scope.marks, alreadyDropped: scope.droppedMarks)
         if marks.chunkCount > 0 {
-            builder.set(AttributeKey.atofChunkCount, int: Int64(marks.chunkCount))
+            builder.set(.atofChunkCount, int: Int64(marks.chunkCount))
         }
 
         // Anomaly markers.
-        builder.mark(AttributeKey.atofUnended, when: scope.anomalies.contains(.unended))
-        builder.mark(AttributeKey.atofUnmatchedEnd, when: scope.anomalies.contains(.unmatchedEnd))
-        builder.mark(AttributeKey.atofDuplicateStart, when: scope.anomalies.contains(.duplicateStart))
-        builder.mark(AttributeKey.atofClockSkew, when: scope.anomalies.contains(.clockSkew))
+        builder.mark(.atofUnended, when: scope.anomalies.contains(.unended))
+        builder.mark(.atofUnmatchedEnd, when: scope.anomalies.contains(.unmatchedEnd))
+        builder.mark(.atofDuplicateStart, when: scope.anomalies.contains(.duplicateStart))
+        builder.mark(.atofClockSkew, when: scope.anomalies.contains(.clockSkew))
 
         let startTime = UInt64(max(0, scope.startTime))
         let endTime = max(startTime, UInt64(max(0, scope.endTime)))
@@ -156,7 +156,7 @@ public struct SpanMapper: Sendable {
             limiter.apply(to: &limitedEvents[index].attributes)
         }
         if limiter.cutCount > 0 {
-            attributes.append(OTLP.Attribute(AttributeKey.atofTruncatedAttributes, .int(limiter.cutCount)))
+            attributes.append(OTLP.Attribute(StaticAttributeKey.atofTruncatedAttributes, .int(limiter.cutCount)))
         }
         var droppedAttributes = 0
         if let limit = options.maximumAttributesPerSpan, attributes.count > max(0, limit) {
@@ -187,18 +187,18 @@ public struct SpanMapper: Sendable {
     ) {
         let callID = JSONRead.identifier(startProfile?["tool_call_id"]) ?? JSONRead.identifier(endProfile?["tool_call_id"])
         if options.openInferenceAttributes {
-            builder.set(AttributeKey.toolName, string: name)
+            builder.set(.toolName, string: name)
             if options.capturesInputs,
                 let parameters = JSONAttribute.compactPayload(scope.start?.payloadStorage)
                     ?? (JSONRead.present(startProfile?["arguments"]) ?? JSONRead.present(endProfile?["arguments"]))?.compactJSON
             {
-                builder.set(AttributeKey.toolParameters, string: parameters)
+                builder.set(.toolParameters, string: parameters)
             }
-            builder.set("tool_call.id", string: callID)
+            builder.set(.toolCallID, string: callID)
         }
         if options.genAIAttributes {
-            builder.set(AttributeKey.genAIToolName, string: name)
-            builder.set(AttributeKey.genAIToolCallID, string: callID)
+            builder.set(.genAIToolName, string: name)
+            builder.set(.genAIToolCallID, string: callID)
         }
     }
 
@@ -211,16 +211,33 @@ public struct SpanMapper: Sendable {
             return nil
         case (.object(let first)?, .object(let second)?):
             var merged = JSONObject()
+            merged.members.reserveCapacity(first.count + second.count)
             for member in first { merged[member.key] = member.value }
             for member in second { merged[member.key] = member.value }
             return .object(merged)
         case (.object(let only)?, nil), (_, .object(let only)?):
+            // Folding an object without repeated keys gives the same object: keep it as it is.
+            if !hasRepeatedKey(only) { return .object(only) }
             var folded = JSONObject()
+            folded.members.reserveCapacity(only.count)
             for member in only { folded[member.key] = member.value }
             return .object(folded)
         case (_, let value?), (let value?, nil):
             return value
         }
+    }
+
+    /// Whether a key appears more than once in `object` (metadata objects are small: a pairwise
+    /// scan, no allocation).
+    static func hasRepeatedKey(_ object: JSONObject) -> Bool {
+        let members = object.members
+        guard members.count > 1 else { return false }
+        for later in 1..<members.count {
+            for earlier in 0..<later where members[earlier].key == members[later].key {
+                return true
+            }
+        }
+        return false
     }
 
     /// Metadata keys read for `session.id` / `gen_ai.conversation.id`, first found wins.

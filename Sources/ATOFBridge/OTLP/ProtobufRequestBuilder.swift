@@ -188,13 +188,14 @@ final class ProtobufRequestBuilder {
     /// `KeyValue` messages for `attributes`: the pairs, their values and the pointer list are
     /// three contiguous arena blocks.
     ///
-    /// Each key is copied into the arena for each attribute, on purpose: sharing one copy among
-    /// the equal keys of a request (a direct-mapped cache hashed from the key's length and first
-    /// and last eight bytes, checked byte for byte, for keys of 16 bytes or more) measured slower
-    /// than copying, 1.4% with 8 attributes and 2.6% with 32 (encode-bench, medians of 3; slower
-    /// still for every key), because a key is a few dozen bytes and the lookup costs more than
-    /// the copy. Skipping the copy needs a key identity
-    /// carried by `OTLP.Attribute` itself, not one found from the key's bytes.
+    /// A key of the mapper's fixed vocabulary (``OTLP/Attribute/keyCString``, set from a
+    /// ``StaticAttributeKey``) is not copied: protobuf-c gets that process-lifetime C string.
+    /// Any other key is copied into the arena for each attribute, on purpose: sharing one copy
+    /// among the equal keys of a request (a direct-mapped cache hashed from the key's length and
+    /// first and last eight bytes, checked byte for byte, for keys of 16 bytes or more) measured
+    /// slower than copying, 1.4% with 8 attributes and 2.6% with 32 (encode-bench, medians of 3;
+    /// slower still for every key), because a key is a few dozen bytes and the lookup costs more
+    /// than the copy: the identity has to travel with the attribute, not be found from its bytes.
     private func keyValues(_ attributes: [OTLP.Attribute], bound: inout Int) -> PBMessageList<PBKeyValue> {
         guard !attributes.isEmpty else { return (0, nil) }
         let count = attributes.count
@@ -207,7 +208,13 @@ final class ProtobufRequestBuilder {
             let value = values + index
             pair.initialize(to: keyValueTemplate)
             value.initialize(to: anyValueTemplate)
-            pair.pointee.key = cString(attributes[index].key, bound: &bound)
+            if let fixedKey = attributes[index].keyCString {
+                // Points at the key's process-lifetime C string (no NUL inside, made once).
+                pair.pointee.key = UnsafeMutablePointer(mutating: fixedKey.pointer)
+                bound += attributes[index].key.utf8.count
+            } else {
+                pair.pointee.key = cString(attributes[index].key, bound: &bound)
+            }
             set(value, to: attributes[index].value, bound: &bound)
             pair.pointee.value = value
         }
