@@ -27,68 +27,74 @@ public struct Event: Sendable, Hashable {
         case streamHeader
     }
 
-    /// The stored fields (compared and hashed member by member).
+    /// The stored fields (compared and hashed member by member). What every event has, or
+    /// commonly has, is stored inline; the rest lives in ``RareFields``, allocated only when one
+    /// of them differs from its default. The uuids are held as ``UUIDKey``s: a canonical uuid as
+    /// its 16 bytes, any other text as itself (the `String` accessors give the text back).
     @usableFromInline struct Fields: Sendable, Hashable {
         @usableFromInline var family: Family
         @usableFromInline var kind: Kind
-        @usableFromInline var headerSpelling: String?
-        @usableFromInline var version: String
-        @usableFromInline var uuid: String
-        @usableFromInline var parentUUID: String?
+        var uuid: UUIDKey
+        var parentUUID: UUIDKey?
         @usableFromInline var timestamp: Timestamp
         @usableFromInline var name: String
         @usableFromInline var category: String?
-        @usableFromInline var flags: [String]
         @usableFromInline var profile: JSONValue?
         @usableFromInline var data: EventPayload?
-        @usableFromInline var dataSchema: DataSchema?
         @usableFromInline var input: EventPayload?
-        @usableFromInline var output: EventPayload?
-        @usableFromInline var status: Status?
-        @usableFromInline var error: ErrorInfo?
         @usableFromInline var metadata: JSONValue?
-        @usableFromInline var unknownFields: JSONObject
+        @usableFromInline var rareBox: RareBox?
 
-        @inlinable init(
-            family: Family,
-            kind: Kind,
-            headerSpelling: String?,
-            version: String,
-            uuid: String,
-            parentUUID: String?,
-            timestamp: Timestamp,
-            name: String,
-            category: String?,
-            flags: [String],
-            profile: JSONValue?,
-            data: EventPayload?,
-            dataSchema: DataSchema?,
-            input: EventPayload?,
-            output: EventPayload?,
-            status: Status?,
-            error: ErrorInfo?,
-            metadata: JSONValue?,
-            unknownFields: JSONObject
-        ) {
-            self.family = family
-            self.kind = kind
-            self.headerSpelling = headerSpelling
-            self.version = version
-            self.uuid = uuid
-            self.parentUUID = parentUUID
-            self.timestamp = timestamp
-            self.name = name
-            self.category = category
-            self.flags = flags
-            self.profile = profile
-            self.data = data
-            self.dataSchema = dataSchema
-            self.input = input
-            self.output = output
-            self.status = status
-            self.error = error
-            self.metadata = metadata
-            self.unknownFields = unknownFields
+        @usableFromInline var rare: RareFields { rareBox?.value ?? RareFields.empty }
+
+        @usableFromInline static func == (lhs: Fields, rhs: Fields) -> Bool {
+            lhs.family == rhs.family && lhs.kind == rhs.kind && lhs.uuid == rhs.uuid && lhs.parentUUID == rhs.parentUUID
+                && lhs.timestamp == rhs.timestamp && lhs.name == rhs.name && lhs.category == rhs.category && lhs.profile == rhs.profile
+                && lhs.data == rhs.data && lhs.input == rhs.input && lhs.metadata == rhs.metadata
+                && (lhs.rareBox === rhs.rareBox || lhs.rare == rhs.rare)
+        }
+
+        @usableFromInline func hash(into hasher: inout Hasher) {
+            hasher.combine(family)
+            hasher.combine(kind)
+            hasher.combine(uuid)
+            hasher.combine(parentUUID)
+            hasher.combine(timestamp)
+            hasher.combine(name)
+            hasher.combine(category)
+            hasher.combine(profile)
+            hasher.combine(data)
+            hasher.combine(input)
+            hasher.combine(metadata)
+            hasher.combine(rare)
+        }
+    }
+
+    /// The fields most events leave at their defaults (a stream header's spelling, a version
+    /// other than the family's, flags, `data_schema`, `output`, status, error, unknown members): kept out
+    /// of line so that an event without them (most of them) does not carry their room.
+    @usableFromInline struct RareFields: Sendable, Hashable {
+        @usableFromInline var headerSpelling: String? = nil
+        /// `nil`: the family's own version (`0.1` or `0.2`).
+        @usableFromInline var version: String? = nil
+        @usableFromInline var flags: [String] = []
+        @usableFromInline var dataSchema: DataSchema? = nil
+        /// 0.2 `output`: on ends only, which are held only while they wait for their start.
+        @usableFromInline var output: EventPayload? = nil
+        @usableFromInline var status: Status? = nil
+        @usableFromInline var error: ErrorInfo? = nil
+        @usableFromInline var unknownFields = JSONObject()
+
+        @usableFromInline static let empty = RareFields()
+    }
+
+    /// The box of ``RareFields``, shared copy-on-write like ``Storage``.
+    @usableFromInline final class RareBox: @unchecked Sendable {
+        // Mutated only through `modifyRare` by the sole owner, so sharing across threads is safe.
+        @exclusivity(unchecked) @usableFromInline var value: RareFields
+
+        @usableFromInline init(_ value: RareFields) {
+            self.value = value
         }
     }
 
@@ -113,16 +119,36 @@ public struct Event: Sendable, Hashable {
         }
     }
 
+    /// Writes one rare field: no box is made to store a default value, and a shared box is
+    /// copied first.
+    @usableFromInline mutating func setRare<Value: Equatable>(_ field: WritableKeyPath<RareFields, Value>, _ value: Value) {
+        makeUnique()
+        guard storage.fields.rareBox != nil else {
+            guard value != RareFields.empty[keyPath: field] else { return }
+            var rare = RareFields()
+            rare[keyPath: field] = value
+            storage.fields.rareBox = RareBox(rare)
+            return
+        }
+        if !isKnownUniquelyReferenced(&storage.fields.rareBox) {
+            storage.fields.rareBox = RareBox(storage.fields.rare)
+        }
+        storage.fields.rareBox?.value[keyPath: field] = value
+    }
+
+    /// The version a family writes when none other is given.
+    @usableFromInline static func defaultVersion(of family: Family) -> String {
+        family == .v0_1 ? "0.1" : "0.2"
+    }
+
     /// The family the event was written in.
-    @inlinable public var family: Family {
+    public var family: Family {
         get { storage.fields.family }
         set {
+            let version = self.version
             makeUnique()
             storage.fields.family = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.family
+            self.version = version
         }
     }
     /// The event kind.
@@ -139,53 +165,35 @@ public struct Event: Sendable, Hashable {
     }
     /// The header literal when the kind is ``Kind/streamHeader`` (`StreamHeader` or the older
     /// `StreamHeaderEvent`), so that re-encoding keeps the spelling.
-    @inlinable public var headerSpelling: String? {
-        get { storage.fields.headerSpelling }
-        set {
-            makeUnique()
-            storage.fields.headerSpelling = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.headerSpelling
-        }
+    public var headerSpelling: String? {
+        get { storage.fields.rare.headerSpelling }
+        set { setRare(\.headerSpelling, newValue) }
     }
     /// The wire version string (`atof_version` or `schema_version`), e.g. `0.1`.
-    @inlinable public var version: String {
-        get { storage.fields.version }
-        set {
-            makeUnique()
-            storage.fields.version = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.version
-        }
+    public var version: String {
+        get { storage.fields.rare.version ?? Self.defaultVersion(of: storage.fields.family) }
+        set { setRare(\.version, newValue == Self.defaultVersion(of: storage.fields.family) ? nil : newValue) }
     }
     /// The handle id a start and its end share.
-    @inlinable public var uuid: String {
-        get { storage.fields.uuid }
+    public var uuid: String {
+        get { storage.fields.uuid.text }
         set {
             makeUnique()
-            storage.fields.uuid = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.uuid
+            storage.fields.uuid = UUIDKey(newValue)
         }
     }
     /// The enclosing scope's uuid, if any.
-    @inlinable public var parentUUID: String? {
-        get { storage.fields.parentUUID }
+    public var parentUUID: String? {
+        get { storage.fields.parentUUID?.text }
         set {
             makeUnique()
-            storage.fields.parentUUID = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.parentUUID
+            storage.fields.parentUUID = newValue.map(UUIDKey.init)
         }
     }
+    /// ``uuid`` as a key (no text is made or parsed).
+    package var uuidKey: UUIDKey { storage.fields.uuid }
+    /// ``parentUUID`` as a key (no text is made or parsed).
+    package var parentKey: UUIDKey? { storage.fields.parentUUID }
     /// When the event happened.
     @inlinable public var timestamp: Timestamp {
         get { storage.fields.timestamp }
@@ -223,16 +231,9 @@ public struct Event: Sendable, Hashable {
         }
     }
     /// Behavioural flags: 0.1 `attributes`, 0.2 `flags` (kept as written).
-    @inlinable public var flags: [String] {
-        get { storage.fields.flags }
-        set {
-            makeUnique()
-            storage.fields.flags = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.flags
-        }
+    public var flags: [String] {
+        get { storage.fields.rare.flags }
+        set { setRare(\.flags, newValue) }
     }
     /// Typed, category-dependent fields: 0.1 `category_profile`, 0.2 `profile`.
     @inlinable public var profile: JSONValue? {
@@ -256,16 +257,9 @@ public struct Event: Sendable, Hashable {
         }
     }
     /// 0.1 `data_schema`: the name and version of `data`'s shape.
-    @inlinable public var dataSchema: DataSchema? {
-        get { storage.fields.dataSchema }
-        set {
-            makeUnique()
-            storage.fields.dataSchema = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.dataSchema
-        }
+    public var dataSchema: DataSchema? {
+        get { storage.fields.rare.dataSchema }
+        set { setRare(\.dataSchema, newValue) }
     }
     /// 0.2 `input` (on a start); parsed from the line's bytes on each read.
     public var input: JSONValue? {
@@ -277,35 +271,18 @@ public struct Event: Sendable, Hashable {
     }
     /// 0.2 `output` (on an end); parsed from the line's bytes on each read.
     public var output: JSONValue? {
-        get { storage.fields.output?.value }
-        set {
-            makeUnique()
-            storage.fields.output = newValue.map(EventPayload.value)
-        }
+        get { storage.fields.rare.output?.value }
+        set { setRare(\.output, newValue.map(EventPayload.value)) }
     }
     /// 0.2 `status` on an end.
-    @inlinable public var status: Status? {
-        get { storage.fields.status }
-        set {
-            makeUnique()
-            storage.fields.status = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.status
-        }
+    public var status: Status? {
+        get { storage.fields.rare.status }
+        set { setRare(\.status, newValue) }
     }
     /// 0.2 `error` on an end.
-    @inlinable public var error: ErrorInfo? {
-        get { storage.fields.error }
-        set {
-            makeUnique()
-            storage.fields.error = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.error
-        }
+    public var error: ErrorInfo? {
+        get { storage.fields.rare.error }
+        set { setRare(\.error, newValue) }
     }
     /// The tracing and correlation bag (0.1 Relay also stores status keys here).
     @inlinable public var metadata: JSONValue? {
@@ -320,16 +297,9 @@ public struct Event: Sendable, Hashable {
         }
     }
     /// Every top-level member this model does not know, in source order.
-    @inlinable public var unknownFields: JSONObject {
-        get { storage.fields.unknownFields }
-        set {
-            makeUnique()
-            storage.fields.unknownFields = newValue
-        }
-        _modify {
-            makeUnique()
-            yield &storage.fields.unknownFields
-        }
+    public var unknownFields: JSONObject {
+        get { storage.fields.rare.unknownFields }
+        set { setRare(\.unknownFields, newValue) }
     }
 
     /// Creates an event; only the envelope is required.
@@ -353,27 +323,25 @@ public struct Event: Sendable, Hashable {
         metadata: JSONValue? = nil,
         unknownFields: JSONObject = JSONObject()
     ) {
+        let rare = RareFields(
+            headerSpelling: kind == .streamHeader ? "StreamHeader" : nil,
+            version: version.flatMap { $0 == Self.defaultVersion(of: family) ? nil : $0 },
+            flags: flags, dataSchema: dataSchema, output: output.map(EventPayload.value), status: status, error: error,
+            unknownFields: unknownFields)
         storage = Storage(
             Fields(
                 family: family,
                 kind: kind,
-                headerSpelling: kind == .streamHeader ? "StreamHeader" : nil,
-                version: version ?? (family == .v0_1 ? "0.1" : "0.2"),
-                uuid: uuid,
-                parentUUID: parentUUID,
+                uuid: UUIDKey(uuid),
+                parentUUID: parentUUID.map(UUIDKey.init),
                 timestamp: timestamp,
                 name: name,
                 category: category,
-                flags: flags,
                 profile: profile,
                 data: data.map(EventPayload.value),
-                dataSchema: dataSchema,
                 input: input.map(EventPayload.value),
-                output: output.map(EventPayload.value),
-                status: status,
-                error: error,
                 metadata: metadata,
-                unknownFields: unknownFields))
+                rareBox: rare == RareFields.empty ? nil : RareBox(rare)))
     }
 
     /// The work's payload on this event: 0.1 `data`; 0.2 `input` on a start, `output` on an end.
@@ -387,7 +355,7 @@ public struct Event: Sendable, Hashable {
         switch (family, kind) {
         case (.v0_1, _): storage.fields.data
         case (.v0_2, .scopeStart): storage.fields.input
-        case (.v0_2, .scopeEnd): storage.fields.output
+        case (.v0_2, .scopeEnd): storage.fields.rare.output
         case (.v0_2, _): storage.fields.data
         }
     }
@@ -412,11 +380,8 @@ public struct Event: Sendable, Hashable {
 
     /// ``output`` as the event holds it.
     package var outputStorage: EventPayload? {
-        get { storage.fields.output }
-        set {
-            makeUnique()
-            storage.fields.output = newValue
-        }
+        get { storage.fields.rare.output }
+        set { setRare(\.output, newValue) }
     }
 
     /// `true` for scope starts and ends.

@@ -76,7 +76,7 @@ package struct LiveSpanAssembler: Sendable {
     private var droppedMarksOfOpen = ScopeTable<DroppedMarks>()
     private var pairings = ScopeTable<ScopePairing<SourcedEvent>>()
     private var heldOrder: [UUIDKey] = []
-    private var ended = ScopeTable<EndedScope>()
+    private var ended = ScopeDictionary<EndedScope>()
     private var endedOrder: [UUIDKey] = []
     private var endedOrderHead = 0
     private var sequence = 0
@@ -118,7 +118,7 @@ package struct LiveSpanAssembler: Sendable {
     mutating func receive(_ sourced: SourcedEvent, into ready: inout [AssembledItem]) {
         let event = sourced.event
         let time = event.timestamp.nanosecondsSinceEpoch
-        let parentKey = event.parentUUID.map(UUIDKey.init)
+        let parentKey = event.parentKey
         latestSeen = max(latestSeen, time)
         noteTime(in: parentKey, time: time)
         switch event.kind {
@@ -154,16 +154,15 @@ package struct LiveSpanAssembler: Sendable {
 
     private mutating func receiveScope(_ sourced: SourcedEvent, parentKey: UUIDKey?, into ready: inout [AssembledItem]) {
         let event = sourced.event
-        let uuid = event.uuid
-        let key = UUIDKey(uuid)
+        let key = event.uuidKey
         let time = event.timestamp.nanosecondsSinceEpoch
         let isStart = event.kind == .scopeStart
         let outcome: ScopePairing<SourcedEvent>.Outcome
         let occurrences: Int
         let idle: Bool
         if let index = pairings.index(forKey: key) {
-            outcome = pairings.values[index].feed(sourced, isStart: isStart, time: time)
-            let pairing = pairings.values[index]
+            outcome = pairings[at: index].feed(sourced, isStart: isStart, time: time)
+            let pairing = pairings[at: index]
             occurrences = pairing.occurrences
             idle = pairing.openStart == nil && pairing.heldEnds.isEmpty
         } else {
@@ -176,7 +175,7 @@ package struct LiveSpanAssembler: Sendable {
         switch outcome {
         case .opened(let occurrence):
             if parentKey == key, let parent = event.parentUUID {
-                report.noteParentCycle(name: event.name, uuid: uuid, parent: parent, length: 1, source: source, line: sourced.line)
+                report.noteParentCycle(name: event.name, uuid: event.uuid, parent: parent, length: 1, source: source, line: sourced.line)
             }
             let (traceID, context) = traceOrigin(for: event, key: key, parentKey: parentKey)
             let linkedParent = parentKey.flatMap { $0 != key && knownIdentity(of: $0) != nil ? $0 : nil }
@@ -196,12 +195,12 @@ package struct LiveSpanAssembler: Sendable {
             var anomalies: AssembledScope.Anomalies = []
             if clockSkew {
                 anomalies.insert(.clockSkew)
-                report.note(.clockSkew, name: end.event.name, uuid: uuid, source: source, line: end.line)
+                report.note(.clockSkew, name: end.event.name, uuid: end.event.uuid, source: source, line: end.line)
             }
             if let opened { reportSubtreeTime(opened) }
-            let startParentKey = opened.map(\.parentKey) ?? start.event.parentUUID.map(UUIDKey.init)
+            let startParentKey = opened.map(\.parentKey) ?? start.event.parentKey
             let (identity, treeRoot) = resolveIdentity(
-                key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: startParentKey, opened: opened)
+                key: key, occurrence: occurrence, sourced: start, parentKey: startParentKey, opened: opened)
             ready.append(
                 .scope(
                     AssembledScope(
@@ -212,9 +211,10 @@ package struct LiveSpanAssembler: Sendable {
             remember(key, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
             if idle { pairings.removeValue(forKey: key) }
         case .duplicate(let start, let occurrence, let first):
-            report.note(.duplicateStart, name: start.event.name, uuid: uuid, source: source, line: start.line, firstLine: first.line)
+            report.note(
+                .duplicateStart, name: start.event.name, uuid: start.event.uuid, source: source, line: start.line, firstLine: first.line)
             let (identity, _) = resolveIdentity(
-                key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: parentKey, opened: nil)
+                key: key, occurrence: occurrence, sourced: start, parentKey: parentKey, opened: nil)
             let time = start.event.timestamp.nanosecondsSinceEpoch
             ready.append(
                 .scope(
@@ -226,21 +226,21 @@ package struct LiveSpanAssembler: Sendable {
     }
 
     private mutating func exportUnended(_ key: UUIDKey, into ready: inout [AssembledItem]) {
-        guard let index = pairings.index(forKey: key), pairings.values[index].openStart != nil, let opened = open.removeValue(forKey: key),
-            let (start, occurrence) = pairings.values[index].releaseOpenStart()
+        guard let index = pairings.index(forKey: key), pairings[at: index].openStart != nil, let opened = open.removeValue(forKey: key),
+            let (start, occurrence) = pairings[at: index].releaseOpenStart()
         else {
             open.removeValue(forKey: key)
             droppedMarksOfOpen.removeValue(forKey: key)
             return
         }
         let droppedMarks = droppedMarksOfOpen.removeValue(forKey: key) ?? DroppedMarks()
-        let occurrences = pairings.values[index].occurrences
-        if pairings.values[index].heldEnds.isEmpty { pairings.remove(at: index) }
+        let occurrences = pairings[at: index].occurrences
+        if pairings[at: index].heldEnds.isEmpty { pairings.remove(at: index) }
         let uuid = start.event.uuid
         report.note(.unended, name: start.event.name, uuid: uuid, source: source, line: start.line)
         reportSubtreeTime(opened)
         let (identity, treeRoot) = resolveIdentity(
-            key: key, uuid: uuid, occurrence: occurrence, sourced: start, parentKey: opened.parentKey, opened: opened)
+            key: key, occurrence: occurrence, sourced: start, parentKey: opened.parentKey, opened: opened)
         let startTime = start.event.timestamp.nanosecondsSinceEpoch
         remember(key, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
         ready.append(
@@ -262,13 +262,13 @@ package struct LiveSpanAssembler: Sendable {
 
     private mutating func releaseHeld(_ key: UUIDKey, into ready: inout [AssembledItem]) {
         guard let index = pairings.index(forKey: key) else { return }
-        let released = pairings.values[index].releaseHeldEnds()
-        let pairing = pairings.values[index]
+        let released = pairings[at: index].releaseHeldEnds()
+        let pairing = pairings[at: index]
         for (end, occurrence) in released {
             let uuid = end.event.uuid
             report.note(.unmatchedEnd, name: end.event.name, uuid: uuid, source: source, line: end.line)
             let (identity, treeRoot) = resolveIdentity(
-                key: key, uuid: uuid, occurrence: occurrence, sourced: end, parentKey: end.event.parentUUID.map(UUIDKey.init),
+                key: key, occurrence: occurrence, sourced: end, parentKey: end.event.parentKey,
                 opened: nil)
             let time = end.event.timestamp.nanosecondsSinceEpoch
             ready.append(
@@ -287,9 +287,9 @@ package struct LiveSpanAssembler: Sendable {
     private mutating func receiveMark(_ sourced: SourcedEvent, parentKey: UUIDKey?, into ready: inout [AssembledItem]) {
         let mark = sourced.event
         let time = mark.timestamp.nanosecondsSinceEpoch
-        if let parentKey, let index = open.index(forKey: parentKey), time >= open.values[index].startTime {
-            if open.values[index].marks.count < max(0, limits.maximumMarksPerScope) {
-                open.values[index].marks.append(mark)
+        if let parentKey, let index = open.index(forKey: parentKey), time >= open[at: index].startTime {
+            if open[at: index].marks.count < max(0, limits.maximumMarksPerScope) {
+                open[at: index].marks.append(mark)
             } else {
                 droppedMarksOfOpen[parentKey, default: DroppedMarks()].count(mark)
             }
@@ -297,7 +297,7 @@ package struct LiveSpanAssembler: Sendable {
             return
         }
         report.orphanMarks += 1
-        let key = UUIDKey(mark.uuid)
+        let key = mark.uuidKey
         let scopeUse = takeScopeUse(of: key)
         if let scopeUse {
             report.noteMarkReusingScopeUUID(name: mark.name, uuid: mark.uuid, occurrence: scopeUse, source: source, line: sourced.line)
@@ -310,13 +310,13 @@ package struct LiveSpanAssembler: Sendable {
     /// more use of it and returns its number; `nil` otherwise.
     private mutating func takeScopeUse(of key: UUIDKey) -> Int? {
         if let index = pairings.index(forKey: key) {
-            let use = pairings.values[index].takeOccurrence()
-            if let endedIndex = ended.index(forKey: key) { ended.values[endedIndex].occurrences = use }
+            let use = pairings[at: index].takeOccurrence()
+            if let endedIndex = ended.index(forKey: key) { ended[at: endedIndex].occurrences = use }
             return use
         }
         if let index = ended.index(forKey: key) {
-            ended.values[index].occurrences += 1
-            return ended.values[index].occurrences
+            ended[at: index].occurrences += 1
+            return ended[at: index].occurrences
         }
         return nil
     }
@@ -347,7 +347,7 @@ package struct LiveSpanAssembler: Sendable {
     /// now, unless that parent lies in its own subtree (its tree's root is the scope itself):
     /// that link would close a cycle, so it is cut and the scope stays a root.
     private mutating func resolveIdentity(
-        key: UUIDKey, uuid: String, occurrence: Int, sourced: SourcedEvent, parentKey: UUIDKey?, opened: OpenScope?
+        key: UUIDKey, occurrence: Int, sourced: SourcedEvent, parentKey: UUIDKey?, opened: OpenScope?
     ) -> (AssembledScope.Identity, UUIDKey) {
         let event = sourced.event
         let spanID =
@@ -358,7 +358,7 @@ package struct LiveSpanAssembler: Sendable {
                 return (SpanIdentity.scope(traceID: known.traceID, spanID: spanID, parentSpanID: known.spanID, joining: nil), parentRoot)
             }
             report.noteParentCycle(
-                name: event.name, uuid: uuid, parent: event.parentUUID ?? "", length: nil, source: source, line: sourced.line)
+                name: event.name, uuid: event.uuid, parent: event.parentUUID ?? "", length: nil, source: source, line: sourced.line)
         }
         let (traceID, context) = opened.map { ($0.traceID, $0.traceContext) } ?? traceOrigin(for: event, key: key, parentKey: nil)
         return (SpanIdentity.scope(traceID: traceID, spanID: spanID, parentSpanID: nil, joining: context), key)
@@ -384,17 +384,17 @@ package struct LiveSpanAssembler: Sendable {
 
     private mutating func setRecordedRoot(of key: UUIDKey, to root: UUIDKey) {
         if let index = open.index(forKey: key) {
-            open.values[index].treeRoot = root
+            open[at: index].treeRoot = root
         } else if let index = ended.index(forKey: key) {
-            ended.values[index].treeRoot = root
+            ended[at: index].treeRoot = root
         }
     }
 
     private mutating func remember(_ key: UUIDKey, identity: AssembledScope.Identity, occurrences: Int, treeRoot: UUIDKey) {
         if let index = ended.index(forKey: key) {
-            ended.values[index].traceID = identity.traceID
-            ended.values[index].occurrences = occurrences
-            ended.values[index].treeRoot = treeRoot
+            ended[at: index].traceID = identity.traceID
+            ended[at: index].occurrences = occurrences
+            ended[at: index].treeRoot = treeRoot
         } else {
             endedOrder.append(key)
             let primarySpanID = occurrences <= 1 ? identity.spanID : SpanIdentity.spanID(of: key)
@@ -416,16 +416,16 @@ package struct LiveSpanAssembler: Sendable {
     /// it when the parent ends (``reportSubtreeTime(_:)``): constant work per event at any depth.
     private mutating func noteTime(in parent: UUIDKey?, time: Int64) {
         guard let parent, let index = open.index(forKey: parent) else { return }
-        open.values[index].latest = max(open.values[index].latest, time)
+        open[at: index].latest = max(open[at: index].latest, time)
     }
 
     /// A scope that ends (or is exported unended) reports the latest time of its subtree to its
     /// parent, if that is open and older (started before it: so reports never go round a cycle).
     private mutating func reportSubtreeTime(_ scope: OpenScope) {
-        guard let parent = scope.parentKey, let index = open.index(forKey: parent), open.values[index].sequence < scope.sequence else {
+        guard let parent = scope.parentKey, let index = open.index(forKey: parent), open[at: index].sequence < scope.sequence else {
             return
         }
-        open.values[index].latest = max(open.values[index].latest, scope.latest)
+        open[at: index].latest = max(open[at: index].latest, scope.latest)
     }
 
     /// Before the open scopes are exported at the end: each reports to its open parent, the

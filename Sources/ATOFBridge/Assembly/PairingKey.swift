@@ -18,8 +18,8 @@ struct PairingKey: Sendable {
     init(_ event: Event) {
         time = event.timestamp.nanosecondsSinceEpoch
         kind = event.kind
-        uuid = UUIDKey(event.uuid)
-        parent = event.parentUUID.map(UUIDKey.init)
+        uuid = event.uuidKey
+        parent = event.parentKey
         switch event.kind {
         case .scopeStart, .scopeEnd: traceContext = TraceParent(metadata: event.metadata)
         case .mark, .streamHeader: traceContext = nil
