@@ -27,4 +27,14 @@ import Testing
         #expect(Set(forest.roots()) == [0])
         #expect(forest.cuts.isEmpty)
     }
+
+    @Test("a forest given 32-bit parent ids, -1 for none, cuts and roots as one given optional ids")
+    func thirtyTwoBitIdsMatchOptionalIds() {
+        let optional: [Int?] = [1, 2, 0, 1, 4, 6, 5, nil]
+        let compact = ParentForest(parentIDs: optional.map { Int32($0 ?? -1) })
+        let reference = ParentForest(parents: optional)
+        #expect(compact.cuts == reference.cuts)
+        #expect(compact.roots() == [0, 0, 0, 0, 4, 5, 5, 7])
+        #expect((0..<8).map { compact.parent(of: $0) } == (0..<8).map { reference.parent(of: $0) })
+    }
 }

@@ -58,7 +58,7 @@ struct OfflinePairing {
     }
 
     /// `parentOf` values: a uuid whose records name no parent, and a parent that is not a scope here.
-    private static let unset = -2, unknown = -1
+    private static let unset: Int32 = -2, unknown: Int32 = -1
 
     let index: EventIndex
     let source: String
@@ -81,10 +81,10 @@ struct OfflinePairing {
     /// The attached marks, as (record, mark), in time order.
     var attached: [(record: Int32, mark: Int32)] = []
     /// Per id: the parent's id, ``unknown`` or ``unset`` (before cycles are cut).
-    var parentOf: [Int] = []
+    var parentOf: [Int32] = []
     var forest = ParentForest(parents: [])
     /// Per id: the root of its tree.
-    var rootOf: [Int] = []
+    var rootOf: [Int32] = []
     /// Per id: the position of its trace in ``traces`` once found (roots only), else -1.
     var traceOfRoot: [Int32] = []
     /// The traces found: trace id and W3C context.
@@ -154,12 +154,12 @@ struct OfflinePairing {
     /// that is not a scope here ends every walk upward); cycles are cut with a warning
     /// (``ParentForest``), then every root is found once.
     mutating func linkParents() {
-        parentOf = [Int](repeating: Self.unset, count: scopes.count)
+        parentOf = [Int32](repeating: Self.unset, count: scopes.count)
         for record in records where parentOf[Int(record.id)] == Self.unset {
             guard let parent = parentUUID(of: record.startIndex) ?? parentUUID(of: record.endIndex) else { continue }
-            parentOf[Int(record.id)] = scopeID(ofUUID: parent) ?? Self.unknown
+            parentOf[Int(record.id)] = scopeID(ofUUID: parent).map { Int32($0) } ?? Self.unknown
         }
-        forest = ParentForest(parents: parentOf.map { $0 >= 0 ? $0 : nil })
+        forest = ParentForest(parentIDs: parentOf.map { max($0, -1) })
         for cut in forest.cuts {
             let recordIndex = scopes[cut.node].primaryRecord ?? records.firstIndex { $0.id == cut.node }
             guard let recordIndex, let describing = records[recordIndex].describing else { continue }
@@ -394,7 +394,7 @@ struct OfflinePairing {
     /// none across a cut cycle.
     private func recordParent(of id: Int, named parent: Int?) -> Int? {
         guard let parent, parent != id else { return nil }
-        if parent == parentOf[id], forest.parent(of: id) == nil { return nil }
+        if parent == Int(parentOf[id]), forest.parent(of: id) == nil { return nil }
         return parent
     }
 
@@ -418,7 +418,7 @@ struct OfflinePairing {
     /// of this input, or nil).
     private mutating func identity(id: Int, occurrence: Int, parent: Int?) -> AssembledScope.Identity {
         let parent = recordParent(of: id, named: parent)
-        let (traceID, context) = trace(ofRoot: parent.map { rootOf[$0] } ?? id)
+        let (traceID, context) = trace(ofRoot: parent.map { Int(rootOf[$0]) } ?? id)
         return SpanIdentity.scope(
             traceID: traceID, spanID: SpanIdentity.spanID(of: index.keys[Int(scopes[id].uuid)], occurrence: occurrence),
             parentSpanID: parent.map { SpanIdentity.spanID(of: index.keys[Int(scopes[$0].uuid)]) }, joining: context)
