@@ -209,6 +209,88 @@ import Darwin
         #expect(error?.reason.contains("set TMPDIR") == true)
     }
 
+    @Test(
+        "a plan of more than one run is spooled in sorted runs and merged back exactly as planned in memory",
+        arguments: ["planted-problems", "nemo-relay-streaming-marks", "nemo-relay-scopes-tools-marks"])
+    func aSpooledPlanConvertsAsInMemory(_ name: String) throws {
+        let path = "\(Self.fixtures)/\(name).jsonl"
+        let directory = try Self.makeDirectory()
+        defer { rmdir(directory) }
+        let inMemory = try OfflineConversion(path: path, mapper: SpanMapper())
+        for runLength in [1, 2, 3, 7] {
+            let spooled = try OfflineConversion(
+                path: path, mapper: SpanMapper(), planRunLength: runLength, environment: ["TMPDIR": directory])
+            #expect(Self.entries(of: directory).isEmpty)
+            #expect(spooled.spanCount == inMemory.spanCount)
+            #expect(Self.summary(spooled) == Self.summary(inMemory))
+        }
+    }
+
+    @Test("a spooled plan leaves out the spans of sampled-out traces as an in-memory plan does")
+    func aSpooledPlanSamplesAsInMemory() throws {
+        let path = "\(Self.fixtures)/nemo-relay-scopes-tools-marks.jsonl"
+        let directory = try Self.makeDirectory()
+        defer { rmdir(directory) }
+        let sampling = SamplingConfiguration(sampler: .traceIDRatio, ratio: 0.5)
+        var inMemory = try OfflineConversion(path: path, mapper: SpanMapper())
+        var spooled = try OfflineConversion(path: path, mapper: SpanMapper(), planRunLength: 2, environment: ["TMPDIR": directory])
+        inMemory.sample(sampling)
+        spooled.sample(sampling)
+        #expect(spooled.sampledOutCount == inMemory.sampledOutCount)
+        #expect(spooled.spanCount == inMemory.spanCount)
+        #expect(spooled.spans == inMemory.spans)
+    }
+
+    @Test("the plan's spool is made only for a plan of more than one run, with mode 0600, leaving no name behind")
+    func thePlanSpoolIsPrivateAndNameless() throws {
+        let directory = try Self.makeDirectory()
+        defer { rmdir(directory) }
+        let identity = AssembledScope.Identity(traceID: OTLP.TraceID(high: 1, low: 2), spanID: OTLP.SpanID(3), flags: 0)
+        func spans(_ times: [Int64]) -> [PlannedSpan] {
+            times.enumerated().map { position, time in
+                PlannedSpan(orphanMark: position, time: time, identity: identity, traceState: -1)
+            }
+        }
+        let small = PlanSpill(runLength: 4, for: "test", environment: ["TMPDIR": directory])
+        var few = spans([3, 1, 2])
+        small.write(&few)
+        #expect(small.finish() == nil)
+        #expect(few.count == 3)
+
+        let spill = PlanSpill(runLength: 2, for: "test", environment: ["TMPDIR": directory])
+        var run = spans([5, 4])
+        spill.write(&run)
+        #expect(run.isEmpty)
+        var last = spans([4, 3, 9])
+        spill.write(&last)
+        let spooled = try #require(spill.finish())
+        try spill.checkWritten()
+        #expect(Self.entries(of: directory).isEmpty)
+        var status = stat()
+        #expect(fstat(spooled.file.descriptor, &status) == 0)
+        #expect(status.st_mode & 0o777 == 0o600)
+        #expect(spooled.runs == [0..<2, 2..<5])
+        var plan = SpanPlan()
+        plan.spooled = spooled
+        let merged = PlannedSpanCursor(plan: plan).next(10)
+        #expect(merged.unreadable == 0)
+        // Equal times: the earlier run's span first (the order one sort of the whole plan gives).
+        #expect(merged.spans.map(\.startTime) == [3, 4, 4, 5, 9])
+        #expect(merged.spans.map(\.start) == [1, 1, 0, 0, 2])
+    }
+
+    @Test("a plan spool that cannot be written is an input error that names the input, the plan and what to do")
+    func anUnwritablePlanSpoolIsAnInputError() throws {
+        let path = "\(Self.fixtures)/nemo-relay-scopes-tools-marks.jsonl"
+        let error = #expect(throws: InputError.self) {
+            try OfflineConversion(path: path, mapper: SpanMapper(), planRunLength: 1, environment: ["TMPDIR": "/nonexistent/dir"])
+        }
+        #expect(error?.source == path)
+        #expect(error?.reason.contains("the span plan") == true)
+        #expect(error?.reason.contains("/nonexistent/dir") == true)
+        #expect(error?.reason.contains("set TMPDIR") == true)
+    }
+
     @Test("uuids get dense ids in order of first appearance, the same uuid always the same id, as the table grows")
     func uuidsAreInternedOnce() {
         var interner = UUIDInterner()

@@ -95,9 +95,12 @@ struct OfflinePairing {
     var plan = SpanPlan()
     /// The `tracestate` values already in ``plan``, by value.
     var traceStateIndex: [String: Int32] = [:]
+    /// Where the plan's spans go in sorted runs instead of memory, if anywhere.
+    let spill: PlanSpill?
 
-    init(index: EventIndex, source: String, name: @escaping (Int) -> String) {
+    init(index: EventIndex, source: String, name: @escaping (Int) -> String, spill: PlanSpill? = nil) {
         self.index = index
+        self.spill = spill
         self.source = source
         self.name = name
         ordered = SpanAssembler.timeOrder(index)
@@ -221,7 +224,7 @@ struct OfflinePairing {
                 parent = (parentIdentity.traceID, parentIdentity.spanID)
             }
             let identity = SpanIdentity.orphanMark(of: key, scopeUse: scopeUse, parent: parent)
-            plan.spans.append(PlannedSpan(orphanMark: event, time: time, identity: identity, traceState: traceState(identity)))
+            append(PlannedSpan(orphanMark: event, time: time, identity: identity, traceState: traceState(identity)), describing: event)
             report.orphanMarks += 1
         }
         marks = []
@@ -243,7 +246,7 @@ struct OfflinePairing {
         }
         attached = []
         filled = []
-        plan.spans.reserveCapacity(plan.spans.count + records.count)
+        plan.spans.reserveCapacity(min(plan.spans.count + records.count, spill?.runLength ?? .max))
         for record in records {
             guard let describing = record.describing else { continue }
             let startTime = index.times[describing]
@@ -260,49 +263,33 @@ struct OfflinePairing {
             let identity = identity(
                 id: Int(record.id), occurrence: Int(record.occurrence), parent: scopeID(ofUUID: index.parents[describing]))
             let marks = Int(record.marksStart)..<Int(record.marksStart + record.markCount)
-            plan.spans.append(
+            append(
                 PlannedSpan(
                     start: record.startIndex, end: record.endIndex, marks: marks, identity: identity,
-                    traceState: traceState(identity), startTime: startTime, endTime: endTime, anomalies: record.anomalies))
+                    traceState: traceState(identity), startTime: startTime, endTime: endTime, anomalies: record.anomalies),
+                describing: describing)
         }
         records = []
     }
 
     /// The spans in output order (start time, then line, then the order they were made in) and
-    /// the report. A permutation of 32-bit positions is sorted, then applied in place: sorting
-    /// the spans themselves would take a scratch buffer of half of them.
+    /// the report. With a ``spill``, the last run is written and the plan names the spool (a
+    /// failed write is kept by the spill, see ``PlanSpill/checkWritten()``).
     mutating func finish() -> (plan: SpanPlan, report: AssemblyReport) {
-        let lines = index.lines
-        var order: [Int32] = []
-        do {
-            let spans = plan.spans
-            order = Array(0..<Int32(spans.count))
-            order.sort { lhs, rhs in
-                let l = spans[Int(lhs)]
-                let r = spans[Int(rhs)]
-                if l.startTime != r.startTime { return l.startTime < r.startTime }
-                let ll = Self.sortLine(lines[l.describing])
-                let rl = Self.sortLine(lines[r.describing])
-                if ll != rl { return ll < rl }
-                return lhs < rhs
-            }
+        if let spill {
+            spill.write(&plan.spans)
+            plan.spooled = spill.finish()
         }
-        // Position k takes the span at order[k]: follow each cycle once, marking what is placed.
-        for first in order.indices where order[first] >= 0 {
-            let saved = plan.spans[first]
-            var current = first
-            while true {
-                let next = Int(order[current])
-                order[current] = -1
-                if next == first {
-                    plan.spans[current] = saved
-                    break
-                }
-                plan.spans[current] = plan.spans[next]
-                current = next
-            }
-        }
+        if plan.spooled == nil { plan.spans.sortInOutputOrder() }
         return (plan, report)
+    }
+
+    /// Adds a span to the plan (with a ``spill``, a full run is written out).
+    private mutating func append(_ span: PlannedSpan, describing: Int) {
+        var span = span
+        span.sortLine = Self.sortLine(index.lines[describing])
+        plan.spans.append(span)
+        if let spill, plan.spans.count >= spill.runLength { spill.write(&plan.spans) }
     }
 
     // MARK: - Helpers

@@ -36,9 +36,10 @@ package struct SpanAssembler: Sendable {
 
     /// Pairs the whole input described by `index`: the spans to make, in output order, and the
     /// report. `name(i)` is the name of event i, asked only for the diagnostics that quote it.
-    /// The steps follow ``LiveSpanAssembler``'s flow.
-    func plan(_ index: EventIndex, name: @escaping (Int) -> String) -> (plan: SpanPlan, report: AssemblyReport) {
-        var pairing = OfflinePairing(index: index, source: source, name: name)
+    /// The steps follow ``LiveSpanAssembler``'s flow. With `spill`, a plan of more than one run
+    /// is written to a spool instead of memory (``PlanSpill``).
+    func plan(_ index: EventIndex, name: @escaping (Int) -> String, spill: PlanSpill? = nil) -> (plan: SpanPlan, report: AssemblyReport) {
+        var pairing = OfflinePairing(index: index, source: source, name: name, spill: spill)
         pairing.pairPerUUID()
         pairing.releaseOpenStartsAndHeldEnds()
         pairing.linkParents()

@@ -24,9 +24,10 @@ import Darwin
 public struct OfflineConversion: Sendable {
     /// Where the events are read again.
     private let events: OfflineEvents
-    /// The spans to make, in start-time order, their events as indices into the input (those of
-    /// sampled-out traces removed).
-    private var plan: SpanPlan
+    /// The spans to make, in start-time order, their events as indices into the input.
+    private let plan: SpanPlan
+    /// The spans of sampled-out traces: one bit per span of ``plan``, in output order.
+    private var sampledOut: [UInt64] = []
     /// The mapper the spans are made with.
     private let mapper: SpanMapper
 
@@ -44,7 +45,7 @@ public struct OfflineConversion: Sendable {
     public private(set) var stoppedEarly = false
 
     /// The number of spans (those of sampled-out traces not included).
-    public var spanCount: Int { plan.count }
+    public var spanCount: Int { plan.count - sampledOutCount }
     /// The spans left out because their trace was sampled out (see ``sample(_:)``).
     public private(set) var sampledOutCount = 0
     /// The spans the second pass could not make because a line read in the first could not be
@@ -58,7 +59,7 @@ public struct OfflineConversion: Sendable {
     /// ``forEachSpanBatch(size:transform:_:)``).
     public var spans: [OTLP.Span] {
         var spans: [OTLP.Span] = []
-        spans.reserveCapacity(plan.count)
+        spans.reserveCapacity(spanCount)
         forEachSpanBatch(size: 4096) { spans += $0 }
         return spans
     }
@@ -78,7 +79,16 @@ public struct OfflineConversion: Sendable {
     /// when a signal interrupts a read): the lines read so far are then judged as a whole, and
     /// ``lastLineRead`` and ``stoppedEarly`` say how far the input was read.
     public init(path: String, mapper: SpanMapper, stop: (() -> Bool)? = nil) throws {
-        let input = try InputLines(path: path)
+        try self.init(path: path, mapper: mapper, stop: stop, planRunLength: PlanSpill.defaultRunLength)
+    }
+
+    /// ``init(path:mapper:stop:)`` with the plan written to a spool in runs of `planRunLength`
+    /// spans once it has more, in `environment`'s `TMPDIR`.
+    init(
+        path: String, mapper: SpanMapper, stop: (() -> Bool)? = nil, planRunLength: Int,
+        environment: [String: String] = ProcessEnvironment.current
+    ) throws {
+        let input = try InputLines(path: path, environment: environment)
         let source = input.source
         var index = EventIndex()
         var locations = LineLocations()
@@ -128,9 +138,11 @@ public struct OfflineConversion: Sendable {
         try decodeBlock()
         index.finishAdding()
         Self.releaseFreedMemory()
+        let spill = PlanSpill(runLength: planRunLength, for: source, environment: environment)
         self.init(
             index: index, events: .file(input.file, locations, source: source), source: source, lineDiagnostics: diagnostics,
-            mapper: mapper)
+            mapper: mapper, spill: spill)
+        try spill.checkWritten()
         index = EventIndex()  // planned: only the plan and the line locations are needed now
         Self.releaseFreedMemory()
         lastLineRead = lastLine
@@ -143,13 +155,13 @@ public struct OfflineConversion: Sendable {
     /// left out are counted in ``sampledOutCount``. With a sampler that keeps everything nothing
     /// changes; otherwise every span is mapped once more to learn its status.
     public mutating func sample(_ sampling: SamplingConfiguration) {
-        guard !sampling.keepsEverything, plan.count > 0 else { return }
+        guard !sampling.keepsEverything, spanCount > 0 else { return }
         struct TraceFacts {
             var remoteParentSampled: Bool?
             var hasError = false
         }
         var traceOfSpan: [OTLP.TraceID] = []
-        traceOfSpan.reserveCapacity(plan.count)
+        traceOfSpan.reserveCapacity(spanCount)
         var traces: [OTLP.TraceID: TraceFacts] = [:]
         forEachSpanBatch(
             size: 4096,
@@ -166,9 +178,14 @@ public struct OfflineConversion: Sendable {
         let kept = traces.filter { traceID, facts in
             sampling.keeps(traceID: traceID, remoteParentSampled: facts.remoteParentSampled, hasError: facts.hasError)
         }
-        let before = plan.count
-        plan.spans = plan.spans.indices.compactMap { index in kept[traceOfSpan[index]] == nil ? nil : plan.spans[index] }
-        sampledOutCount += before - plan.count
+        if sampledOut.isEmpty { sampledOut = [UInt64](repeating: 0, count: (plan.count + 63) / 64) }
+        var next = 0  // the next span handed out above
+        for position in 0..<plan.count where sampledOut[position / 64] & (1 << UInt64(position % 64)) == 0 {
+            defer { next += 1 }
+            guard next < traceOfSpan.count, kept[traceOfSpan[next]] == nil else { continue }
+            sampledOut[position / 64] |= 1 << UInt64(position % 64)
+            sampledOutCount += 1
+        }
     }
 
     /// Thrown inside the line loop to end reading when `stop` says so.
@@ -179,12 +196,14 @@ public struct OfflineConversion: Sendable {
     public init(events: [SourcedEvent], source: String = "<input>", lineDiagnostics: [Diagnostic] = [], mapper: SpanMapper) {
         self.init(
             index: SpanAssembler.index(of: events), events: .memory(events), source: source, lineDiagnostics: lineDiagnostics,
-            mapper: mapper)
+            mapper: mapper, spill: nil)
     }
 
     /// Plans the input `index` describes, whose events `events` reads again.
-    private init(index: EventIndex, events: OfflineEvents, source: String, lineDiagnostics: [Diagnostic], mapper: SpanMapper) {
-        let (plan, report) = SpanAssembler(source: source).plan(index, name: { events.event(at: $0)?.name ?? "" })
+    private init(
+        index: EventIndex, events: OfflineEvents, source: String, lineDiagnostics: [Diagnostic], mapper: SpanMapper, spill: PlanSpill?
+    ) {
+        let (plan, report) = SpanAssembler(source: source).plan(index, name: { events.event(at: $0)?.name ?? "" }, spill: spill)
         self.events = events
         self.plan = plan
         self.mapper = mapper
@@ -210,10 +229,22 @@ public struct OfflineConversion: Sendable {
         _ body: (Output) throws -> Void
     ) rethrows {
         let size = max(1, size)
-        let batchCount = (plan.count + size - 1) / size
+        let batchCount = (spanCount + size - 1) / size
+        let cursor = PlannedSpanCursor(plan: plan, dropped: sampledOut)
+        let unreadable = unreadable
+        @Sendable func take(_ count: Int) -> [PlannedSpan] {
+            let (spans, missing) = cursor.next(count)
+            if missing > 0 {
+                unreadable.count.add(missing, ordering: .relaxed)
+                Self.logger.error(
+                    "the span plan could not be read back from its temporary file; its spans are left out (check TMPDIR)",
+                    metadata: ["spans": "\(missing)"])
+            }
+            return spans
+        }
         let workers = Self.workerCount
         guard workers > 1 else {
-            for batch in 0..<batchCount { try body(transform(mapBatch(batch, size: size))) }
+            for _ in 0..<batchCount { try body(transform(mapBatch(take(size)[...]))) }
             return
         }
         // Rounds of batches (about 4,096 spans, at least one batch per worker): while the calling
@@ -221,9 +252,11 @@ public struct OfflineConversion: Sendable {
         let perRound = max(workers, (1 << 12) / size)
         @Sendable func makeRound(_ first: Int) -> SlotArray<Output> {
             let count = min(perRound, batchCount - first)
+            let spans = take(count * size)
             let outputs = SlotArray<Output>(count: count)
             DispatchQueue.concurrentPerform(iterations: count) { offset in
-                outputs.set(offset, transform(mapBatch(first + offset, size: size)))
+                let lower = min(offset * size, spans.count)
+                outputs.set(offset, transform(mapBatch(spans[lower..<min(lower + size, spans.count)])))
             }
             return outputs
         }
@@ -244,12 +277,9 @@ public struct OfflineConversion: Sendable {
         }
     }
 
-    /// The spans of batch `batch` (of `size` each), mapped, their events read again.
-    private func mapBatch(_ batch: Int, size: Int) -> [OTLP.Span] {
-        let lower = batch * size
-        let upper = min(lower + size, plan.count)
-        guard lower < upper else { return [] }
-        let planned = plan.spans[lower..<upper]
+    /// The spans `planned`, mapped, their events read again.
+    private func mapBatch(_ planned: ArraySlice<PlannedSpan>) -> [OTLP.Span] {
+        guard !planned.isEmpty else { return [] }
         var spans: [OTLP.Span] = []
         spans.reserveCapacity(planned.count)
         func make(_ read: (Int) -> Event?) {

@@ -65,6 +65,12 @@ package final class SpoolFile {
 
     /// Appends `bytes`; returns the offset they start at.
     @discardableResult
+    func append(_ bytes: UnsafeRawBufferPointer) throws(InputError) -> UInt64 {
+        try append(bytes.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Appends `bytes`; returns the offset they start at.
+    @discardableResult
     package func append(_ bytes: [UInt8]) throws(InputError) -> UInt64 {
         let offset = size
         buffer.append(contentsOf: bytes)
