@@ -210,7 +210,7 @@ import Darwin
     }
 
     @Test(
-        "a plan of more than one run is spooled in sorted runs and merged back exactly as planned in memory",
+        "a plan and line locations of more than one run are spooled (runs of the plan sorted and merged back) and convert exactly as in memory",
         arguments: ["planted-problems", "nemo-relay-streaming-marks", "nemo-relay-scopes-tools-marks"])
     func aSpooledPlanConvertsAsInMemory(_ name: String) throws {
         let path = "\(Self.fixtures)/\(name).jsonl"
@@ -219,7 +219,8 @@ import Darwin
         let inMemory = try OfflineConversion(path: path, mapper: SpanMapper())
         for runLength in [1, 2, 3, 7] {
             let spooled = try OfflineConversion(
-                path: path, mapper: SpanMapper(), planRunLength: runLength, environment: ["TMPDIR": directory])
+                path: path, mapper: SpanMapper(), planRunLength: runLength, locationRunLength: runLength,
+                environment: ["TMPDIR": directory])
             #expect(Self.entries(of: directory).isEmpty)
             #expect(spooled.spanCount == inMemory.spanCount)
             #expect(Self.summary(spooled) == Self.summary(inMemory))
@@ -239,6 +240,38 @@ import Darwin
         #expect(spooled.sampledOutCount == inMemory.sampledOutCount)
         #expect(spooled.spanCount == inMemory.spanCount)
         #expect(spooled.spans == inMemory.spans)
+    }
+
+    @Test("line locations are spooled in runs with mode 0600, no name left behind, and read back as they were added")
+    func lineLocationsSpoolAndReadBack() throws {
+        let directory = try Self.makeDirectory()
+        defer { rmdir(directory) }
+        let small = LocationSpill(runLength: 8, for: "test", environment: ["TMPDIR": "/nonexistent/dir"])
+        try small.append(offset: 7, length: 3)
+        #expect(try small.load().offsets == [7])
+        let spill = LocationSpill(runLength: 3, for: "test", environment: ["TMPDIR": directory])
+        let added = (0..<10).map { (offset: UInt64($0) * 1_000_000_007, length: $0 * 3 + 1) }
+        for location in added { try spill.append(offset: location.offset, length: location.length) }
+        #expect(Self.entries(of: directory).isEmpty)
+        #expect(spill.count == 10)
+        let loaded = try spill.load()
+        #expect(loaded.offsets == added.map(\.offset))
+        #expect(loaded.lengths == added.map { UInt32($0.length) })
+        #expect(spill.location(of: 4)?.offsets == [added[4].offset])
+        #expect(spill.location(of: 9)?.lengths == [UInt32(added[9].length)])
+    }
+
+    @Test("line locations that cannot be spooled are an input error that names the input and what to do")
+    func unwritableLocationSpoolIsAnInputError() throws {
+        let path = "\(Self.fixtures)/nemo-relay-scopes-tools-marks.jsonl"
+        let error = #expect(throws: InputError.self) {
+            try OfflineConversion(
+                path: path, mapper: SpanMapper(), planRunLength: 1 << 16, locationRunLength: 1,
+                environment: ["TMPDIR": "/nonexistent/dir"])
+        }
+        #expect(error?.source == path)
+        #expect(error?.reason.contains("the line locations") == true)
+        #expect(error?.reason.contains("set TMPDIR") == true)
     }
 
     @Test("the plan's spool is made only for a plan of more than one run, with mode 0600, leaving no name behind")

@@ -17,7 +17,9 @@ import Darwin
 /// the number of events but not with their size. The first decodes every line (on every core) and keeps of each event only a compact index entry
 /// (``EventIndex``: time, kind, uuid and parent ids, line; ``LineLocations``: where its line
 /// stands), about 33 bytes per event whatever its payload; pairing, parents, traces and marks are
-/// planned from that index (``SpanPlan``). The second pass, ``forEachSpanBatch(size:transform:_:)``,
+/// planned from that index (``SpanPlan``). The line locations of a large input wait in a spool
+/// file while the index is paired (``LocationSpill``), and a large plan is written there in sorted
+/// runs as it is made (``PlanSpill``, merged back by ``PlannedSpanCursor``). The second pass, ``forEachSpanBatch(size:transform:_:)``,
 /// makes the spans batch by batch, in order, on every core, reading and decoding again the lines
 /// each batch needs. An input that cannot be read twice (standard input, a pipe) is copied into a
 /// temporary file as it is read (``SpoolFile``). ``spans`` maps them all, for small inputs.
@@ -69,7 +71,8 @@ public struct OfflineConversion: Sendable {
 
     /// Reads a whole ATOF JSON-lines input (`-` = standard input), pairs it, and keeps what is
     /// needed to map it: the plan and where each event's line stands (the input stays open to be
-    /// read again; one that is not a regular file is copied into a ``SpoolFile`` in `TMPDIR`).
+    /// read again; one that is not a regular file is copied into a ``SpoolFile`` in `TMPDIR`, as
+    /// are the line locations and the plan of an input of more than 65,536 lines or spans).
     /// Lines are decoded on every core, in blocks; the result does not depend on how many.
     ///
     /// Throws ``InputError`` only when the input cannot be read at all (or copied, when it must
@@ -82,16 +85,17 @@ public struct OfflineConversion: Sendable {
         try self.init(path: path, mapper: mapper, stop: stop, planRunLength: PlanSpill.defaultRunLength)
     }
 
-    /// ``init(path:mapper:stop:)`` with the plan written to a spool in runs of `planRunLength`
-    /// spans once it has more, in `environment`'s `TMPDIR`.
+    /// ``init(path:mapper:stop:)`` with the plan and the line locations written to spools in
+    /// `environment`'s `TMPDIR` in runs of `planRunLength` spans and `locationRunLength` lines
+    /// once there are more.
     init(
         path: String, mapper: SpanMapper, stop: (() -> Bool)? = nil, planRunLength: Int,
-        environment: [String: String] = ProcessEnvironment.current
+        locationRunLength: Int = LocationSpill.defaultRunLength, environment: [String: String] = ProcessEnvironment.current
     ) throws {
         let input = try InputLines(path: path, environment: environment)
         let source = input.source
         var index = EventIndex()
-        var locations = LineLocations()
+        let locations = LocationSpill(runLength: locationRunLength, for: source, environment: environment)
         var diagnostics: [Diagnostic] = []
         var block = LineBlock()
         var reserved = false
@@ -103,7 +107,6 @@ public struct OfflineConversion: Sendable {
                 let perLine = Double(last.offset + UInt64(last.length) + 1) / Double(decodedLines.count)
                 let estimate = Int(min(Double(EventIndex.capacity), Double(fileSize) / perLine * 1.02)) + 1024
                 index.reserveCapacity(estimate)
-                locations.reserveCapacity(estimate)
                 reserved = true
             }
             for decoded in decodedLines {
@@ -114,7 +117,7 @@ public struct OfflineConversion: Sendable {
                             source: source, reason: "more than \(EventIndex.capacity) events at line \(decoded.line); split the input")
                     }
                     index.append(key, line: decoded.line)
-                    locations.append(offset: decoded.offset, length: decoded.length)
+                    try locations.append(offset: decoded.offset, length: decoded.length)
                 }
             }
             block.removeAll()
@@ -139,11 +142,19 @@ public struct OfflineConversion: Sendable {
         index.finishAdding()
         Self.releaseFreedMemory()
         let spill = PlanSpill(runLength: planRunLength, for: source, environment: environment)
-        self.init(
-            index: index, events: .file(input.file, locations, source: source), source: source, lineDiagnostics: diagnostics,
-            mapper: mapper, spill: spill)
-        try spill.checkWritten()
-        index = EventIndex()  // planned: only the plan and the line locations are needed now
+        let file = input.file
+        let planned = index
+        index = EventIndex()  // the plan's init lets the index go once planned
+        try self.init(
+            index: consume planned,
+            name: { event in
+                locations.location(of: event).flatMap { OfflineEvents.file(file, $0, source: source).event(at: 0)?.name } ?? ""
+            },
+            events: { () throws(InputError) in
+                try spill.checkWritten()
+                return .file(file, try locations.load(), source: source)
+            },
+            source: source, lineDiagnostics: diagnostics, mapper: mapper, spill: spill)
         Self.releaseFreedMemory()
         lastLineRead = lastLine
         stoppedEarly = stopped
@@ -195,19 +206,23 @@ public struct OfflineConversion: Sendable {
     /// from the events given).
     public init(events: [SourcedEvent], source: String = "<input>", lineDiagnostics: [Diagnostic] = [], mapper: SpanMapper) {
         self.init(
-            index: SpanAssembler.index(of: events), events: .memory(events), source: source, lineDiagnostics: lineDiagnostics,
-            mapper: mapper, spill: nil)
+            index: SpanAssembler.index(of: events), name: { events[$0].event.name }, events: { .memory(events) }, source: source,
+            lineDiagnostics: lineDiagnostics, mapper: mapper, spill: nil)
     }
 
-    /// Plans the input `index` describes, whose events `events` reads again.
-    private init(
-        index: EventIndex, events: OfflineEvents, source: String, lineDiagnostics: [Diagnostic], mapper: SpanMapper, spill: PlanSpill?
-    ) {
-        let (plan, report) = SpanAssembler(source: source).plan(index, name: { events.event(at: $0)?.name ?? "" }, spill: spill)
-        self.events = events
+    /// Plans the input `index` describes (`name(i)`: the name of event i, for diagnostics), then
+    /// takes where its events are read again from `events` (asked once planned).
+    private init<Failure: Error>(
+        index: consuming EventIndex, name: @escaping (Int) -> String, events: () throws(Failure) -> OfflineEvents, source: String,
+        lineDiagnostics: [Diagnostic], mapper: SpanMapper, spill: PlanSpill?
+    ) throws(Failure) {
+        let (plan, report) = SpanAssembler(source: source).plan(index, name: name, spill: spill)
+        eventCount = index.count
+        _ = consume index  // planned: the index is let go before the line locations are read back
+        Self.releaseFreedMemory()
+        self.events = try events()
         self.plan = plan
         self.mapper = mapper
-        eventCount = index.count
         badLineCount = lineDiagnostics.count { $0.severity == .error }
         if report.diagnostics.isEmpty {
             diagnostics = lineDiagnostics  // already in line order

@@ -23,6 +23,9 @@ struct LineLocations: Sendable {
     /// Per event: the length of its line (without the line break).
     private(set) var lengths: [UInt32] = []
 
+    /// The number of lines.
+    var count: Int { offsets.count }
+
     /// Makes room for `count` lines in all.
     mutating func reserveCapacity(_ count: Int) {
         offsets.reserveCapacity(count)
