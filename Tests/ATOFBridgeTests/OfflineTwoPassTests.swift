@@ -224,6 +224,12 @@ import Darwin
             #expect(Self.entries(of: directory).isEmpty)
             #expect(spooled.spanCount == inMemory.spanCount)
             #expect(Self.summary(spooled) == Self.summary(inMemory))
+            for size in [1, 2, 5] {
+                var batches: [[OTLP.Span]] = []
+                spooled.forEachSpanBatch(size: size) { batches.append($0) }
+                #expect(batches.allSatisfy { $0.count <= size })
+                #expect(batches.flatMap { $0 } == inMemory.spans)
+            }
         }
     }
 
