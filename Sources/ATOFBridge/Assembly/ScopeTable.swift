@@ -80,7 +80,7 @@ struct ScopeTable<Value: Sendable>: Sendable {
 
     /// The value at `index` (a position from ``index(forKey:)``).
     subscript(at index: Index) -> Value {
-        get { values[index] }
+        _read { yield values[index] }
         _modify { yield &values[index] }
     }
 
