@@ -32,10 +32,11 @@ package struct LiveSpanAssembler: Sendable {
         var spanID: OTLP.SpanID
         /// The W3C trace a root joins, boxed: rare, and 48 bytes inline.
         var context: TraceContextBox?
-        /// The parent was not known when the start arrived: the scope began as a trace root.
-        var rootAtOpen: Bool
         /// The root of its tree as far as parent links go (see ``LiveSpanAssembler/treeRoot(of:)``).
         var treeRoot: UUIDKey
+        /// The parent was not known when the start arrived: the scope began as a trace root.
+        /// (After `treeRoot`, whose last 7 bytes would otherwise be padding.)
+        var rootAtOpen: Bool
         var marks: [Event] = []
         /// The latest event time seen in its subtree so far (its own events and what ended
         /// descendants reported).
@@ -261,13 +262,15 @@ package struct LiveSpanAssembler: Sendable {
         if parentKey == key, let parent = event.parentUUID {
             report.noteParentCycle(name: event.name, uuid: event.uuid, parent: parent, length: 1, source: source, line: sourced.line)
         }
-        let (traceID, context) = traceOrigin(for: event, key: key, parentKey: parentKey)
-        let linkedParent = parentKey.flatMap { $0 != key && knownIdentity(of: $0) != nil ? $0 : nil }
-        let root = linkedParent.map { treeRoot(of: $0) } ?? key
+        // Its known parent's trace, else its own (or a joined W3C trace).
+        let linkedParent = parentKey.flatMap { $0 != key ? $0 : nil }.flatMap { parent in knownIdentity(of: parent).map { (parent, $0) } }
+        let (traceID, context) =
+            linkedParent.map { ($0.1.traceID, nil) } ?? SpanIdentity.rootTrace(of: key, metadata: event.metadata)
+        let root = linkedParent.map { treeRoot(of: $0.0) } ?? key
         sequence += 1
         return OpenScope(
             sequence: sequence, traceID: traceID, spanID: SpanIdentity.spanID(of: key, occurrence: occurrence),
-            context: context.map(TraceContextBox.init), rootAtOpen: linkedParent == nil, treeRoot: root, latest: time)
+            context: context.map(TraceContextBox.init), treeRoot: root, rootAtOpen: linkedParent == nil, latest: time)
     }
 
     /// Counts a scope that is no longer open (its state already taken out of the table), reports
@@ -404,14 +407,6 @@ package struct LiveSpanAssembler: Sendable {
 
     // MARK: - Identity
 
-    /// The trace a new scope belongs to: its known parent's, else its own (or a joined W3C trace).
-    private func traceOrigin(for event: Event, key: UUIDKey, parentKey: UUIDKey?) -> (traceID: OTLP.TraceID, context: TraceParent?) {
-        if let parentKey, parentKey != key, let known = knownIdentity(of: parentKey) {
-            return (known.traceID, nil)
-        }
-        return SpanIdentity.rootTrace(of: key, metadata: event.metadata)
-    }
-
     private func knownIdentity(of key: UUIDKey) -> (traceID: OTLP.TraceID, spanID: OTLP.SpanID)? {
         if let index = scopes.index(forKey: key), let traceID = scopes[at: index].open?.traceID,
             let spanID = scopes[at: index].open?.spanID
@@ -442,7 +437,7 @@ package struct LiveSpanAssembler: Sendable {
             report.noteParentCycle(
                 name: event.name, uuid: event.uuid, parent: event.parentUUID ?? "", length: nil, source: source, line: line)
         }
-        let (traceID, context) = opened.map { ($0.traceID, $0.traceContext) } ?? traceOrigin(for: event, key: key, parentKey: nil)
+        let (traceID, context) = opened.map { ($0.traceID, $0.traceContext) } ?? SpanIdentity.rootTrace(of: key, metadata: event.metadata)
         return (SpanIdentity.scope(traceID: traceID, spanID: spanID, parentSpanID: nil, joining: context), key)
     }
 
