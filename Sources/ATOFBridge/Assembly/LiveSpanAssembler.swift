@@ -190,15 +190,14 @@ package struct LiveSpanAssembler: Sendable {
         let isStart = event.kind == .scopeStart
         let held = HeldEvent(sourced)
         let index = scopes.index(forKey: key)
-        var pairing: ScopePairing<HeldEvent>
-        let outcome: ScopePairing<HeldEvent>.Outcome
-        if let index {
-            outcome = scopes[at: index].pairing.feed(held, isStart: isStart, time: time)
-            pairing = ScopePairing()  // not used: the entry is changed in place
-        } else {
-            pairing = ScopePairing(occurrences: ended[key]?.occurrences ?? 0)
-            outcome = pairing.feed(held, isStart: isStart, time: time)
-        }
+        // A new uuid's pairing (stored below if it opens or holds); a known one is fed in place.
+        var pairing = ScopePairing<HeldEvent>(occurrences: index == nil ? ended[key]?.occurrences ?? 0 : 0)
+        let outcome =
+            if let index {
+                scopes[at: index].pairing.feed(held, isStart: isStart, time: time)
+            } else {
+                pairing.feed(held, isStart: isStart, time: time)
+            }
         switch outcome {
         case .opened(let occurrence):
             let state = openState(of: sourced, key: key, parentKey: parentKey, occurrence: occurrence, time: time)
