@@ -11,7 +11,9 @@ import ATOF
 /// - an end without a start is held until a start arrives, until events ``Limits/unmatchedEndGrace``
 ///   nanoseconds newer have been seen, or until ``Limits/maximumHeldEnds`` are held (oldest first);
 /// - an open scope holds at most ``Limits/maximumMarksPerScope`` marks; later ones are only counted
-///   (``AssembledScope/droppedMarks``: the span's `dropped_events_count` and `atof.chunk_count`).
+///   (``AssembledScope/droppedMarks``: the span's `dropped_events_count` and `atof.chunk_count`);
+/// - an open scope's start is held as its ``Event`` while fewer than ``defaultUnpackedStartsKept``
+///   younger scopes are open, then packed (``PackedEvent``) and unpacked, the same, at its end.
 ///
 /// An unended scope ends at the latest time seen in its subtree: its own events (marks, its
 /// children's starts and ends), and what each descendant reports when it ends. At ``finish()``
