@@ -224,4 +224,60 @@ import Testing
         let offline = E.scopes(SpanAssembler().assemble(E.sourced(events)).items)
         #expect(Set(live) == Set(offline))
     }
+
+    @Test("starts packed while open give the same spans, in the same order, with the same report")
+    func packedStartsAssembleTheSame() {
+        var events: [Event] = [E.start("root", at: 0, metadata: ["traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"])]
+        for index in 0..<300 {
+            let time = Double(index)
+            events.append(
+                E.start(
+                    "s\(index)", parent: index % 3 == 0 ? "root" : "s\(index - 1)", at: time + 0.1,
+                    data: ["i": .number(JSONNumber(Int64(index)))]))
+            events.append(E.mark("m\(index)", parent: "s\(index)", at: time + 0.2))
+            if index % 7 == 0 { events.append(E.start("s\(index)", at: time + 0.3)) }  // duplicate start
+            if index % 5 == 0 { events.append(E.end("late\(index)", at: time + 0.3)) }  // end before its start
+            if index % 5 == 0 { events.append(E.start("late\(index)", at: time + 0.4)) }
+            if index % 11 == 0 { events.append(E.end("s\(index)", at: time - 0.5)) }  // clock skew
+            if index % 2 == 0, index >= 10 { events.append(E.end("s\(index - 10)", at: time + 0.5)) }
+        }
+        func run(unpackedStartsKept: Int) -> ([AssembledItem], AssemblyReport, Int) {
+            var assembler = LiveSpanAssembler(limits: .init(maximumOpenScopes: 200), unpackedStartsKept: unpackedStartsKept)
+            var items: [AssembledItem] = []
+            var packed = 0
+            for (offset, event) in events.enumerated() {
+                items += assembler.receive(SourcedEvent(event, line: offset + 1))
+                packed = max(packed, assembler.packedStartCount)
+            }
+            items += assembler.finish()
+            return (items, assembler.report, packed)
+        }
+        let held = run(unpackedStartsKept: 1_024)
+        let packed = run(unpackedStartsKept: 0)
+        #expect(held.2 == 0)
+        #expect(packed.2 > 100)
+        #expect(packed.0.count == held.0.count)
+        let differing = zip(packed.0, held.0).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(
+            differing == nil,
+            "first differing item: \(String(describing: differing.map { ($0.offset, E.scopes([$0.element.0]).first?.start?.uuid, E.scopes([$0.element.0]).first?.end?.uuid) }))"
+        )
+        #expect(packed.1 == held.1)
+        #expect(held.1.unended > 0 && held.1.duplicateStarts > 0 && held.1.clockSkews > 0)
+    }
+
+    @Test("only the open starts beyond the kept number are packed, the oldest first")
+    func packsTheOldestStartsBeyondTheKeptNumber() {
+        var assembler = LiveSpanAssembler(limits: .init(), unpackedStartsKept: 10)
+        for index in 0..<100 { _ = assembler.receive(SourcedEvent(E.start("s\(index)", at: Double(index)))) }
+        #expect(assembler.packedStartCount == 90)
+        // Ending packed and held scopes alike leaves the rest as they were.
+        _ = assembler.receive(SourcedEvent(E.end("s0", at: 200)))
+        _ = assembler.receive(SourcedEvent(E.end("s99", at: 200)))
+        #expect(assembler.packedStartCount == 89)
+        let unended = E.scopes(assembler.finish())
+        #expect(unended.count == 98)
+        #expect(unended.first?.start?.uuid == "s1")
+        #expect(unended.first?.start?.timestamp == E.time(1))
+    }
 }

@@ -11,7 +11,9 @@ import ATOF
 /// - an end without a start is held until a start arrives, until events ``Limits/unmatchedEndGrace``
 ///   nanoseconds newer have been seen, or until ``Limits/maximumHeldEnds`` are held (oldest first);
 /// - an open scope holds at most ``Limits/maximumMarksPerScope`` marks; later ones are only counted
-///   (``AssembledScope/droppedMarks``: the span's `dropped_events_count` and `atof.chunk_count`).
+///   (``AssembledScope/droppedMarks``: the span's `dropped_events_count` and `atof.chunk_count`);
+/// - an open scope's start is held as its ``Event`` while fewer than ``defaultUnpackedStartsKept``
+///   younger scopes are open, then packed (``PackedEvent``) and unpacked, the same, at its end.
 ///
 /// An unended scope ends at the latest time seen in its subtree: its own events (marks, its
 /// children's starts and ends), and what each descendant reports when it ends. At ``finish()``
@@ -24,28 +26,32 @@ package struct LiveSpanAssembler: Sendable {
     /// Memory bounds of live assembly (``AssemblyLimits``).
     package typealias Limits = AssemblyLimits
 
+    /// What a scope keeps while it is open, next to its pairing (which holds the start).
     private struct OpenScope: Sendable {
-        /// The start's time, ns since the epoch (the start itself is held by its pairing).
-        var startTime: Int64
-        /// The start's parent, parsed once.
-        var parentKey: UUIDKey?
-        var occurrence: Int
         var sequence: Int
         var traceID: OTLP.TraceID
         /// This occurrence's span id (what children see as their parent).
         var spanID: OTLP.SpanID
         /// The W3C trace a root joins, boxed: rare, and 48 bytes inline.
         var context: TraceContextBox?
-        /// The parent was not known when the start arrived: the scope began as a trace root.
-        var rootAtOpen: Bool
         /// The root of its tree as far as parent links go (see ``LiveSpanAssembler/treeRoot(of:)``).
         var treeRoot: UUIDKey
+        /// The parent was not known when the start arrived: the scope began as a trace root.
+        /// (After `treeRoot`, whose last 7 bytes would otherwise be padding.)
+        var rootAtOpen: Bool
         var marks: [Event] = []
         /// The latest event time seen in its subtree so far (its own events and what ended
         /// descendants reported).
         var latest: Int64
 
         var traceContext: TraceParent? { context?.value }
+    }
+
+    /// Everything known of one uuid that is open or has ends held: one table entry.
+    private struct LiveScope: Sendable {
+        var pairing: ScopePairing<HeldEvent>
+        /// Set while a start is open (exactly when `pairing` holds an open start).
+        var open: OpenScope?
     }
 
     private final class TraceContextBox: Sendable {
@@ -69,36 +75,63 @@ package struct LiveSpanAssembler: Sendable {
     /// Counts and diagnostics so far. Diagnostics are kept only until ``takeDiagnostics()``.
     package private(set) var report = AssemblyReport()
 
-    private var open = ScopeTable<OpenScope>()
+    /// The open scopes and the uuids with held ends.
+    private var scopes = ScopeTable<LiveScope>()
+    private var openScopes = 0
     private var openOrder: [(key: UUIDKey, sequence: Int)] = []
     private var openOrderHead = 0
     /// The marks counted but not held, of the open scopes that had more than the bound (few).
     private var droppedMarksOfOpen = ScopeTable<DroppedMarks>()
-    private var pairings = ScopeTable<ScopePairing<SourcedEvent>>()
     private var heldOrder: [UUIDKey] = []
+    /// Open starts held as events beyond this many (the youngest) are packed, oldest first.
+    let unpackedStartsKept: Int
+    /// The open scopes up to this sequence number have been packed (or could not be).
+    private var packedThrough = 0
+    /// Open scopes after ``packedThrough``.
+    private var unpackedStarts = 0
+    /// Where packing resumes in `openOrder` (checked against ``packedThrough`` before use).
+    private var packPosition = 0
+    private var packScratch: [UInt8] = []
     private var ended = ScopeDictionary<EndedScope>()
     private var endedOrder: [UUIDKey] = []
     private var endedOrderHead = 0
     private var sequence = 0
     private var latestSeen: Int64 = .min
 
+    /// Open scopes keep their start as an event until this many younger ones are open; then it
+    /// is packed (``PackedEvent``), and unpacked when the scope ends.
+    static let defaultUnpackedStartsKept = 1_024
+
     package init(limits: Limits = Limits(), source: String = "<live>") {
+        self.init(limits: limits, source: source, unpackedStartsKept: Self.defaultUnpackedStartsKept)
+    }
+
+    init(limits: Limits, source: String = "<live>", unpackedStartsKept: Int) {
         self.limits = limits
         self.source = source
+        self.unpackedStartsKept = max(0, unpackedStartsKept)
     }
 
     /// The number of scopes open now.
-    package var openScopeCount: Int { open.count }
+    package var openScopeCount: Int { openScopes }
+
+    /// Open starts held packed now (for tests).
+    var packedStartCount: Int {
+        scopes.values.reduce(0) { count, scope in
+            guard case .packed = scope.pairing.openStart?.handle.form else { return count }
+            return count + 1
+        }
+    }
 
     /// Entries of the internal bookkeeping lists (start order, ended order, held ends): what
     /// memory flatness depends on (for tests).
     var bookkeepingCount: Int {
-        (openOrder.count - openOrderHead) + (endedOrder.count - endedOrderHead) + heldOrder.count + pairings.count
+        (openOrder.count - openOrderHead) + (endedOrder.count - endedOrderHead) + heldOrder.count + scopes.count
     }
 
     /// Marks held by the open scopes now (each at most ``Limits/maximumMarksPerScope``; for tests).
     var heldMarkCount: Int {
-        open.values.reduce(0) { $0 + $1.marks.count }
+        scopes.values.reduce(0) { $0 + ($1.open?.marks.count ?? 0) }
     }
 
     /// Takes the diagnostics gathered since the last call.
@@ -130,7 +163,7 @@ package struct LiveSpanAssembler: Sendable {
             receiveScope(sourced, parentKey: parentKey, into: &ready)
         }
         if !heldOrder.isEmpty { expireHeldEnds(into: &ready) }
-        while open.count > limits.maximumOpenScopes, let oldest = oldestOpenKey() {
+        while openScopes > limits.maximumOpenScopes, let oldest = oldestOpenKey() {
             exportUnended(oldest, into: &ready)
         }
     }
@@ -157,102 +190,132 @@ package struct LiveSpanAssembler: Sendable {
         let key = event.uuidKey
         let time = event.timestamp.nanosecondsSinceEpoch
         let isStart = event.kind == .scopeStart
-        let outcome: ScopePairing<SourcedEvent>.Outcome
-        let occurrences: Int
-        let idle: Bool
-        if let index = pairings.index(forKey: key) {
-            outcome = pairings[at: index].feed(sourced, isStart: isStart, time: time)
-            let pairing = pairings[at: index]
-            occurrences = pairing.occurrences
-            idle = pairing.openStart == nil && pairing.heldEnds.isEmpty
-        } else {
-            var pairing = ScopePairing<SourcedEvent>(occurrences: ended[key]?.occurrences ?? 0)
-            outcome = pairing.feed(sourced, isStart: isStart, time: time)
-            occurrences = pairing.occurrences
-            idle = pairing.openStart == nil && pairing.heldEnds.isEmpty
-            if !idle { pairings[key] = pairing }
-        }
+        let held = HeldEvent(sourced)
+        let index = scopes.index(forKey: key)
+        // A new uuid's pairing (stored below if it opens or holds); a known one is fed in place.
+        var pairing = ScopePairing<HeldEvent>(occurrences: index == nil ? ended[key]?.occurrences ?? 0 : 0)
+        let outcome =
+            if let index {
+                scopes[at: index].pairing.feed(held, isStart: isStart, time: time)
+            } else {
+                pairing.feed(held, isStart: isStart, time: time)
+            }
         switch outcome {
         case .opened(let occurrence):
-            if parentKey == key, let parent = event.parentUUID {
-                report.noteParentCycle(name: event.name, uuid: event.uuid, parent: parent, length: 1, source: source, line: sourced.line)
+            let state = openState(of: sourced, key: key, parentKey: parentKey, occurrence: occurrence, time: time)
+            if let index {
+                scopes[at: index].open = state
+            } else {
+                scopes[key] = LiveScope(pairing: pairing, open: state)
             }
-            let (traceID, context) = traceOrigin(for: event, key: key, parentKey: parentKey)
-            let linkedParent = parentKey.flatMap { $0 != key && knownIdentity(of: $0) != nil ? $0 : nil }
-            let root = linkedParent.map { treeRoot(of: $0) } ?? key
-            sequence += 1
-            open[key] = OpenScope(
-                startTime: time, parentKey: parentKey, occurrence: occurrence, sequence: sequence, traceID: traceID,
-                spanID: SpanIdentity.spanID(of: key, occurrence: occurrence), context: context.map(TraceContextBox.init),
-                rootAtOpen: linkedParent == nil,
-                treeRoot: root, latest: time)
-            openOrder.append((key, sequence))
+            openScopes += 1
+            unpackedStarts += 1
+            openOrder.append((key, state.sequence))
             compactOpenOrder()
+            if unpackedStarts > unpackedStartsKept { packOldestStart() }
         case .paired(let start, let end, let occurrence, let clockSkew):
-            let opened = open.removeValue(forKey: key)
-            let droppedMarks = opened == nil ? nil : droppedMarksOfOpen.removeValue(forKey: key)
-            let startTime = start.event.timestamp.nanosecondsSinceEpoch
+            // The pairing fed in place: a new pairing can only open or hold.
+            guard let index else { return }
+            let opened = scopes[at: index].open
+            let occurrences = scopes[at: index].pairing.occurrences
+            if scopes[at: index].pairing.openStart == nil, scopes[at: index].pairing.heldEnds.isEmpty {
+                scopes.remove(at: index)
+            } else {
+                scopes[at: index].open = nil
+            }
+            let startEvent = start.event(uuid: key)
+            let droppedMarks = opened.flatMap { closeOpen($0, key: key, parentKey: startEvent.parentKey) }
+            let startTime = startEvent.timestamp.nanosecondsSinceEpoch
+            let endEvent = end.event(uuid: key)
             var anomalies: AssembledScope.Anomalies = []
             if clockSkew {
                 anomalies.insert(.clockSkew)
-                report.note(.clockSkew, name: end.event.name, uuid: end.event.uuid, source: source, line: end.line)
+                report.note(.clockSkew, name: endEvent.name, uuid: endEvent.uuid, source: source, line: end.line)
             }
-            if let opened { reportSubtreeTime(opened) }
-            let startParentKey = opened.map(\.parentKey) ?? start.event.parentKey
             let (identity, treeRoot) = resolveIdentity(
-                key: key, occurrence: occurrence, sourced: start, parentKey: startParentKey, opened: opened)
+                key: key, occurrence: occurrence, event: startEvent, line: start.line, parentKey: startEvent.parentKey, opened: opened)
             ready.append(
                 .scope(
                     AssembledScope(
-                        start: start.event, end: end.event, marks: opened?.marks ?? [],
-                        droppedMarks: droppedMarks ?? DroppedMarks(),
-                        identity: identity, startTime: startTime, endTime: max(startTime, end.event.timestamp.nanosecondsSinceEpoch),
+                        start: startEvent, end: endEvent, marks: opened?.marks ?? [], droppedMarks: droppedMarks ?? DroppedMarks(),
+                        identity: identity, startTime: startTime, endTime: max(startTime, endEvent.timestamp.nanosecondsSinceEpoch),
                         anomalies: anomalies)))
             remember(key, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
-            if idle { pairings.removeValue(forKey: key) }
         case .duplicate(let start, let occurrence, let first):
             report.note(
-                .duplicateStart, name: start.event.name, uuid: start.event.uuid, source: source, line: start.line, firstLine: first.line)
+                .duplicateStart, name: event.name, uuid: event.uuid, source: source, line: start.line, firstLine: first.line)
             let (identity, _) = resolveIdentity(
-                key: key, occurrence: occurrence, sourced: start, parentKey: parentKey, opened: nil)
-            let time = start.event.timestamp.nanosecondsSinceEpoch
+                key: key, occurrence: occurrence, event: event, line: start.line, parentKey: parentKey, opened: nil)
             ready.append(
                 .scope(
-                    AssembledScope(
-                        start: start.event, end: nil, identity: identity, startTime: time, endTime: time, anomalies: .duplicateStart)))
+                    AssembledScope(start: event, end: nil, identity: identity, startTime: time, endTime: time, anomalies: .duplicateStart)))
         case .held:
+            if index == nil { scopes[key] = LiveScope(pairing: pairing, open: nil) }
             heldOrder.append(key)
         }
     }
 
+    /// What an opening scope keeps: its ids, its tree's root, its order.
+    private mutating func openState(
+        of sourced: SourcedEvent, key: UUIDKey, parentKey: UUIDKey?, occurrence: Int, time: Int64
+    ) -> OpenScope {
+        let event = sourced.event
+        if parentKey == key, let parent = event.parentUUID {
+            report.noteParentCycle(name: event.name, uuid: event.uuid, parent: parent, length: 1, source: source, line: sourced.line)
+        }
+        // Its known parent's trace, else its own (or a joined W3C trace).
+        let linkedParent = parentKey.flatMap { $0 != key ? $0 : nil }.flatMap { parent in knownIdentity(of: parent).map { (parent, $0) } }
+        let (traceID, context) =
+            linkedParent.map { ($0.1.traceID, nil) } ?? SpanIdentity.rootTrace(of: key, metadata: event.metadata)
+        let root = linkedParent.map { treeRoot(of: $0.0) } ?? key
+        sequence += 1
+        return OpenScope(
+            sequence: sequence, traceID: traceID, spanID: SpanIdentity.spanID(of: key, occurrence: occurrence),
+            context: context.map(TraceContextBox.init), treeRoot: root, rootAtOpen: linkedParent == nil, latest: time)
+    }
+
+    /// Counts a scope that is no longer open (its state already taken out of the table), reports
+    /// its subtree time to its parent and returns the marks it counted but did not hold.
+    private mutating func closeOpen(_ opened: OpenScope, key: UUIDKey, parentKey: UUIDKey?) -> DroppedMarks? {
+        openScopes -= 1
+        if opened.sequence > packedThrough { unpackedStarts -= 1 }
+        reportSubtreeTime(opened, parentKey: parentKey)
+        return droppedMarksOfOpen.removeValue(forKey: key)
+    }
+
     private mutating func exportUnended(_ key: UUIDKey, into ready: inout [AssembledItem]) {
-        guard let index = pairings.index(forKey: key), pairings[at: index].openStart != nil, let opened = open.removeValue(forKey: key),
-            let (start, occurrence) = pairings[at: index].releaseOpenStart()
+        guard let index = scopes.index(forKey: key), let opened = scopes[at: index].open,
+            let (start, occurrence) = scopes[at: index].pairing.releaseOpenStart()
         else {
-            open.removeValue(forKey: key)
-            droppedMarksOfOpen.removeValue(forKey: key)
+            if let index = scopes.index(forKey: key), let opened = scopes[at: index].open {
+                scopes[at: index].open = nil
+                _ = closeOpen(opened, key: key, parentKey: nil)
+            }
             return
         }
-        let droppedMarks = droppedMarksOfOpen.removeValue(forKey: key) ?? DroppedMarks()
-        let occurrences = pairings[at: index].occurrences
-        if pairings[at: index].heldEnds.isEmpty { pairings.remove(at: index) }
-        let uuid = start.event.uuid
-        report.note(.unended, name: start.event.name, uuid: uuid, source: source, line: start.line)
-        reportSubtreeTime(opened)
+        let occurrences = scopes[at: index].pairing.occurrences
+        if scopes[at: index].pairing.heldEnds.isEmpty {
+            scopes.remove(at: index)
+        } else {
+            scopes[at: index].open = nil
+        }
+        let startEvent = start.event(uuid: key)
+        let droppedMarks = closeOpen(opened, key: key, parentKey: startEvent.parentKey) ?? DroppedMarks()
+        report.note(.unended, name: startEvent.name, uuid: startEvent.uuid, source: source, line: start.line)
         let (identity, treeRoot) = resolveIdentity(
-            key: key, occurrence: occurrence, sourced: start, parentKey: opened.parentKey, opened: opened)
-        let startTime = start.event.timestamp.nanosecondsSinceEpoch
+            key: key, occurrence: occurrence, event: startEvent, line: start.line, parentKey: startEvent.parentKey, opened: opened)
+        let startTime = startEvent.timestamp.nanosecondsSinceEpoch
         remember(key, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
         ready.append(
             .scope(
                 AssembledScope(
-                    start: start.event, end: nil, marks: opened.marks, droppedMarks: droppedMarks, identity: identity,
+                    start: startEvent, end: nil, marks: opened.marks, droppedMarks: droppedMarks, identity: identity,
                     startTime: startTime, endTime: max(startTime, opened.latest), anomalies: .unended)))
     }
 
     private mutating func expireHeldEnds(into ready: inout [AssembledItem]) {
         while let first = heldOrder.first {
-            let held = pairings[first]?.heldEnds.first
+            let held = scopes.index(forKey: first).flatMap { scopes[at: $0].pairing.heldEnds.first }
             let tooOld = held.map { latestSeen - $0.time > limits.unmatchedEndGrace } ?? true
             guard tooOld || heldOrder.count > limits.maximumHeldEnds else { break }
             heldOrder.removeFirst()
@@ -261,24 +324,44 @@ package struct LiveSpanAssembler: Sendable {
     }
 
     private mutating func releaseHeld(_ key: UUIDKey, into ready: inout [AssembledItem]) {
-        guard let index = pairings.index(forKey: key) else { return }
-        let released = pairings[at: index].releaseHeldEnds()
-        let pairing = pairings[at: index]
-        for (end, occurrence) in released {
-            let uuid = end.event.uuid
-            report.note(.unmatchedEnd, name: end.event.name, uuid: uuid, source: source, line: end.line)
-            let (identity, treeRoot) = resolveIdentity(
-                key: key, occurrence: occurrence, sourced: end, parentKey: end.event.parentKey,
-                opened: nil)
-            let time = end.event.timestamp.nanosecondsSinceEpoch
-            ready.append(
-                .scope(
-                    AssembledScope(start: nil, end: end.event, identity: identity, startTime: time, endTime: time, anomalies: .unmatchedEnd)
-                ))
-            remember(key, identity: identity, occurrences: pairing.occurrences, treeRoot: treeRoot)
+        guard let index = scopes.index(forKey: key) else { return }
+        let released = scopes[at: index].pairing.releaseHeldEnds()
+        let occurrences = scopes[at: index].pairing.occurrences
+        if scopes[at: index].pairing.openStart == nil {
+            scopes.remove(at: index)
         }
-        if pairing.openStart == nil, pairing.heldEnds.isEmpty, let index = pairings.index(forKey: key) {
-            pairings.remove(at: index)
+        for (end, occurrence) in released {
+            let event = end.event(uuid: key)
+            report.note(.unmatchedEnd, name: event.name, uuid: event.uuid, source: source, line: end.line)
+            let (identity, treeRoot) = resolveIdentity(
+                key: key, occurrence: occurrence, event: event, line: end.line, parentKey: event.parentKey, opened: nil)
+            let time = event.timestamp.nanosecondsSinceEpoch
+            ready.append(
+                .scope(AssembledScope(start: nil, end: event, identity: identity, startTime: time, endTime: time, anomalies: .unmatchedEnd))
+            )
+            remember(key, identity: identity, occurrences: occurrences, treeRoot: treeRoot)
+        }
+    }
+
+    /// Packs the start of the oldest open scope not yet packed (one per new open scope past
+    /// ``unpackedStartsKept``: the work stays constant per event).
+    private mutating func packOldestStart() {
+        if packPosition > openOrder.count || (packPosition > 0 && openOrder[packPosition - 1].sequence > packedThrough) {
+            packPosition = openOrder.firstPosition(after: packedThrough)
+        }
+        packPosition = max(packPosition, openOrderHead)
+        while packPosition < openOrder.count {
+            let entry = openOrder[packPosition]
+            packPosition += 1
+            guard entry.sequence > packedThrough else { continue }
+            packedThrough = entry.sequence
+            guard let index = scopes.index(forKey: entry.key), scopes[at: index].open?.sequence == entry.sequence else { continue }
+            unpackedStarts -= 1
+            var scratch = packScratch
+            packScratch = []
+            scopes[at: index].pairing.updateOpenStart { $0.pack(scratch: &scratch) }
+            packScratch = scratch
+            return
         }
     }
 
@@ -287,9 +370,11 @@ package struct LiveSpanAssembler: Sendable {
     private mutating func receiveMark(_ sourced: SourcedEvent, parentKey: UUIDKey?, into ready: inout [AssembledItem]) {
         let mark = sourced.event
         let time = mark.timestamp.nanosecondsSinceEpoch
-        if let parentKey, let index = open.index(forKey: parentKey), time >= open[at: index].startTime {
-            if open[at: index].marks.count < max(0, limits.maximumMarksPerScope) {
-                open[at: index].marks.append(mark)
+        if let parentKey, let index = scopes.index(forKey: parentKey), let held = scopes[at: index].open?.marks.count,
+            let startTime = scopes[at: index].pairing.openStart?.time, time >= startTime
+        {
+            if held < max(0, limits.maximumMarksPerScope) {
+                scopes[at: index].open?.marks.append(mark)
             } else {
                 droppedMarksOfOpen[parentKey, default: DroppedMarks()].count(mark)
             }
@@ -309,8 +394,8 @@ package struct LiveSpanAssembler: Sendable {
     /// When `key` is also the uuid of a scope known now (open, held or recently ended), counts one
     /// more use of it and returns its number; `nil` otherwise.
     private mutating func takeScopeUse(of key: UUIDKey) -> Int? {
-        if let index = pairings.index(forKey: key) {
-            let use = pairings[at: index].takeOccurrence()
+        if let index = scopes.index(forKey: key) {
+            let use = scopes[at: index].pairing.takeOccurrence()
             if let endedIndex = ended.index(forKey: key) { ended[at: endedIndex].occurrences = use }
             return use
         }
@@ -323,17 +408,11 @@ package struct LiveSpanAssembler: Sendable {
 
     // MARK: - Identity
 
-    /// The trace a new scope belongs to: its known parent's, else its own (or a joined W3C trace).
-    private func traceOrigin(for event: Event, key: UUIDKey, parentKey: UUIDKey?) -> (traceID: OTLP.TraceID, context: TraceParent?) {
-        if let parentKey, parentKey != key, let known = knownIdentity(of: parentKey) {
-            return (known.traceID, nil)
-        }
-        return SpanIdentity.rootTrace(of: key, metadata: event.metadata)
-    }
-
     private func knownIdentity(of key: UUIDKey) -> (traceID: OTLP.TraceID, spanID: OTLP.SpanID)? {
-        if let scope = open[key] {
-            return (scope.traceID, scope.spanID)
+        if let index = scopes.index(forKey: key), let traceID = scopes[at: index].open?.traceID,
+            let spanID = scopes[at: index].open?.spanID
+        {
+            return (traceID, spanID)
         }
         if let scope = ended[key] {
             return (scope.traceID, scope.spanID)
@@ -347,20 +426,19 @@ package struct LiveSpanAssembler: Sendable {
     /// now, unless that parent lies in its own subtree (its tree's root is the scope itself):
     /// that link would close a cycle, so it is cut and the scope stays a root.
     private mutating func resolveIdentity(
-        key: UUIDKey, occurrence: Int, sourced: SourcedEvent, parentKey: UUIDKey?, opened: OpenScope?
+        key: UUIDKey, occurrence: Int, event: Event, line: Int?, parentKey: UUIDKey?, opened: OpenScope?
     ) -> (AssembledScope.Identity, UUIDKey) {
-        let event = sourced.event
-        let spanID =
-            opened.flatMap { $0.occurrence == occurrence ? $0.spanID : nil } ?? SpanIdentity.spanID(of: key, occurrence: occurrence)
+        // The open scope's span id is that of its start's occurrence (`occurrence` here).
+        let spanID = opened?.spanID ?? SpanIdentity.spanID(of: key, occurrence: occurrence)
         if let parentKey, parentKey != key, let known = knownIdentity(of: parentKey) {
             let parentRoot = treeRoot(of: parentKey)
             if opened?.rootAtOpen != true || parentRoot != key {
                 return (SpanIdentity.scope(traceID: known.traceID, spanID: spanID, parentSpanID: known.spanID, joining: nil), parentRoot)
             }
             report.noteParentCycle(
-                name: event.name, uuid: event.uuid, parent: event.parentUUID ?? "", length: nil, source: source, line: sourced.line)
+                name: event.name, uuid: event.uuid, parent: event.parentUUID ?? "", length: nil, source: source, line: line)
         }
-        let (traceID, context) = opened.map { ($0.traceID, $0.traceContext) } ?? traceOrigin(for: event, key: key, parentKey: nil)
+        let (traceID, context) = opened.map { ($0.traceID, $0.traceContext) } ?? SpanIdentity.rootTrace(of: key, metadata: event.metadata)
         return (SpanIdentity.scope(traceID: traceID, spanID: spanID, parentSpanID: nil, joining: context), key)
     }
 
@@ -379,12 +457,13 @@ package struct LiveSpanAssembler: Sendable {
     }
 
     private func recordedRoot(of key: UUIDKey) -> UUIDKey? {
-        open[key]?.treeRoot ?? ended[key]?.treeRoot
+        if let index = scopes.index(forKey: key), let root = scopes[at: index].open?.treeRoot { return root }
+        return ended[key]?.treeRoot
     }
 
     private mutating func setRecordedRoot(of key: UUIDKey, to root: UUIDKey) {
-        if let index = open.index(forKey: key) {
-            open[at: index].treeRoot = root
+        if let index = scopes.index(forKey: key), scopes[at: index].open != nil {
+            scopes[at: index].open?.treeRoot = root
         } else if let index = ended.index(forKey: key) {
             ended[at: index].treeRoot = root
         }
@@ -415,25 +494,30 @@ package struct LiveSpanAssembler: Sendable {
     /// Raises the latest time of the event's parent, if it is open. Ancestors further up learn
     /// it when the parent ends (``reportSubtreeTime(_:)``): constant work per event at any depth.
     private mutating func noteTime(in parent: UUIDKey?, time: Int64) {
-        guard let parent, let index = open.index(forKey: parent) else { return }
-        open[at: index].latest = max(open[at: index].latest, time)
+        guard let parent, let index = scopes.index(forKey: parent), let latest = scopes[at: index].open?.latest, time > latest else {
+            return
+        }
+        scopes[at: index].open?.latest = time
     }
 
     /// A scope that ends (or is exported unended) reports the latest time of its subtree to its
     /// parent, if that is open and older (started before it: so reports never go round a cycle).
-    private mutating func reportSubtreeTime(_ scope: OpenScope) {
-        guard let parent = scope.parentKey, let index = open.index(forKey: parent), open[at: index].sequence < scope.sequence else {
+    private mutating func reportSubtreeTime(_ scope: OpenScope, parentKey: UUIDKey?) {
+        guard let parentKey, let index = scopes.index(forKey: parentKey), let sequence = scopes[at: index].open?.sequence,
+            let latest = scopes[at: index].open?.latest, sequence < scope.sequence, latest < scope.latest
+        else {
             return
         }
-        open[at: index].latest = max(open[at: index].latest, scope.latest)
+        scopes[at: index].open?.latest = scope.latest
     }
 
     /// Before the open scopes are exported at the end: each reports to its open parent, the
     /// youngest first, so that every subtree time is complete. Linear in the open scopes.
     private mutating func reportOpenSubtrees() {
         for entry in openOrder[openOrderHead...].reversed() {
-            guard let scope = open[entry.key], scope.sequence == entry.sequence else { continue }
-            reportSubtreeTime(scope)
+            guard let index = scopes.index(forKey: entry.key), let scope = scopes[at: index].open, scope.sequence == entry.sequence
+            else { continue }
+            reportSubtreeTime(scope, parentKey: scopes[at: index].pairing.openStart?.handle.parentKey)
         }
     }
 
@@ -442,7 +526,7 @@ package struct LiveSpanAssembler: Sendable {
     private mutating func oldestOpenKey() -> UUIDKey? {
         while openOrderHead < openOrder.count {
             let entry = openOrder[openOrderHead]
-            if let scope = open[entry.key], scope.sequence == entry.sequence {
+            if openSequence(of: entry.key) == entry.sequence {
                 return entry.key
             }
             openOrderHead += 1
@@ -457,8 +541,65 @@ package struct LiveSpanAssembler: Sendable {
     /// Drops the entries of scopes that have ended from the start-order list, once they outnumber
     /// the open scopes (amortized O(1); without it the list would grow with every scope ever seen).
     private mutating func compactOpenOrder() {
-        guard openOrder.count - openOrderHead > 2 * open.count + 1_024 else { return }
-        openOrder = openOrder[openOrderHead...].filter { open[$0.key]?.sequence == $0.sequence }
+        guard openOrder.count - openOrderHead > 2 * openScopes + 1_024 else { return }
+        openOrder = openOrder[openOrderHead...].filter { openSequence(of: $0.key) == $0.sequence }
         openOrderHead = 0
+    }
+
+    /// The start-order number of `key`'s open scope, if one is open.
+    private func openSequence(of key: UUIDKey) -> Int? {
+        scopes.index(forKey: key).flatMap { scopes[at: $0].open?.sequence }
+    }
+}
+
+/// An event as the live pairing holds it: the event, or (a start that stays open) packed.
+private struct HeldEvent: Sendable {
+    enum Form: Sendable {
+        case event(Event)
+        case packed(PackedEvent)
+    }
+
+    var form: Form
+    /// Its 1-based line number, when it came from a file.
+    var line: Int?
+
+    init(_ sourced: SourcedEvent) {
+        form = .event(sourced.event)
+        line = sourced.line
+    }
+
+    /// The event (unpacked if packed); `uuid` is its uuid.
+    func event(uuid: UUIDKey) -> Event {
+        switch form {
+        case .event(let event): event
+        case .packed(let packed): Event(unpacking: packed, uuid: uuid)
+        }
+    }
+
+    var parentKey: UUIDKey? {
+        switch form {
+        case .event(let event): event.parentKey
+        case .packed(let packed): packed.parentKey
+        }
+    }
+
+    /// Packs the event, unless it has rare fields (it is then kept as it is).
+    mutating func pack(scratch: inout [UInt8]) {
+        guard case .event(let event) = form, let packed = event.packed(scratch: &scratch) else { return }
+        form = .packed(packed)
+    }
+}
+
+extension Array where Element == (key: UUIDKey, sequence: Int) {
+    /// The position of the first entry whose sequence is above `sequence` (the entries are in
+    /// sequence order).
+    fileprivate func firstPosition(after sequence: Int) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle].sequence > sequence { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }

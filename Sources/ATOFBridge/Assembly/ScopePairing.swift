@@ -74,6 +74,14 @@ struct ScopePairing<Handle: Sendable>: Sendable {
         }
     }
 
+    /// Changes how the open start is held (the live assembler packs a start that stays open).
+    mutating func updateOpenStart(_ body: (inout Handle) -> Void) {
+        guard var start = openStart else { return }
+        openStart = nil  // one owner while it changes
+        body(&start.handle)
+        openStart = start
+    }
+
     /// Gives up on the open start (it becomes unended).
     mutating func releaseOpenStart() -> (start: Handle, occurrence: Int)? {
         guard let start = openStart else { return nil }

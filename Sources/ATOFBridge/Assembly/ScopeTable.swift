@@ -80,7 +80,7 @@ struct ScopeTable<Value: Sendable>: Sendable {
 
     /// The value at `index` (a position from ``index(forKey:)``).
     subscript(at index: Index) -> Value {
-        get { values[index] }
+        _read { yield values[index] }
         _modify { yield &values[index] }
     }
 
@@ -117,7 +117,9 @@ struct ScopeTable<Value: Sendable>: Sendable {
         }
         keys.removeLast()
         values.removeLast()
-        if keys.capacity > 1_024, keys.count * 4 < keys.capacity { shrink() }
+        // Either array may have been given more room than asked (malloc rounds up): look at both.
+        let room = max(keys.capacity, values.capacity)
+        if room > 1_024, keys.count * 4 < room { shrink() }
     }
 
     // MARK: - Index
