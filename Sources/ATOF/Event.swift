@@ -166,12 +166,12 @@ public struct Event: Sendable, Hashable {
     /// The header literal when the kind is ``Kind/streamHeader`` (`StreamHeader` or the older
     /// `StreamHeaderEvent`), so that re-encoding keeps the spelling.
     public var headerSpelling: String? {
-        get { storage.fields.rare.headerSpelling }
+        get { storage.fields.rareBox?.value.headerSpelling }
         set { setRare(\.headerSpelling, newValue) }
     }
     /// The wire version string (`atof_version` or `schema_version`), e.g. `0.1`.
     public var version: String {
-        get { storage.fields.rare.version ?? Self.defaultVersion(of: storage.fields.family) }
+        get { storage.fields.rareBox?.value.version ?? Self.defaultVersion(of: storage.fields.family) }
         set { setRare(\.version, newValue == Self.defaultVersion(of: storage.fields.family) ? nil : newValue) }
     }
     /// The handle id a start and its end share.
@@ -232,7 +232,7 @@ public struct Event: Sendable, Hashable {
     }
     /// Behavioural flags: 0.1 `attributes`, 0.2 `flags` (kept as written).
     public var flags: [String] {
-        get { storage.fields.rare.flags }
+        get { storage.fields.rareBox?.value.flags ?? [] }
         set { setRare(\.flags, newValue) }
     }
     /// Typed, category-dependent fields: 0.1 `category_profile`, 0.2 `profile`.
@@ -258,7 +258,7 @@ public struct Event: Sendable, Hashable {
     }
     /// 0.1 `data_schema`: the name and version of `data`'s shape.
     public var dataSchema: DataSchema? {
-        get { storage.fields.rare.dataSchema }
+        get { storage.fields.rareBox?.value.dataSchema }
         set { setRare(\.dataSchema, newValue) }
     }
     /// 0.2 `input` (on a start); parsed from the line's bytes on each read.
@@ -271,17 +271,17 @@ public struct Event: Sendable, Hashable {
     }
     /// 0.2 `output` (on an end); parsed from the line's bytes on each read.
     public var output: JSONValue? {
-        get { storage.fields.rare.output?.value }
+        get { storage.fields.rareBox?.value.output?.value }
         set { setRare(\.output, newValue.map(EventPayload.value)) }
     }
     /// 0.2 `status` on an end.
     public var status: Status? {
-        get { storage.fields.rare.status }
+        get { storage.fields.rareBox?.value.status }
         set { setRare(\.status, newValue) }
     }
     /// 0.2 `error` on an end.
     public var error: ErrorInfo? {
-        get { storage.fields.rare.error }
+        get { storage.fields.rareBox?.value.error }
         set { setRare(\.error, newValue) }
     }
     /// The tracing and correlation bag (0.1 Relay also stores status keys here).
@@ -298,7 +298,7 @@ public struct Event: Sendable, Hashable {
     }
     /// Every top-level member this model does not know, in source order.
     public var unknownFields: JSONObject {
-        get { storage.fields.rare.unknownFields }
+        get { storage.fields.rareBox?.value.unknownFields ?? JSONObject() }
         set { setRare(\.unknownFields, newValue) }
     }
 
@@ -355,7 +355,7 @@ public struct Event: Sendable, Hashable {
         switch (family, kind) {
         case (.v0_1, _): storage.fields.data
         case (.v0_2, .scopeStart): storage.fields.input
-        case (.v0_2, .scopeEnd): storage.fields.rare.output
+        case (.v0_2, .scopeEnd): storage.fields.rareBox?.value.output
         case (.v0_2, _): storage.fields.data
         }
     }
@@ -380,7 +380,7 @@ public struct Event: Sendable, Hashable {
 
     /// ``output`` as the event holds it.
     package var outputStorage: EventPayload? {
-        get { storage.fields.rare.output }
+        get { storage.fields.rareBox?.value.output }
         set { setRare(\.output, newValue) }
     }
 

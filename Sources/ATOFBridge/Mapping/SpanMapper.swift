@@ -49,11 +49,13 @@ public struct SpanMapper: Sendable {
         let flags = describing?.flags ?? []
         let profile = options.categoryProfiles.profile(category: describing?.category, subtype: subtype, flags: flags)
         let metadata = Self.mergedMetadata(start: scope.start?.metadata, end: scope.end?.metadata)
+        // Formatted from its 16 bytes on each read: read once.
+        let uuid = describing?.uuid
 
         var builder = AttributeBuilder()
 
         // §4.1 atof.*
-        builder.set(.atofUUID, string: describing?.uuid)
+        builder.set(.atofUUID, string: uuid)
         builder.set(.atofParentUUID, string: describing?.parentUUID)
         builder.set(.atofCategory, string: describing?.category)
         if !flags.isEmpty { builder.set(.atofFlags, .stringArray(flags)) }
@@ -94,7 +96,7 @@ public struct SpanMapper: Sendable {
         case "AGENT":
             if options.genAIAttributes {
                 builder.set(.genAIAgentName, string: name)
-                builder.set(.genAIAgentID, string: describing?.uuid)
+                builder.set(.genAIAgentID, string: uuid)
             }
         default:
             break

@@ -157,73 +157,73 @@ public final class BatchSpanProcessor: Sendable {
 
     /// Queues one finished span.
     public func enqueue(_ span: OTLP.Span) {
-        enqueue(pending: CollectionOfOne(.span(span)))
+        var late: [PendingSpan] = []
+        admit(.span(span), late: &late)
+        if !late.isEmpty { spill(late) }
     }
 
     /// Queues finished spans, applying the overflow policy to those that do not fit.
+    ///
+    /// Only the iteration is generic: each span goes through the non-generic ``admit(_:late:)``
+    /// (called from another module this function is not specialized, and a generic loop body
+    /// looked up type metadata for every span).
     public func enqueue(_ spans: some Collection<OTLP.Span>) {
-        enqueue(pending: spans.lazy.map(PendingSpan.span))
+        var late: [PendingSpan] = []
+        for span in spans { admit(.span(span), late: &late) }
+        if !late.isEmpty { spill(late) }
     }
 
     /// Queues paired scopes; they are mapped on the worker threads.
     func enqueue(assembled items: [AssembledItem]) {
-        enqueue(pending: items.lazy.map(PendingSpan.assembled))
+        var late: [PendingSpan] = []
+        for item in items { admit(.assembled(item), late: &late) }
+        if !late.isEmpty { spill(late) }
     }
 
-    private func enqueue(pending spans: some Collection<PendingSpan>) {
-        guard !spans.isEmpty else { return }
+    /// Queues one span, applying the overflow policy when it does not fit; spans that arrive after
+    /// shutdown collect in `late` (written to the file by the caller, and here once a batch is full).
+    private func admit(_ span: PendingSpan, late: inout [PendingSpan]) {
         let capacity = configuration.maximumQueueSize
         let batchSize = configuration.maximumExportBatchSize
         var toSpill: [PendingSpan] = []
-        var late: [PendingSpan] = []
         var wakeWorker = false
         var announceOverflow = false
-        for span in spans {
-            let ready: (State) -> Bool = { [overflowPolicy] state in
-                overflowPolicy != .block || state.queue.count < capacity || state.shutdownRequested || state.waitingStopped
-            }
-            state.withLock(when: ready, before: nil) { state, _ in
-                if state.shutdownRequested {
-                    // Late spans go straight to the file (written below, by this thread) rather
-                    // than being lost; without a file they are counted as dropped.
-                    if spillFile != nil { late.append(span) } else { state.counters.dropped += 1 }
-                } else if state.queue.count < capacity {
-                    state.queue.append(span)
-                    if state.queue.count == batchSize { wakeWorker = true }
+        let ready: (State) -> Bool = { [overflowPolicy] state in
+            overflowPolicy != .block || state.queue.count < capacity || state.shutdownRequested || state.waitingStopped
+        }
+        state.withLock(when: ready, before: nil) { state, _ in
+            if state.shutdownRequested {
+                // Late spans go straight to the file (written below, by this thread) rather
+                // than being lost; without a file they are counted as dropped.
+                if spillFile != nil { late.append(span) } else { state.counters.dropped += 1 }
+            } else if state.queue.count < capacity {
+                state.queue.append(span)
+                if state.queue.count == batchSize { wakeWorker = true }
+            } else {
+                if !state.overflowAnnounced {
+                    state.overflowAnnounced = true
+                    announceOverflow = true
+                }
+                if overflowPolicy == .spill || (overflowPolicy == .block && state.waitingStopped), spillFile != nil {
+                    state.overflow.append(span)
+                    if state.overflow.count >= batchSize { swap(&toSpill, &state.overflow) }
                 } else {
-                    if !state.overflowAnnounced {
-                        state.overflowAnnounced = true
-                        announceOverflow = true
-                    }
-                    if overflowPolicy == .spill || (overflowPolicy == .block && state.waitingStopped), spillFile != nil {
-                        state.overflow.append(span)
-                        if state.overflow.count >= batchSize { swap(&toSpill, &state.overflow) }
-                    } else {
-                        state.counters.dropped += 1
-                    }
+                    state.counters.dropped += 1
                 }
             }
-            if announceOverflow {
-                announceOverflow = false
-                let action =
-                    overflowPolicy != .drop && spillFile != nil
-                    ? "writing the overflow to \(spillFile?.path ?? "")" : "dropping the overflow (counted)"
-                logger.warning("the export queue is full (\(capacity) spans); \(action)")
-            }
-            if wakeWorker {
-                state.broadcast()
-                wakeWorker = false
-            }
-            if !toSpill.isEmpty {
-                spill(toSpill)
-                toSpill.removeAll()
-            }
-            if late.count >= batchSize {
-                spill(late)
-                late.removeAll()
-            }
         }
-        if !late.isEmpty { spill(late) }
+        if announceOverflow {
+            let action =
+                overflowPolicy != .drop && spillFile != nil
+                ? "writing the overflow to \(spillFile?.path ?? "")" : "dropping the overflow (counted)"
+            logger.warning("the export queue is full (\(capacity) spans); \(action)")
+        }
+        if wakeWorker { state.broadcast() }
+        if !toSpill.isEmpty { spill(toSpill) }
+        if late.count >= batchSize {
+            spill(late)
+            late.removeAll()
+        }
     }
 
     /// Exports everything queued, then syncs the exporter's files. Returns `false` when
