@@ -100,7 +100,8 @@ public func withScope<T>(
 /// `{"model", "id", "choices": [...], "usage": {"prompt_tokens", "completion_tokens", ...}}`,
 /// Anthropic `{"content", "stop_reason", "usage": {"input_tokens", ...}}`), and the bridge reads
 /// the answering model, response id, finish reasons, output messages and token counts from it.
-/// `JSONValue` conforms, so a body may return the raw response directly.
+/// `JSONValue` conforms, so a body may return the raw response directly; JSON text as `Data` or
+/// `.jsonText(body)` is parsed; an overload takes any `Encodable` response (your client's struct).
 ///
 /// - Parameters:
 ///   - model: the model asked for (`gen_ai.request.model`).
@@ -178,7 +179,7 @@ public func withLLMCall<Response>(
 ///
 /// The start event carries `category_profile` `{"tool_call_id": callID}` (`{}` without an id, as
 /// Relay writes) and `data` = the arguments; the end event's `data` is the result's
-/// ``ATOFPayloadConvertible/atofPayload`` (`JSONValue`, `JSONObject` and `String` conform).
+/// ``ATOFPayloadConvertible/atofPayload`` (`JSONValue`, `JSONObject`, `String`, `Data` and ``JSONText`` conform; an overload takes any `Encodable` result).
 ///
 /// - Parameters:
 ///   - name: the tool's name (span name, `tool.name`, `gen_ai.tool.name`).
