@@ -4,7 +4,7 @@ SWIFT_FLAGS ?=
 BIN := .build/debug/atof-bridge
 OUT := out
 
-.PHONY: deps build demo service-check link-check test proto-check format format-check swift-test cli-test export-test e2e-phoenix bench-smoke bench fuzz-smoke fuzz clean
+.PHONY: deps build demo service-check link-check quickstart-check test proto-check format format-check swift-test cli-test export-test e2e-phoenix bench-smoke bench fuzz-smoke fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -30,6 +30,11 @@ service-check: build
 # libprotobuf-c nor zlib (ldd), and its run writes the expected ATOF file (`atof-bridge validate`).
 link-check: build
 	bash scripts/link-check.sh .build/debug/JSONLOnlyDemo $(BIN) .build/debug/AgentDemo
+
+# README.md's quick start is Tests/QuickStart/main.swift line for line, and it compiles.
+quickstart-check: deps
+	bash scripts/quickstart-check.sh
+	swift build $(SWIFT_FLAGS) --product QuickStart
 
 # The tree is formatted with the toolchain's swift-format and the project's .swift-format rules;
 # `make format` rewrites the files, format-check fails when one is not formatted.
@@ -85,7 +90,7 @@ fuzz-smoke: deps
 fuzz: deps
 	bash scripts/fuzz.sh --seconds 300
 
-test: proto-check format-check swift-test cli-test link-check export-test e2e-phoenix bench-smoke fuzz-smoke demo service-check
+test: proto-check format-check quickstart-check swift-test cli-test link-check export-test e2e-phoenix bench-smoke fuzz-smoke demo service-check
 
 clean:
 	rm -rf .build $(OUT)

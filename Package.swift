@@ -79,7 +79,7 @@ let package = Package(
         // examples/: an instrumented agent app (`make demo` runs it).
         .executableTarget(
             name: "AgentDemo",
-            dependencies: ["ATOF", "ATOFBridge", "ATOFInstrumentation"],
+            dependencies: ["ATOF", "ATOFBridge", "ATOFInstrumentation", .product(name: "Logging", package: "swift-log")],
             path: "examples/AgentDemo"
         ),
         // examples/: a server-style app, a ServiceGroup (bridge, instrumentation, an agent worker)
@@ -99,6 +99,13 @@ let package = Package(
             name: "JSONLOnlyDemo",
             dependencies: ["ATOF", "ATOFInstrumentation"],
             path: "examples/JSONLOnlyDemo"
+        ),
+
+        // README.md's quick start, verbatim (scripts/quickstart-check.sh), compiled so it cannot drift.
+        .executableTarget(
+            name: "QuickStart",
+            dependencies: ["ATOF", "ATOFBridge", "ATOFInstrumentation", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/QuickStart"
         ),
 
         .testTarget(name: "ATOFTests", dependencies: ["ATOF"]),

@@ -45,6 +45,16 @@ let package = Package(
                 .product(name: "ATOFBridge", package: "atof-bridge"),
             ]
         ),
+        // ns per call of a Codable LLM response and of a log record through ATOFLogHandler.
+        .executableTarget(
+            name: "app-bench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "ATOFBridge", package: "atof-bridge"),
+                .product(name: "ATOFInstrumentation", package: "atof-bridge"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "otel-bench",
             dependencies: [

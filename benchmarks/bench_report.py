@@ -489,6 +489,23 @@ def main():
               f"{R.stat(n, 'call_p50_ns').text()} / {R.stat(n, 'call_p99_ns').text()} | {R.stat(n, 'cpu_ns_per_scope').text()} |")
         w("")
 
+    # Instrumentation of agent code as written.
+    if R.has("app-encodable") or R.has("app-log"):
+        w("### The cost of a Codable response and of a log record")
+        w("")
+        w("`app-bench`, with the `Bridge` installed: `withLLMCall` returning a `Codable` chat completion (encoded "
+          "with `JSONEncoder` and parsed into the end event) next to the same response as a prebuilt `JSONValue`; "
+          "`logger.info` inside a scope through `ATOFLogHandler` (a `log` mark, then forwarded) next to the wrapped "
+          "handler (which drops the record) alone.")
+        w("")
+        w("| scenario | ns per call | baseline ns per call | extra ns per call |")
+        w("|---|---:|---:|---:|")
+        for n in ("app-encodable", "app-log"):
+            if R.has(n):
+                w(f"| {R.first(n, 'scenario')} | {R.stat(n, 'ns_per_call').text()} | "
+                  f"{R.stat(n, 'baseline_ns_per_call').text()} | {R.stat(n, 'extra_ns_per_call').text()} |")
+        w("")
+
     # Pathological inputs.
     pathological = list(dict.fromkeys(r["name"] for r in rows if r.get("pathological")))
     if pathological:

@@ -95,7 +95,7 @@ echo "== building ($CONFIG)"
 if [[ $OTEL == 1 ]]; then
     PRODUCTS=("")  # everything, swift-otel's benches included
 else
-    PRODUCTS=(otlp-sink bridge-bench encode-bench decode-bench)  # (swift build takes one --product)
+    PRODUCTS=(otlp-sink bridge-bench encode-bench decode-bench app-bench)  # (swift build takes one --product)
 fi
 # SwiftPM can keep an old build plan of the path-dependency (the main package) and miss source
 # files added to it since: drop the plan so that it is made again (a few seconds).
@@ -159,7 +159,7 @@ run() {
     fi
     printf '   %-22s %s\n' "$name" "$(python3 -c 'import json,sys
 r=[json.loads(l) for l in open(sys.argv[1])][-1]
-keys=("spans_delivered","delivered_spans_per_second","events_per_second","lines_per_second","ns_per_scope","cpu_us_per_span","cpu_ns_per_span","peak_rss_mib","rss_at_end_mib")
+keys=("spans_delivered","delivered_spans_per_second","events_per_second","lines_per_second","ns_per_scope","ns_per_call","extra_ns_per_call","cpu_us_per_span","cpu_ns_per_span","peak_rss_mib","rss_at_end_mib")
 print(", ".join(f"{k}={r[k]:,.1f}" if isinstance(r[k],float) else f"{k}={r[k]}" for k in keys if k in r))' "$WORK/$name.$round.out.result")"
 }
 
@@ -284,6 +284,8 @@ for round in $(seq 1 "$RUNS"); do
         --fallback "$WORK/open-large.fallback.jsonl" --scenario "$OPEN_LARGE open scopes, no bound"
     run open-bounded "$round" "$BIN/bridge-bench" --endpoint "$URL" --open-scopes "$OPEN_LARGE" --max-open "$OPEN_BOUND" \
         --fallback "$WORK/open-bounded.fallback.jsonl" --scenario "$OPEN_LARGE open scopes, bound $OPEN_BOUND"
+    run app-encodable "$round" "$BIN/app-bench" --scenario encodable --calls "$SCOPES" --endpoint "$URL"
+    run app-log "$round" "$BIN/app-bench" --scenario log --calls "$SCOPES" --endpoint "$URL"
     if [[ $OTEL == 1 ]]; then
         run scope-atof "$round" "$BIN/scope-bench" --impl atof --scopes "$SCOPES" --endpoint "$URL"
         run scope-otel "$round" "$BIN/scope-bench" --impl otel --scopes "$SCOPES" --endpoint "$URL"

@@ -173,7 +173,7 @@ enum Registry {
             for sink in sinks { sink.shutdown(deadline: deadline) }
             throw error
         }
-        let set = SubscriberSet(sinks: sinks)
+        let set = SubscriberSet(sinks: sinks, logger: logger)
         let installed = phase.withLock { phase in
             guard case .idle = phase else { return false }
             phase = .active(set)

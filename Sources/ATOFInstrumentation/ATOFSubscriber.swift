@@ -104,9 +104,12 @@ struct ClosureSink: EventSink {
 /// The installed subscribers, fixed at bootstrap.
 final class SubscriberSet: Sendable {
     let sinks: [any EventSink]
+    /// The bootstrap's logger, for the instrumentation's own warnings (e.g. a payload that is not JSON).
+    let logger: Logger
 
-    init(sinks: [any EventSink]) {
+    init(sinks: [any EventSink], logger: Logger) {
         self.sinks = sinks
+        self.logger = logger
     }
 
     func emit(_ event: Event) {

@@ -107,10 +107,15 @@ enum ScopeRecorder {
     }
 
     /// Emits the end event of `started`.
-    static func end(_ started: StartedScope, outcome: ScopeOutcome, data: JSONValue?, metadata: JSONValue?, at time: Int64? = nil) {
+    /// `profile` replaces the start's `category_profile` when given.
+    static func end(
+        _ started: StartedScope, outcome: ScopeOutcome, data: JSONValue?, metadata: JSONValue?, profile: JSONValue? = nil,
+        at time: Int64? = nil
+    ) {
         let start = started.start
         var end = start
         end.kind = .scopeEnd
+        if let profile { end.profile = profile }
         end.timestamp = Timestamp(
             nanosecondsSinceEpoch: endTime(start: start.timestamp.nanosecondsSinceEpoch, now: time ?? WallClock.nanosecondsSinceEpoch()))
         end.data = data
@@ -123,10 +128,17 @@ enum ScopeRecorder {
         guard let sinks = Registry.active else { return }
         let parent = InstrumentationContext.current?[ScopeKey.self]
         parent?.pendingStart?.emitStartIfNeeded()
-        let now = WallClock.nanosecondsSinceEpoch()
+        mark(in: sinks, parentUUID: parent?.uuid, name: name, data: data, metadata: metadata, category: category)
+    }
+
+    /// Emits a mark under the scope `parentUUID` (whatever scope is current), at `now`.
+    static func mark(
+        in sinks: SubscriberSet, parentUUID: String?, name: String, data: JSONValue?, metadata: JSONValue?, category: String? = nil,
+        time now: Int64 = WallClock.nanosecondsSinceEpoch()
+    ) {
         sinks.emit(
             Event(
-                family: .v0_1, kind: .mark, uuid: UUIDValue(nanosecondsSinceEpoch: now).string, parentUUID: parent?.uuid,
+                family: .v0_1, kind: .mark, uuid: UUIDValue(nanosecondsSinceEpoch: now).string, parentUUID: parentUUID,
                 timestamp: Timestamp(nanosecondsSinceEpoch: now), name: name, category: category, data: data, metadata: metadata))
     }
 

@@ -19,8 +19,8 @@ import Instrumentation
 ///   - metadata: a JSON object recorded on the start and end events; its keys become
 ///     `atof.metadata.<key>` span attributes (`session_id` / `user_id` also set the session and user).
 ///   - isolation: the caller's actor, inherited (leave the default).
-///   - body: the work. Its result is recorded as the end `data` when it conforms to
-///     ``ATOFPayloadConvertible``.
+///   - body: the work. Its result is recorded as the end `data` when it is
+///     ``ATOFPayloadConvertible`` or `Encodable`.
 /// - Returns: what `body` returns.
 public func withAgentScope<T>(
     _ name: String,
@@ -30,7 +30,7 @@ public func withAgentScope<T>(
     _ body: () async throws -> T
 ) async rethrows -> T {
     let started = ScopeRecorder.begin(name: name, category: "agent", flags: [], profile: nil, data: input, metadata: metadata)
-    return try await runScope(started, metadata: metadata, record: recordIfConvertible, body)
+    return try await runScope(started, metadata: metadata, record: PayloadRecording.payload, body)
 }
 
 /// Runs the synchronous `body` as an agent scope; see the async form.
@@ -41,7 +41,7 @@ public func withAgentScope<T>(
     _ body: () throws -> T
 ) rethrows -> T {
     let started = ScopeRecorder.begin(name: name, category: "agent", flags: [], profile: nil, data: input, metadata: metadata)
-    return try runScope(started, metadata: metadata, record: recordIfConvertible, body)
+    return try runScope(started, metadata: metadata, record: PayloadRecording.payload, body)
 }
 
 // MARK: - Any category
@@ -56,8 +56,8 @@ public func withAgentScope<T>(
 ///   - metadata: a JSON object recorded on the start and end events.
 ///   - profile: the ATOF `category_profile` object (e.g. `["subtype": "acme.rerank"]` for `.custom`).
 ///   - isolation: the caller's actor, inherited (leave the default).
-///   - body: the work. Its result is recorded as the end `data` when it conforms to
-///     ``ATOFPayloadConvertible``.
+///   - body: the work. Its result is recorded as the end `data` when it is
+///     ``ATOFPayloadConvertible`` or `Encodable`.
 /// - Returns: what `body` returns.
 public func withScope<T>(
     name: String,
@@ -71,7 +71,7 @@ public func withScope<T>(
 ) async rethrows -> T {
     let started = ScopeRecorder.begin(
         name: name, category: category.rawValue, flags: ScopeFlag.wireList(flags), profile: profile, data: input, metadata: metadata)
-    return try await runScope(started, metadata: metadata, record: recordIfConvertible, body)
+    return try await runScope(started, metadata: metadata, record: PayloadRecording.payload, body)
 }
 
 /// Runs the synchronous `body` as a scope of any category; see the async form.
@@ -86,7 +86,7 @@ public func withScope<T>(
 ) rethrows -> T {
     let started = ScopeRecorder.begin(
         name: name, category: category.rawValue, flags: ScopeFlag.wireList(flags), profile: profile, data: input, metadata: metadata)
-    return try runScope(started, metadata: metadata, record: recordIfConvertible, body)
+    return try runScope(started, metadata: metadata, record: PayloadRecording.payload, body)
 }
 
 // MARK: - LLM call
@@ -100,7 +100,8 @@ public func withScope<T>(
 /// `{"model", "id", "choices": [...], "usage": {"prompt_tokens", "completion_tokens", ...}}`,
 /// Anthropic `{"content", "stop_reason", "usage": {"input_tokens", ...}}`), and the bridge reads
 /// the answering model, response id, finish reasons, output messages and token counts from it.
-/// `JSONValue` conforms, so a body may return the raw response directly.
+/// `JSONValue` conforms, so a body may return the raw response directly; JSON text as `Data` or
+/// `.jsonText(body)` is parsed; an overload takes any `Encodable` response (your client's struct).
 ///
 /// - Parameters:
 ///   - model: the model asked for (`gen_ai.request.model`).
@@ -141,13 +142,44 @@ public func withLLMCall<Response: ATOFPayloadConvertible>(
     return try runScope(started, metadata: metadata, record: { $0.atofPayload }, body)
 }
 
+/// Runs `body` as an LLM call that returns any response: an `Encodable` one (your client's
+/// `Codable` struct) is recorded as its JSON encoding, an ``ATOFPayloadConvertible`` one as its
+/// payload, anything else is not recorded. See the ``ATOFPayloadConvertible`` form for the rest.
+public func withLLMCall<Response>(
+    model: String,
+    provider: String? = nil,
+    name: String? = nil,
+    request: JSONValue? = nil,
+    flags: Set<ScopeFlag> = [],
+    metadata: JSONValue? = nil,
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: () async throws -> Response
+) async rethrows -> Response {
+    let started = LLMCallShape.begin(model: model, provider: provider, name: name, request: request, flags: flags, metadata: metadata)
+    return try await runScope(started, metadata: metadata, record: PayloadRecording.payload, body)
+}
+
+/// Runs the synchronous `body` as an LLM call that returns any response; see the async form.
+public func withLLMCall<Response>(
+    model: String,
+    provider: String? = nil,
+    name: String? = nil,
+    request: JSONValue? = nil,
+    flags: Set<ScopeFlag> = [],
+    metadata: JSONValue? = nil,
+    _ body: () throws -> Response
+) rethrows -> Response {
+    let started = LLMCallShape.begin(model: model, provider: provider, name: name, request: request, flags: flags, metadata: metadata)
+    return try runScope(started, metadata: metadata, record: PayloadRecording.payload, body)
+}
+
 // MARK: - Tool call
 
 /// Runs `body` as a tool call (category `tool`) and records its result.
 ///
 /// The start event carries `category_profile` `{"tool_call_id": callID}` (`{}` without an id, as
 /// Relay writes) and `data` = the arguments; the end event's `data` is the result's
-/// ``ATOFPayloadConvertible/atofPayload`` (`JSONValue`, `JSONObject` and `String` conform).
+/// ``ATOFPayloadConvertible/atofPayload`` (`JSONValue`, `JSONObject`, `String`, `Data` and ``JSONText`` conform; an overload takes any `Encodable` result).
 ///
 /// - Parameters:
 ///   - name: the tool's name (span name, `tool.name`, `gen_ai.tool.name`).
@@ -188,6 +220,39 @@ public func withToolCall<Result: ATOFPayloadConvertible>(
     return try runScope(started, metadata: metadata, record: { $0.atofPayload }, body)
 }
 
+/// Runs `body` as a tool call that returns any result: an `Encodable` one is recorded as its
+/// JSON encoding, an ``ATOFPayloadConvertible`` one as its payload, anything else is not
+/// recorded. See the ``ATOFPayloadConvertible`` form for the rest.
+public func withToolCall<Result>(
+    name: String,
+    callID: String? = nil,
+    arguments: JSONValue? = nil,
+    flags: Set<ScopeFlag> = [],
+    metadata: JSONValue? = nil,
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: () async throws -> Result
+) async rethrows -> Result {
+    let started = ScopeRecorder.begin(
+        name: name, category: "tool", flags: ScopeFlag.wireList(flags), profile: toolProfile(callID), data: arguments,
+        metadata: metadata)
+    return try await runScope(started, metadata: metadata, record: PayloadRecording.payload, body)
+}
+
+/// Runs the synchronous `body` as a tool call that returns any result; see the async form.
+public func withToolCall<Result>(
+    name: String,
+    callID: String? = nil,
+    arguments: JSONValue? = nil,
+    flags: Set<ScopeFlag> = [],
+    metadata: JSONValue? = nil,
+    _ body: () throws -> Result
+) rethrows -> Result {
+    let started = ScopeRecorder.begin(
+        name: name, category: "tool", flags: ScopeFlag.wireList(flags), profile: toolProfile(callID), data: arguments,
+        metadata: metadata)
+    return try runScope(started, metadata: metadata, record: PayloadRecording.payload, body)
+}
+
 // MARK: - Marks
 
 /// Records a point-in-time mark under the current scope (a span event on its span), or, outside
@@ -204,10 +269,12 @@ public func mark(name: String, data: JSONValue? = nil, metadata: JSONValue? = ni
 // MARK: - Internals
 
 /// Runs `body` in the started scope's context and emits the end.
+/// `endProfile` gives the end's `category_profile` when it differs from the start's.
 func runScope<T>(
     _ started: StartedScope?,
     metadata: JSONValue?,
     record: (T) -> JSONValue?,
+    endProfile: () -> JSONValue? = { nil },
     isolation: isolated (any Actor)? = #isolation,
     _ body: () async throws -> T
 ) async rethrows -> T {
@@ -216,10 +283,11 @@ func runScope<T>(
     do {
         result = try await InstrumentationContext.$current.withValue(started.context, operation: body)
     } catch {
-        ScopeRecorder.end(started, outcome: .failure(error), data: nil, metadata: metadata)
+        ScopeRecorder.end(started, outcome: .failure(error), data: nil, metadata: metadata, profile: endProfile())
         throw error
     }
-    ScopeRecorder.end(started, outcome: .ok, data: record(result), metadata: metadata)
+    let data = record(result)
+    ScopeRecorder.end(started, outcome: .ok, data: data, metadata: metadata, profile: endProfile())
     return result
 }
 
@@ -240,11 +308,6 @@ func runScope<T>(
     }
     ScopeRecorder.end(started, outcome: .ok, data: record(result), metadata: metadata)
     return result
-}
-
-/// The end `data` of a generic scope: the result when it is ``ATOFPayloadConvertible``.
-func recordIfConvertible<T>(_ value: T) -> JSONValue? {
-    (value as? any ATOFPayloadConvertible)?.atofPayload
 }
 
 /// A tool's `category_profile`: `{"tool_call_id": id}`, or `{}` (Relay's shape without an id).

@@ -1,16 +1,17 @@
 // AgentDemo: a small agent loop instrumented with ATOFInstrumentation.
 //
 // A scripted fake LLM plans, two tools run in parallel (one of them fails), a nested research
-// sub-agent answers a question, and the final answer streams in chunks (recorded as marks).
+// sub-agent answers a question, and the final answer streams in chunks (withLLMStream). The
+// LLM client returns a Codable response; log records made inside a scope are marks on its span.
 // Spans go to OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318); when nothing listens
 // they land in out/spans.otlp.jsonl (send them later with `atof-bridge replay`). The raw ATOF
 // stream is kept in out/run.atof.jsonl for `atof-bridge stats` and offline analysis.
 //
 //   swift run AgentDemo          (or: make demo)
 
-import ATOF
 import ATOFBridge
 import ATOFInstrumentation
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -22,30 +23,63 @@ struct ToolFailure: Error, CustomStringConvertible {
     var description: String
 }
 
-/// A scripted stand-in for a model: every call returns an OpenAI-style chat completion with usage.
+/// An OpenAI-style chat completion, as an LLM client decodes it: recorded as is (it is `Codable`),
+/// so the bridge reads the model, token usage and finish reason from it.
+struct ChatCompletion: Codable {
+    struct ToolCall: Codable {
+        struct Function: Codable {
+            var name: String
+            var arguments: String
+        }
+        var id: String
+        var type = "function"
+        var function: Function
+    }
+    struct Message: Codable {
+        var role = "assistant"
+        var content: String
+        var tool_calls: [ToolCall]?
+    }
+    struct Choice: Codable {
+        var index = 0
+        var finish_reason: String
+        var message: Message
+    }
+    struct Usage: Codable {
+        var prompt_tokens: Int
+        var completion_tokens: Int
+        var total_tokens: Int
+    }
+    var id = "chatcmpl-demo"
+    var model = "demo-model-1"
+    var choices: [Choice]
+    var usage: Usage
+
+    var text: String { choices.first?.message.content ?? "" }
+}
+
+/// A scripted stand-in for a model: every call returns a chat completion with usage.
 enum FakeLLM {
-    static func complete(_ prompt: String, answer: String, toolCalls: [String] = []) async throws -> JSONValue {
+    static func usage(prompt: String, answer: String) -> ChatCompletion.Usage {
+        let promptTokens = prompt.count / 4 + 12
+        let completionTokens = answer.count / 4 + 3
+        return .init(prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens)
+    }
+
+    static func complete(_ prompt: String, answer: String, toolCalls: [String] = []) async throws -> ChatCompletion {
         try await Task.sleep(for: .milliseconds(20))
-        let calls: [JSONValue] = toolCalls.enumerated().map { index, name in
-            ["id": .string("call_\(index + 1)"), "type": "function", "function": ["name": .string(name), "arguments": "{}"]]
+        let calls = toolCalls.enumerated().map { index, name in
+            ChatCompletion.ToolCall(id: "call_\(index + 1)", function: .init(name: name, arguments: "{}"))
         }
-        var message: JSONValue = ["role": "assistant", "content": .string(answer)]
-        if !calls.isEmpty, case .object(var object) = message {
-            object["tool_calls"] = .array(calls)
-            message = .object(object)
-        }
-        let promptTokens = Int64(prompt.count / 4 + 12)
-        let completionTokens = Int64(answer.count / 4 + 3)
-        return [
-            "id": "chatcmpl-demo", "model": "demo-model-1",
-            "choices": [["index": 0, "finish_reason": .string(calls.isEmpty ? "stop" : "tool_calls"), "message": message]],
-            "usage": [
-                "prompt_tokens": .number(JSONNumber(promptTokens)), "completion_tokens": .number(JSONNumber(completionTokens)),
-                "total_tokens": .number(JSONNumber(promptTokens + completionTokens)),
-            ],
-        ]
+        let message = ChatCompletion.Message(content: answer, tool_calls: calls.isEmpty ? nil : calls)
+        return ChatCompletion(
+            choices: [.init(finish_reason: calls.isEmpty ? "stop" : "tool_calls", message: message)],
+            usage: usage(prompt: prompt, answer: answer))
     }
 }
+
+/// The demo's logger: its records inside a scope are also marks on that scope's span (see main).
+let logger = Logger(label: "agent-demo")
 
 func request(_ text: String) -> JSONValue {
     [
@@ -77,7 +111,8 @@ func research(_ question: String) async throws -> String {
             try await Task.sleep(for: .milliseconds(12))
             return ["results": ["Traboules of Vieux Lyon", "Fourvière Basilica"]] as JSONValue
         }
-        return response["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue ?? ""
+        logger.info("research done", metadata: ["finish_reason": "\(response.choices.first?.finish_reason ?? "?")"])
+        return response.text
     }
 }
 
@@ -91,23 +126,31 @@ func planTrip(_ goal: String) async throws -> String {
         async let booking: JSONValue? = try? await bookTable(city: "Lyon")
         let (weatherResult, bookingResult) = try await (forecast, booking)
         let tip = try await research("What should a first-time visitor see in Lyon?")
-        // The final answer streams: each chunk is a mark inside the LLM call.
-        let final = try await withLLMCall(model: "demo-model-1", provider: "openai", request: request("Write the plan")) {
-            let answer =
-                "Morning: \(tip) Weather: \(weatherResult["forecast"]?.stringValue ?? "?"). Lunch: \(bookingResult == nil ? "walk-in" : "booked")."
-            for (index, chunk) in answer.split(separator: " ").enumerated() {
-                mark(name: "llm.chunk", data: ["chunk_index": .number(JSONNumber(Int64(index))), "text": .string(String(chunk))])
+        // The final answer streams: chunks become llm.chunk marks, the usage lands on the span.
+        let answer =
+            "Morning: \(tip) Weather: \(weatherResult["forecast"]?.stringValue ?? "?"). Lunch: \(bookingResult == nil ? "walk-in" : "booked")."
+        return try await withLLMStream(model: "demo-model-1", provider: "openai", request: request("Write the plan")) { stream in
+            var text = ""
+            for chunk in answer.split(separator: " ") {
                 try await Task.sleep(for: .milliseconds(2))
+                stream.chunk(String(chunk) + " ")
+                text += chunk + " "
             }
-            return try await FakeLLM.complete("Write the plan", answer: answer)
+            stream.record(usage: FakeLLM.usage(prompt: "Write the plan", answer: answer))
+            stream.record(finishReason: "stop")
+            logger.info("answer streamed", metadata: ["characters": "\(text.count)"])
+            return text
         }
-        return final["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue ?? ""
     }
 }
 
 @main
 struct AgentDemo {
     static func main() async throws {
+        // Log records go to stderr as usual and, inside a scope, become `log` marks on its span.
+        LoggingSystem.bootstrap { label in
+            ATOFLogHandler(label: label, wrapping: StreamLogHandler.standardError(label: label))
+        }
         mkdir("out", 0o700)
         unlink("out/run.atof.jsonl")
         unlink("out/spans.otlp.jsonl")

@@ -122,7 +122,10 @@ public struct SpanMapper: Sendable {
         builder.set(.atofStatus, string: outcome.atofStatus)
 
         // §6 marks.
-        let marks = markEvents(scope.marks, alreadyDropped: scope.droppedMarks)
+        var marks = markEvents(scope.marks, alreadyDropped: scope.droppedMarks)
+        let unrecordedChunks = Self.unrecordedChunks(endProfile: endProfile, markedChunks: marks.chunkCount)
+        marks.chunkCount += unrecordedChunks
+        marks.dropped += unrecordedChunks
         if marks.chunkCount > 0 {
             builder.set(.atofChunkCount, int: Int64(marks.chunkCount))
         }
