@@ -109,6 +109,12 @@ let package = Package(
             dependencies: ["ATOF", "ATOFInstrumentation"],
             path: "examples/JSONLOnlyDemo"
         ),
+        // examples/: an agent calling the tools of a real MCP server (the SDK's, in process).
+        .executableTarget(
+            name: "MCPDemo",
+            dependencies: ["ATOF", "ATOFBridge", "ATOFInstrumentation", "ATOFMCP", .product(name: "MCP", package: "swift-sdk")],
+            path: "examples/MCPDemo"
+        ),
 
         .testTarget(name: "ATOFTests", dependencies: ["ATOF"]),
         // The command line's own logic (summaries, exit statuses), on the executable's module.
