@@ -55,12 +55,13 @@ struct MCPDemo {
         unlink("\(directory)/run.atof.jsonl")
         unlink("\(directory)/spans.otlp.jsonl")
 
+        // The bridge exports to OTEL_EXPORTER_OTLP_ENDPOINT, waiting at most 3 s for it; the raw
+        // ATOF events go to a file as well.
         var configuration = Bridge.Configuration.fromEnvironment(serviceName: "mcp-demo")
         configuration.fallbackPath = "\(directory)/spans.otlp.jsonl"
-        // A demo should not wait 30 s for a collector that is not there.
-        if ProcessEnvironment.current["OTEL_BSP_EXPORT_TIMEOUT"] == nil { configuration.exporter.exportTimeout = .seconds(3) }
+        configuration.exporter.exportTimeout = .seconds(3)
         let bridge = try Bridge(configuration: configuration)
-        try ATOFInstrumentation.bootstrap(.bridge(bridge), .jsonLines(path: "\(directory)/run.atof.jsonl"))
+        try ATOFInstrumentation.bootstrap(.jsonLines(path: "\(directory)/run.atof.jsonl"), .bridge(bridge))
 
         let (clientTransport, serverTransport) = await InMemoryTransport.createConnectedPair()
         let server = try await startServer(on: serverTransport)
@@ -83,15 +84,9 @@ struct MCPDemo {
         await mcp.disconnect()
         await server.stop()
 
+        // Flushes the bridge: what the collector does not take lands in the fallback file.
         _ = ATOFInstrumentation.shutdown(timeout: .seconds(10))
         let statistics = bridge.statistics
-        print(
-            "spans: \(statistics.spansProduced) produced, \(statistics.spansExported) sent to \(configuration.exporter.endpoint), "
-                + "\(statistics.spansInFallback) in \(directory)/spans.otlp.jsonl")
-        print("raw ATOF: \(directory)/run.atof.jsonl")
-        if statistics.spansProduced != statistics.spansExported + statistics.spansInFallback {
-            print("some spans were neither delivered nor kept: \(statistics)")
-            exit(1)
-        }
+        print("spans: \(statistics.spansExported) exported, \(statistics.spansInFallback) in \(directory)/spans.otlp.jsonl")
     }
 }
