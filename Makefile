@@ -4,7 +4,7 @@ SWIFT_FLAGS ?=
 BIN := .build/debug/atof-bridge
 OUT := out
 
-.PHONY: deps build demo service-check link-check quickstart-check test proto-check format format-check swift-test cli-test export-test e2e-phoenix bench-smoke bench fuzz-smoke fuzz clean
+.PHONY: deps build demo mcp-demo mcp-check service-check link-check quickstart-check test proto-check format format-check swift-test cli-test export-test e2e-phoenix bench-smoke bench fuzz-smoke fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -19,6 +19,14 @@ demo: build
 	@mkdir -p $(OUT)
 	.build/debug/AgentDemo
 	$(BIN) stats $(OUT)/run.atof.jsonl
+
+# An agent calling the tools of a real MCP server (the SDK's, in process) through ATOFMCP's
+# TracedMCPClient; mcp-check runs it into a temporary folder and checks its spans.
+mcp-demo: build
+	.build/debug/MCPDemo $(OUT)
+
+mcp-check: build
+	bash scripts/mcp-demo-test.sh .build/debug/MCPDemo $(BIN)
 
 # The server-style example (examples/ServiceDemo: a ServiceGroup with the bridge, the
 # instrumentation and an agent worker) under SIGTERM/SIGINT: exit 0 within the shutdown bound, every
@@ -90,7 +98,7 @@ fuzz-smoke: deps
 fuzz: deps
 	bash scripts/fuzz.sh --seconds 300
 
-test: proto-check format-check quickstart-check swift-test cli-test link-check export-test e2e-phoenix bench-smoke fuzz-smoke demo service-check
+test: proto-check format-check quickstart-check swift-test cli-test link-check export-test e2e-phoenix bench-smoke fuzz-smoke demo service-check mcp-check
 
 clean:
 	rm -rf .build $(OUT)

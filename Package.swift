@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ATOFBridge", targets: ["ATOFBridge"]),
         .library(name: "ATOFInstrumentation", targets: ["ATOFInstrumentation"]),
         .library(name: "ATOFServiceLifecycle", targets: ["ATOFServiceLifecycle"]),
+        .library(name: "ATOFMCP", targets: ["ATOFMCP"]),
         .executable(name: "atof-bridge", targets: ["atof-bridge"]),
     ],
     dependencies: [
@@ -15,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
         // The event format alone: no C, no OpenTelemetry.
@@ -67,6 +69,13 @@ let package = Package(
             ]
         ),
 
+        // MCP tool calls traced (TracedMCPClient), in a target of its own: only apps that use it
+        // link the Model Context Protocol SDK.
+        .target(
+            name: "ATOFMCP",
+            dependencies: ["ATOF", "ATOFInstrumentation", .product(name: "MCP", package: "swift-sdk")]
+        ),
+
         .executableTarget(
             name: "atof-bridge",
             dependencies: [
@@ -100,6 +109,12 @@ let package = Package(
             dependencies: ["ATOF", "ATOFInstrumentation"],
             path: "examples/JSONLOnlyDemo"
         ),
+        // examples/: an agent calling the tools of a real MCP server (the SDK's, in process).
+        .executableTarget(
+            name: "MCPDemo",
+            dependencies: ["ATOF", "ATOFBridge", "ATOFInstrumentation", "ATOFMCP", .product(name: "MCP", package: "swift-sdk")],
+            path: "examples/MCPDemo"
+        ),
 
         // README.md's quick start, verbatim (scripts/quickstart-check.sh), compiled so it cannot drift.
         .executableTarget(
@@ -116,11 +131,13 @@ let package = Package(
             name: "ATOFBridgeTests",
             dependencies: ["ATOF", "ATOFBridge", "ATOFThreads", "COTLP", "CProtobufC"]
         ),
-        // With the Bridge (a recording exporter) as a subscriber, hence ATOFBridge.
+        // With the Bridge (a recording exporter) as a subscriber, hence ATOFBridge. ATOFMCP's tests
+        // live here too: the suite serializes the process-wide installation they also use.
         .testTarget(
             name: "ATOFInstrumentationTests",
             dependencies: [
-                "ATOF", "ATOFBridge", "ATOFInstrumentation", "ATOFServiceLifecycle",
+                "ATOF", "ATOFBridge", "ATOFInstrumentation", "ATOFServiceLifecycle", "ATOFMCP",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -36,6 +36,13 @@ fi
 symbols="$(nm "$demo" | grep -c '10ATOFBridge' || true)"
 if [ "$symbols" = 0 ]; then pass "JSONLOnlyDemo holds no ATOFBridge code"
 else fail "JSONLOnlyDemo holds $symbols ATOFBridge symbols"; fi
+# Nor does the core drag the MCP SDK in (ATOFMCP is a product of its own): Swift mangles module
+# MCP as $s3MCP.
+for app in "$demo" "$bridged"; do
+  symbols="$(nm "$app" | grep -c '\$s3MCP' || true)"
+  if [ "$symbols" = 0 ]; then pass "$(basename "$app") holds no MCP SDK code"
+  else fail "$(basename "$app") holds $symbols MCP SDK symbols"; fi
+done
 # The control: the same check finds all three in an app that uses the Bridge.
 found="$(exporter_libraries "$bridged")"
 if grep -q '^[[:space:]]*libcurl\.so' <<<"$found" && grep -q '^[[:space:]]*libprotobuf-c\.so' <<<"$found" \
