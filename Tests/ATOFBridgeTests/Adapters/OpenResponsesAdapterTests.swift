@@ -340,6 +340,35 @@ import Testing
         #expect(guessed.name == "chat local-llm" && Self.inferred(guessed) == ["model"])
     }
 
+    @Test("response ids encode milliseconds (vtcode), or micro- or nanoseconds (other servers); other ids encode nothing")
+    func idTimes() {
+        let milliseconds: Int64 = 1_796_464_800_250
+        #expect(
+            OpenResponsesAdapter.idTime("resp_\(String(milliseconds, radix: 16))_0001")?.nanosecondsSinceEpoch == milliseconds * 1_000_000)
+        let nanoseconds = milliseconds * 1_000_000 + 123
+        #expect(OpenResponsesAdapter.idTime("resp_\(String(nanoseconds, radix: 16))_9a8b7c6d")?.nanosecondsSinceEpoch == nanoseconds)
+        #expect(
+            OpenResponsesAdapter.idTime("resp_\(String(milliseconds * 1_000, radix: 16))_01")?.nanosecondsSinceEpoch == milliseconds
+                * 1_000_000)
+        for other in ["resp_1", "resp_zz_1", "resp_68c1f0a2b3", "msg_\(String(milliseconds, radix: 16))_0001", "resp_ff_0001"] {
+            #expect(OpenResponsesAdapter.idTime(other) == nil, "\(other)")
+        }
+    }
+
+    @Test("an OpenAI Responses stream, whose item events carry no response_id, is read as the response opened last")
+    func eventsWithoutResponseID() throws {
+        let events = try F.translate([
+            #"{"type":"response.created","sequence_number":0,"response":{"id":"resp_68c1","object":"response","created_at":\#(Self.base),"status":"in_progress","model":"gpt-4.1","output":[]}}"#,
+            #"{"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"type":"function_call","id":"fc_1","status":"in_progress","name":"get_weather","arguments":"","call_id":"call_1"}}"#,
+            #"{"type":"response.function_call_arguments.delta","sequence_number":2,"item_id":"fc_1","output_index":0,"delta":"{}"}"#,
+            #"{"type":"response.completed","sequence_number":3,"response":{"id":"resp_68c1","object":"response","created_at":\#(Self.base),"status":"completed","model":"gpt-4.1","output":[],"usage":{"input_tokens":9,"output_tokens":3,"total_tokens":12}}}"#,
+        ]).items.map(\.event)
+        let tool = try Self.event(events, "openresp:tool:resp_68c1/call_1", .scopeStart)
+        #expect(tool.name == "get_weather" && tool.parentUUID == "openresp:resp:resp_68c1")
+        let llm = try Self.event(events, "openresp:llm:resp_68c1/1", .scopeEnd)
+        #expect(llm.name == "chat gpt-4.1" && llm.profile?["usage"]?["prompt_tokens"]?.int64Value == 9)
+    }
+
     @Test("unexpected shapes are warnings naming the line, never a crash or a silent drop")
     func unexpectedShapes() throws {
         let output = try F.translate([
