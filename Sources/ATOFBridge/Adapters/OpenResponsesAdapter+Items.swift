@@ -117,8 +117,8 @@ extension OpenResponsesAdapter {
 
     /// The outcome of a `vtcode:command_execution`, `file_change` or `web_search` item.
     func finishCustomTool(_ item: JSONObject, type: String, key: String, failed: Bool, in turn: inout Turn) {
+        guard var tool = turn.tools[key] else { return }
         let data = item["data"]?.objectValue ?? JSONObject()
-        var tool = turn.tools[key] ?? Tool(uuid: "", name: type, category: "tool")
         tool.waitsForOutput = false
         tool.failed = failed || JSONRead.string(data["status"]) == "failed"
         switch type {

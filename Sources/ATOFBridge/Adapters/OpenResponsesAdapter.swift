@@ -81,11 +81,10 @@ struct OpenResponsesAdapter: ForeignEventAdapter {
             flushUnfinishedTurn(responseID, into: &output)
         }
         if thread.started, !thread.ended {
-            var event = scopeEvent(
+            // An implied end: the outcome is unknown (UNSET), whatever the last turn did.
+            let event = scopeEvent(
                 .scopeEnd, uuid: thread.uuid, parent: nil, name: "vtcode.thread", category: "agent",
                 metadata: threadMetadata(), inferred: [.end])
-            event.status = thread.lastTurnError == nil ? nil : .error
-            event.error = thread.lastTurnError
             output.emit(event, line: lastLine, timeKnown: false)
             thread.ended = true
         }
@@ -104,7 +103,7 @@ extension OpenResponsesAdapter {
         var ended = false
         /// What `vtcode.thread_completed` said (`thread_id`, `subtype`, `outcome_code`, …).
         var details = JSONObject()
-        /// The error of the last turn when it failed; the thread then fails too.
+        /// The error of the last turn when it failed: a `vtcode.thread_completed` then fails the thread.
         var lastTurnError: ErrorInfo?
     }
 
@@ -156,7 +155,7 @@ extension OpenResponsesAdapter {
     }
 
     /// What an item id stands for inside its turn.
-    enum ItemRole: Sendable, Hashable {
+    enum ItemRole: Sendable {
         case message(generation: Int)
         case reasoning(generation: Int)
         case functionCall(generation: Int, tool: String)

@@ -205,7 +205,7 @@ import Testing
         #expect(turn.output?["usage"]?["prompt_tokens"]?.int64Value == 1200)
     }
 
-    @Test("response.failed fails the turn and the LLM call open in it with the response's error; the thread fails with it")
+    @Test("response.failed fails the turn and the LLM call open in it with the response's error")
     func failedResponse() throws {
         let failed = Self.completed(
             type: "response.failed", status: "failed",
@@ -218,9 +218,9 @@ import Testing
         #expect(turn.data?["code"] == "upstream_timeout")
         let llm = try Self.event(events, "openresp:llm:\(Self.r1)/1", .scopeEnd)
         #expect(llm.status == .error && llm.error?.type == "model_error")
+        // Without vtcode.thread_completed the thread's end is implied: its outcome stays unknown.
         let thread = try Self.event(events, "openresp:thread:\(Self.r1)", .scopeEnd)
-        #expect(thread.status == .error && thread.error?.type == "model_error")
-        #expect(Self.inferred(thread) == ["end"])
+        #expect(thread.status == nil && Self.inferred(thread) == ["end"])
     }
 
     @Test("response.incomplete: reason cancelled is cancelled; max_output_tokens keeps the raw status and gives the finish reason")
