@@ -2,10 +2,10 @@ import ATOF
 
 /// Sidechain and subagent streams (adapters.md §5.4 case 4): one agent scope over all events of a
 /// `stream_id`, child of the tool whose `tool_result.agent_id` names the stream. That link arrives
-/// only after the stream, so the scope starts under the agent-spawning tool (`Task`, `Agent`) open
-/// when the stream began, flagged `parent` until the link confirms it; with no such tool the start
-/// waits for the link, or for the end of input (then under the session, flagged `parent`). Live and
-/// offline input thus give the same spans.
+/// only after the stream, so when exactly one agent-spawning tool (`Task`, `Agent`) is open as the
+/// stream begins, the scope starts under it at once, flagged `parent` unless the link confirms it.
+/// Otherwise (none, or parallel ones) the start waits for the link, or for the end of input (then
+/// under the session, flagged `parent`). Live and offline input thus give the same spans.
 extension AgtraceAdapter {
     /// The first event of a stream other than main: remembers its agent scope.
     func openStream(_ record: AgtraceRecord, at when: AgtraceSession.When, line: Int, session: inout AgtraceSession) {
@@ -18,8 +18,8 @@ extension AgtraceAdapter {
         if let tool = stream.agentID.flatMap({ session.spawnedBy[$0] }) {
             agent.parent = tool
             agent.parentIsExact = true
-        } else {
-            agent.parent = session.openSpawners.last
+        } else if session.openSpawners.count == 1 {
+            agent.parent = session.openSpawners.first
         }
         session.streams[stream]?.agent = agent
     }

@@ -70,7 +70,7 @@ struct AgtraceAdapter: ForeignEventAdapter {
                 line: line)
             sessionOrder.append(record.sessionID)
             Self.emitStart(
-                record.sessionID, parent: nil, at: session.first, name: "agtrace.session", category: "agent",
+                record.sessionID, parent: nil, at: session.last, name: "agtrace.session", category: "agent",
                 metadata: session.metadata, line: line, into: &output)
         }
         let when = AgtraceSession.When(time: record.time ?? session.last.time, known: record.time != nil)
@@ -149,7 +149,7 @@ struct AgtraceAdapter: ForeignEventAdapter {
         guard let turn = session.turn else { return }
         session.turn = nil
         Self.emitEnd(
-            turn.uuid, parent: session.id, at: session.last, name: turn.name, category: "function",
+            turn.uuid, parent: session.id, at: session.last, name: "agent.turn", category: "function",
             output: turn.lastMessage.map(JSONValue.string), metadata: session.metadata, inferred: [.end, .endTime],
             line: session.lastLine, into: &output)
     }
@@ -171,7 +171,7 @@ struct AgtraceAdapter: ForeignEventAdapter {
         if let turnID = JSONRead.identifier(record.content["turn_id"]) { metadata["turn_id"] = .string(turnID) }
         if let duration = JSONRead.present(record.content["duration_ms"]) { metadata["duration_ms"] = duration }
         Self.emitEnd(
-            turn.uuid, parent: session.id, at: when, name: turn.name, category: "function",
+            turn.uuid, parent: session.id, at: when, name: "agent.turn", category: "function",
             output: turn.lastMessage.map(JSONValue.string), status: outcome.status, error: outcome.error, metadata: metadata,
             line: line, into: &output)
     }

@@ -11,7 +11,6 @@ struct AgtraceSession: Sendable {
     /// The open main-stream turn: from a `user` event to the next one (or a `turn_end`).
     struct Turn: Sendable {
         var uuid: String
-        var name = "agent.turn"
         /// The last `message` text of the turn: its output.
         var lastMessage: String?
     }
@@ -76,7 +75,6 @@ struct AgtraceSession: Sendable {
     }
 
     let id: String
-    var first: When
     /// The latest known time of the session.
     var last: When
     var lastLine: Int
@@ -91,7 +89,6 @@ struct AgtraceSession: Sendable {
 
     init(id: String, first: When, line: Int) {
         self.id = id
-        self.first = first
         self.last = first
         self.lastLine = line
     }

@@ -323,4 +323,28 @@ import Testing
         #expect(try translation.event(.scopeEnd, F.id(1)).output == "for a")
         #expect(try translation.event(.scopeEnd, F.id(2)).output == nil)
     }
+
+    @Test("parallel subagents wait for their links and each goes under its own Task call")
+    func parallelSubagents() throws {
+        let one: JSONValue = ["stream_type": "sidechain", "stream_data": ["agent_id": "one"]]
+        let two: JSONValue = ["stream_type": "sidechain", "stream_data": ["agent_id": "two"]]
+        let translation = F.translate([
+            F.object(1, "user", ["text": "split"], at: "00.000"),
+            F.object(2, "tool_call", ["name": "Task", "arguments": ["prompt": "1"]], at: "01.000", parent: 1, metadata: F.claude("m")),
+            F.object(3, "tool_call", ["name": "Task", "arguments": ["prompt": "2"]], at: "01.000", parent: 2, metadata: F.claude("m")),
+            F.object(4, "user", ["text": "1"], at: "01.100", stream: one),
+            F.object(5, "user", ["text": "2"], at: "01.100", stream: two),
+            F.object(6, "message", ["text": "two done"], at: "02.000", parent: 5, stream: two),
+            F.object(7, "message", ["text": "one done"], at: "03.000", parent: 4, stream: one),
+            F.object(
+                8, "tool_result", ["output": "two done", "tool_call_id": .string(F.id(3)), "agent_id": "two"], at: "03.100", parent: 3),
+            F.object(
+                9, "tool_result", ["output": "one done", "tool_call_id": .string(F.id(2)), "agent_id": "one"], at: "03.200", parent: 8),
+        ])
+        for (agent, tool) in [("one", F.id(2)), ("two", F.id(3))] {
+            let uuid = "agtrace:stream:\(F.session)/sidechain/\(agent)"
+            #expect(try translation.event(.scopeStart, uuid).parentUUID == tool)
+            #expect(F.Translation.inferred(try translation.event(.scopeEnd, uuid)) == ["end", "end_time"])
+        }
+    }
 }
