@@ -13,6 +13,12 @@ extension AgtraceAdapter {
         output.emit(event, line: line, timeKnown: when.known)
     }
 
+    /// The fields an end lists as inferred: `flags`, after `start_time` when the start's time was not
+    /// given. Span metadata is the end's where both events have a key, so the end lists them all.
+    static func endFlags(_ flags: [InferredField], startKnown: Bool) -> [InferredField] {
+        startKnown ? flags : [.startTime] + flags
+    }
+
     /// Emits a scope end; `status` nil leaves the outcome unknown (UNSET).
     static func emitEnd(
         _ uuid: String, parent: String?, at when: AgtraceSession.When, name: String, category: String, output payload: JSONValue? = nil,

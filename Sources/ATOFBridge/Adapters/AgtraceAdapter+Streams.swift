@@ -58,7 +58,7 @@ extension AgtraceAdapter {
             session.streams[stream]?.agent = agent
             startStreamIfLinked(stream, session: &session, into: &output)
         }
-        let inferred: [InferredField] = (agent.parentIsExact ? [] : [.parent]) + [.end, .endTime]
+        let inferred = Self.endFlags((agent.parentIsExact ? [] : [.parent]) + [.end, .endTime], startKnown: agent.first.known)
         Self.emitEnd(
             agent.uuid, parent: agent.parent, at: state.last ?? agent.first, name: agent.name, category: "agent",
             output: agent.lastMessage.map(JSONValue.string), metadata: Self.streamMetadata(stream, session: session), inferred: inferred,

@@ -108,7 +108,7 @@ struct AgtraceAdapter: ForeignEventAdapter {
                 closeStream(stream, session: &session, into: &output)
             }
             closeTurn(session: &session, into: &output)
-            let inferred: [InferredField] = [.end, .endTime]
+            let inferred = Self.endFlags([.end, .endTime], startKnown: session.startKnown)
             Self.emitEnd(
                 id, parent: nil, at: session.last, name: "agtrace.session", category: "agent", metadata: session.metadata,
                 inferred: inferred, line: session.lastLine, into: &output)
@@ -138,7 +138,7 @@ struct AgtraceAdapter: ForeignEventAdapter {
         }
         flushGenerations(of: record.stream, session: &session, into: &output)
         closeTurn(session: &session, into: &output)
-        session.turn = AgtraceSession.Turn(uuid: record.id)
+        session.turn = AgtraceSession.Turn(uuid: record.id, startKnown: when.known)
         Self.emitStart(
             record.id, parent: session.id, at: when, name: "agent.turn", category: "function", input: text.map(JSONValue.string),
             metadata: session.metadata, line: line, into: &output)
@@ -150,7 +150,8 @@ struct AgtraceAdapter: ForeignEventAdapter {
         session.turn = nil
         Self.emitEnd(
             turn.uuid, parent: session.id, at: session.last, name: "agent.turn", category: "function",
-            output: turn.lastMessage.map(JSONValue.string), metadata: session.metadata, inferred: [.end, .endTime],
+            output: turn.lastMessage.map(JSONValue.string), metadata: session.metadata,
+            inferred: Self.endFlags([.end, .endTime], startKnown: turn.startKnown),
             line: session.lastLine, into: &output)
     }
 
@@ -173,7 +174,7 @@ struct AgtraceAdapter: ForeignEventAdapter {
         Self.emitEnd(
             turn.uuid, parent: session.id, at: when, name: "agent.turn", category: "function",
             output: turn.lastMessage.map(JSONValue.string), status: outcome.status, error: outcome.error, metadata: metadata,
-            line: line, into: &output)
+            inferred: Self.endFlags([], startKnown: turn.startKnown), line: line, into: &output)
     }
 
     /// A `tool_result`: ends the `tool_call` event it names.
@@ -209,7 +210,7 @@ struct AgtraceAdapter: ForeignEventAdapter {
             category: "tool", output: text.map(JSONValue.string), profile: Self.toolProfile(tool?.providerCallID),
             status: isError ? .error : .ok,
             error: isError ? ErrorInfo(type: "tool_error", message: message ?? "the tool reported an error") : nil,
-            metadata: metadata, line: line, into: &output)
+            metadata: metadata, inferred: Self.endFlags([], startKnown: tool?.startKnown ?? true), line: line, into: &output)
     }
 
     /// A `tool_call`'s own scope: opened at the call (the issue time, which includes any queueing).
@@ -222,7 +223,8 @@ struct AgtraceAdapter: ForeignEventAdapter {
         }
         let providerCallID = JSONRead.identifier(record.content["provider_call_id"])
         let parent = session.parent(in: record.stream)
-        session.openTools[record.id] = AgtraceSession.Tool(name: name, parent: parent, providerCallID: providerCallID)
+        session.openTools[record.id] = AgtraceSession.Tool(
+            name: name, parent: parent, providerCallID: providerCallID, startKnown: when.known)
         if Self.spawningTools.contains(name) { session.openSpawners.append(record.id) }
         Self.emitStart(
             record.id, parent: parent, at: when, name: name, category: "tool", input: JSONRead.present(record.content["arguments"]),

@@ -11,6 +11,7 @@ struct AgtraceSession: Sendable {
     /// The open main-stream turn: from a `user` event to the next one (or a `turn_end`).
     struct Turn: Sendable {
         var uuid: String
+        var startKnown: Bool
         /// The last `message` text of the turn: its output.
         var lastMessage: String?
     }
@@ -41,6 +42,7 @@ struct AgtraceSession: Sendable {
         var name: String
         var parent: String
         var providerCallID: String?
+        var startKnown: Bool
     }
 
     /// A sidechain or subagent stream: one agent scope over all its events.
@@ -75,6 +77,8 @@ struct AgtraceSession: Sendable {
     }
 
     let id: String
+    /// Whether the first event's time was given (the root's start).
+    let startKnown: Bool
     /// The latest known time of the session.
     var last: When
     var lastLine: Int
@@ -89,6 +93,7 @@ struct AgtraceSession: Sendable {
 
     init(id: String, first: When, line: Int) {
         self.id = id
+        self.startKnown = first.known
         self.last = first
         self.lastLine = line
     }

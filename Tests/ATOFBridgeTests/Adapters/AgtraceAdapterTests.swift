@@ -290,6 +290,24 @@ import Testing
         #expect(F.Translation.inferred(mark) == ["start_time"])
     }
 
+    @Test("a scope whose start time was inferred lists start_time on its end too, where span metadata comes from")
+    func inferredStartOnTheEnd() throws {
+        var user = F.object(1, "user", ["text": "a"], at: "00.000")
+        user["timestamp"] = .null
+        var call = F.object(2, "tool_call", ["name": "Read", "arguments": [:]], at: "01.000", parent: 1)
+        call["timestamp"] = "later"
+        let translation = F.translate([
+            F.object(0, "notification", ["text": "first"], at: "00.000"), user, call,
+            F.object(3, "tool_result", ["output": "x", "tool_call_id": .string(F.id(2))], at: "02.000", parent: 2),
+        ])
+        #expect(F.Translation.inferred(try translation.event(.scopeEnd, F.id(1))) == ["start_time", "end", "end_time"])
+        #expect(F.Translation.inferred(try translation.event(.scopeEnd, F.id(2))) == ["start_time"])
+        #expect(F.Translation.inferred(try translation.event(.scopeEnd, F.session)) == ["end", "end_time"])
+        let spans = F.spans(of: translation)
+        let turn = try #require(spans.first { $0.name == "agent.turn" })
+        #expect(AgtraceFixtureTests.inferred(of: turn) == ["start_time", "end", "end_time"])
+    }
+
     @Test("--model names the model where the input never does, flagged model")
     func modelFromOptions() throws {
         let objects = [F.object(1, "user", ["text": "a"], at: "00.000"), F.object(2, "message", ["text": "b"], at: "01.000", parent: 1)]
