@@ -365,4 +365,28 @@ import Testing
             #expect(F.Translation.inferred(try translation.event(.scopeEnd, uuid)) == ["end", "end_time"])
         }
     }
+
+    @Test("odd shapes are read leniently or warned about, never a crash or a silent drop")
+    func oddShapes() throws {
+        let translation = F.translate([
+            F.object(1, "user", ["text": 42], at: "00.000", stream: "main"),
+            F.object(2, "tool_call", ["arguments": "ls -la", "provider_call_id": 7], at: "01.000", parent: 1),
+            F.object(3, "token_usage", ["input": ["uncached": -5, "cached": "many"], "output": [:]], at: "01.000", parent: 2),
+            F.object(
+                4, "tool_result", ["output": ["lines": 3], "tool_call_id": .string(F.id(2)), "is_error": "yes"], at: "02.000", parent: 3),
+            F.object(5, "tool_result", ["output": "orphan", "tool_call_id": "no-such-call"], at: "02.500", parent: 4),
+            F.object(6, "turn_end", ["outcome": 3], at: "03.000", parent: 5),
+            F.object(7, "message", [:], at: "04.000", parent: 6, stream: ["stream_type": "subagent"]),
+        ])
+        let tool = try translation.event(.scopeStart, F.id(2))
+        #expect(tool.name == "tool" && tool.input == "ls -la" && tool.profile?["tool_call_id"] == "7")
+        #expect(try translation.event(.scopeEnd, F.id(2)).output == #"{"lines":3}"#)
+        #expect(try translation.event(.scopeEnd, F.id(2)).status == .ok, "is_error that is not a boolean is not an error")
+        #expect(try translation.event(.scopeEnd, "no-such-call").name == "tool_result", "an unmatched end, kept")
+        #expect(try translation.event(.scopeStart, F.id(1)).input == "42")
+        #expect(try translation.event(.scopeEnd, F.id(1)).status == nil)
+        #expect(try translation.event(.scopeStart, "agtrace:stream:\(F.session)/subagent/").name == "agtrace.subagent")
+        let lines = Set(translation.notes.compactMap(\.line))
+        #expect(lines == [2, 3, 5, 6], "\(translation.notes)")
+    }
 }
