@@ -15,7 +15,8 @@ import ATOF
 /// - one tool scope per `tool_call` (its UUID), ended by the `tool_result` whose `tool_call_id`
 ///   names it; `is_error` gives status error. A call without a result stays unended;
 /// - one agent scope per sidechain or subagent stream, child of the tool whose result names its
-///   `agent_id` (else the agent-spawning tool open when it began, else the session; flagged `parent`);
+///   `agent_id` (else the only agent-spawning tool open when it began, else the session; flagged
+///   `parent`);
 /// - `notification`, `slash_command`, `queue_operation`, `summary` and the newer informational
 ///   payloads become marks named by their type on the open turn; unknown types become marks
 ///   `agtrace.<type>` with one warning per type.
