@@ -43,15 +43,14 @@ extension AgentSDKAdapter {
         /// The response in the chat shape of contract rule 7, when anything was produced.
         var output: JSONValue? {
             guard !isEmpty else { return nil }
-            var message = JSONObject([JSONObject.Member(key: "role", value: "assistant")])
+            var message = JSONObject(["role": "assistant"])
             let content = texts.isEmpty ? textDeltas.map(\.text).joined() : texts.map(\.text).joined(separator: "\n")
             message["content"] = content.isEmpty ? .null : .string(content)
             let reasoning = thinking.isEmpty ? thinkingDeltas.map(\.text).joined() : thinking.map(\.text).joined(separator: "\n")
             if !reasoning.isEmpty { message["reasoning_content"] = .string(reasoning) }
             if let refusal { message["refusal"] = .string(refusal) }
             if !toolCalls.isEmpty { message["tool_calls"] = .array(toolCalls) }
-            let choice = JSONValue.object(JSONObject([JSONObject.Member(key: "message", value: .object(message))]))
-            return .object(JSONObject([JSONObject.Member(key: "choices", value: .array([choice]))]))
+            return ["choices": [.object(JSONObject(["message": .object(message)]))]]
         }
 
         /// Records the first post-stream event.
@@ -61,16 +60,8 @@ extension AgentSDKAdapter {
 
         /// A tool call of the response, in the chat shape (`arguments` as JSON text).
         static func toolCall(id: String, name: String, input: JSONValue?) -> JSONValue {
-            let function = JSONObject([
-                JSONObject.Member(key: "name", value: .string(name)),
-                JSONObject.Member(key: "arguments", value: .string((input ?? .object(JSONObject())).compactJSON)),
-            ])
-            return .object(
-                JSONObject([
-                    JSONObject.Member(key: "id", value: .string(id)),
-                    JSONObject.Member(key: "type", value: "function"),
-                    JSONObject.Member(key: "function", value: .object(function)),
-                ]))
+            let arguments = (input ?? .object(JSONObject())).compactJSON
+            return ["id": .string(id), "type": "function", "function": ["name": .string(name), "arguments": .string(arguments)]]
         }
     }
 }

@@ -242,10 +242,7 @@ extension AgentSDKAdapter {
             if let prompt = self.input?.stringValue, turn == nil || turn?.number == firstTurn {
                 var request = JSONObject()
                 if let model { request["model"] = .string(model) }
-                let message = JSONObject([
-                    JSONObject.Member(key: "role", value: "user"), JSONObject.Member(key: "content", value: .string(prompt)),
-                ])
-                request["messages"] = .array([.object(message)])
+                request["messages"] = [["role": "user", "content": .string(prompt)]]
                 input = .object(request)
             }
             attempt = LLMAttempt(scope: scope, start: when, startInferred: inferred, input: input)
@@ -291,6 +288,14 @@ extension AgentSDKAdapter {
                     attempt.scope, at: end.time, profile: profile, output: attempt.output, status: status, error: error,
                     metadata: endMetadata, inferred: model == nil ? [] : [.model]),
                 line: line, timeKnown: end.known)
+        }
+
+        /// Live input: emits a finished attempt that has waited longer than `hold` for its usage
+        /// (which then stays on the turn, see `completeTurn`).
+        mutating func releaseHeldAttempt(at time: Timestamp, after hold: Int64, line: Int, into output: inout AdapterOutput) {
+            guard let end = attempt?.streamEnd, end.known else { return }
+            let (waited, overflow) = time.nanosecondsSinceEpoch.subtractingReportingOverflow(end.time.nanosecondsSinceEpoch)
+            if !overflow, waited > hold { endAttempt(status: .ok, error: nil, line: line, into: &output) }
         }
 
         /// A streamed chunk: an `llm.chunk` mark on the attempt.
@@ -372,7 +377,7 @@ extension AgentSDKAdapter {
             tools.append(OpenTool(id: id, scope: scope))
             output.emit(
                 AgentSDKAdapter.startEvent(
-                    scope, at: envelope.time, profile: JSONObject([JSONObject.Member(key: "tool_call_id", value: .string(id))]),
+                    scope, at: envelope.time, profile: JSONObject(["tool_call_id": .string(id)]),
                     input: envelope.value("input"), metadata: toolMetadata(envelope)),
                 line: envelope.line, timeKnown: envelope.when.known)
         }
@@ -417,7 +422,7 @@ extension AgentSDKAdapter {
             }
             output.emit(
                 AgentSDKAdapter.endEvent(
-                    scope, at: envelope.time, profile: JSONObject([JSONObject.Member(key: "tool_call_id", value: .string(id))]),
+                    scope, at: envelope.time, profile: JSONObject(["tool_call_id": .string(id)]),
                     output: result, status: status, error: error, metadata: endMetadata),
                 line: envelope.line, timeKnown: envelope.when.known)
         }
@@ -428,7 +433,7 @@ extension AgentSDKAdapter {
                 output.emit(
                     AgentSDKAdapter.endEvent(
                         tool.scope, at: envelope.time,
-                        profile: JSONObject([JSONObject.Member(key: "tool_call_id", value: .string(tool.id))]),
+                        profile: JSONObject(["tool_call_id": .string(tool.id)]),
                         status: status, error: error, metadata: metadata()),
                     line: envelope.line, timeKnown: envelope.when.known)
             }

@@ -50,6 +50,7 @@ struct AgentSDKAdapter: ForeignEventAdapter {
     }
 
     private let model: String?
+    private let maximumHold: Int64?
     /// Open runs, the innermost (a nested subagent run) last.
     private var runs: [Run] = []
     /// The last run that ended, for events that trail its terminal event.
@@ -66,6 +67,7 @@ struct AgentSDKAdapter: ForeignEventAdapter {
 
     init(options: AdapterOptions) {
         model = options.model
+        maximumHold = options.maximumHold
     }
 
     mutating func translate(_ object: JSONObject, line: Int, into output: inout AdapterOutput) {
@@ -74,6 +76,9 @@ struct AgentSDKAdapter: ForeignEventAdapter {
         if case .string(let id)? = object["event_id"], !seenEventIDs.insert(id).inserted {
             output.warn("agent-sdk event_id \(id) was already read (a repeated delivery); this copy is skipped", line: line)
             return
+        }
+        if let maximumHold, envelope.when.known {
+            for index in runs.indices { runs[index].releaseHeldAttempt(at: envelope.time, after: maximumHold, line: line, into: &output) }
         }
         switch envelope.type {
         case "user_input", "start":

@@ -318,6 +318,40 @@ import Testing
         #expect(translation.notes.filter { $0.message.contains("without its envelope") }.count == 1)
     }
 
+    @Test("live input: an LLM end held longer than maximumHold is emitted without usage, which stays on the turn")
+    func liveHoldReleasesTheLLMEnd() throws {
+        let lines = [
+            F.line(1, "start", at: "00.000", #""thread_id":"t","turn":1"#),
+            F.line(2, "text", at: "00.500", #""message_id":"m","text":"running it""#),
+            F.line(3, "tool_call_start", at: "00.510", #""id":"c1","name":"bash","input":{},"tier":"Observe""#),
+            F.line(4, "tool_call_end", at: "07.000", #""id":"c1","name":"bash","result":{"success":true,"output":"ok"}"#),
+            F.line(5, "turn_complete", at: "07.010", #""turn":1,"usage":{"input_tokens":10,"output_tokens":2}"#),
+        ]
+        let run = F.runKey("t", 1)
+        let live = try F.translate(lines, options: AdapterOptions(maximumHold: 5_000_000_000))
+        let end = try #require(live.end("\(run)/llm/1.1"))
+        #expect(end.timestamp.description == "2026-11-21T10:00:00.500Z" && end.profile?["usage"] == nil)
+        let endIndex = try #require(live.events.firstIndex { $0.uuid == "\(run)/llm/1.1" && $0.kind == .scopeEnd })
+        let toolEndIndex = try #require(live.events.firstIndex { $0.uuid == "\(run)/tool/c1" && $0.kind == .scopeEnd })
+        #expect(endIndex < toolEndIndex)
+        #expect(live.end("\(run)/turn/1")?.metadata?["usage"]?["prompt_tokens"] == 10)
+        let offline = try F.translate(lines)
+        #expect(offline.end("\(run)/llm/1.1")?.profile?["usage"]?["prompt_tokens"] == 10)
+    }
+
+    @Test("an event before any run opens one; an event after the terminal event is a mark on the ended run")
+    func eventsOutsideARun() throws {
+        let translation = try F.translate([
+            F.line(1, "text", at: "00.000", #""message_id":"m","text":"hi""#),
+            F.line(2, "done", at: "00.100", #""total_turns":0,"total_usage":{},"duration_ms":100"#),
+            F.line(3, "context_compacted", at: "00.200", #""original_count":4,"new_count":2,"original_tokens":40,"new_tokens":20"#),
+        ])
+        let run = "agent-sdk:_:00000000-0000-4000-8000-000000000001"
+        #expect(translation.start(run)?.name == "invoke_agent" && translation.end(run)?.output == "hi")
+        #expect(translation.marks(named: "context_compacted").first?.parentUUID == run)
+        #expect(translation.notes.map(\.line) == [1, 3])
+    }
+
     @Test("translating the same input twice gives identical events")
     func translationIsDeterministic() throws {
         for name in F.translatedFiles {
