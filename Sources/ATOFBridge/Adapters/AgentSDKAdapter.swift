@@ -140,7 +140,7 @@ struct AgentSDKAdapter: ForeignEventAdapter {
                 let tool = top.tools.last?.scope.uuid
                 openRun(
                     envelope, thread: thread, parent: link?.tool ?? tool ?? top.root.uuid, parentInferred: link == nil,
-                    model: model ?? link?.model, into: &output)
+                    model: link?.model ?? model, into: &output)
                 return
             }
             if envelope.type == "start", envelope.sequence != 0 || (top.turnStarts.isEmpty && top.turn == nil) {
@@ -155,7 +155,7 @@ struct AgentSDKAdapter: ForeignEventAdapter {
             retire(top)
         }
         let link = thread.flatMap { childLinks[$0] }
-        openRun(envelope, thread: thread, parent: link?.tool, parentInferred: false, model: model ?? link?.model, into: &output)
+        openRun(envelope, thread: thread, parent: link?.tool, parentInferred: false, model: link?.model ?? model, into: &output)
     }
 
     private mutating func openRun(

@@ -208,6 +208,11 @@ import Testing
         #expect(tool.metadata?["subagent.nickname"] == "Zara" && tool.metadata?["subagent.total_tokens"] == 1970)
         #expect(translation.start("\(child)/tool/toolu_c1")?.parentUUID == "\(child)/turn/1")
         #expect(translation.warnings.isEmpty)
+
+        // --model names the parent's calls; the subagent keeps the model it reported.
+        let named = try F.translate(file: "nested", options: AdapterOptions(model: "claude-sonnet-4-5"))
+        #expect(named.start("\(parent)/llm/1.1")?.name == "chat claude-sonnet-4-5")
+        #expect(named.start("\(child)/llm/1.1")?.name == "chat claude-haiku-4-5")
     }
 
     @Test("without a subagent_progress link, a run of another thread nests under the open tool, flagged parent")
