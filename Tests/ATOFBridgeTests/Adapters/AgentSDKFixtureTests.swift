@@ -71,6 +71,45 @@ import Testing
         }
     }
 
+    /// What must agree between the live and the offline spans of an input.
+    struct SpanShape: Hashable {
+        var name: String
+        var spanID: OTLP.SpanID
+        var parentSpanID: OTLP.SpanID?
+        var traceID: OTLP.TraceID
+        var status: OTLP.SpanStatus
+        var eventNames: [String]
+
+        init(_ span: OTLP.Span) {
+            name = span.name
+            spanID = span.spanID
+            parentSpanID = span.parentSpanID
+            traceID = span.traceID
+            status = span.status
+            eventNames = span.events.map(\.name)
+        }
+    }
+
+    @Test(
+        "events fed in emission order to the live assembler give the offline spans (ids, parents, traces, status, events)",
+        arguments: F.translatedFiles)
+    func liveAssemblyGivesTheOfflineSpans(_ name: String) throws {
+        let items = try F.translate(file: name).items
+        let mapper = SpanMapper()
+        func span(_ item: AssembledItem) -> OTLP.Span {
+            switch item {
+            case .scope(let scope): mapper.span(for: scope)
+            case .orphanMark(let orphan): mapper.span(for: orphan)
+            }
+        }
+        var live = LiveSpanAssembler()
+        var liveSpans = items.flatMap { live.receive(SourcedEvent($0.event, line: $0.line)) }.map(span)
+        liveSpans += live.finish().map(span)
+        let offline = try Self.spans(of: name)
+        #expect(Set(liveSpans.map(SpanShape.init)) == Set(offline.map(SpanShape.init)))
+        #expect(liveSpans.count == offline.count)
+    }
+
     /// An attribute of `span`. Until the mapper writes the contract's `atof.source.format` and
     /// `atof.inferred` (adapters.md §7), they are read from `atof.metadata.adapter.*`.
     static func attribute(_ key: String, of span: OTLP.Span) -> OTLP.AttributeValue? {
