@@ -179,6 +179,7 @@ struct AgentSDKAdapter: ForeignEventAdapter {
     private mutating func continueRun(_ envelope: Envelope, into output: inout AdapterOutput) {
         let type = envelope.type
         let isKnown = Self.knownTypes.contains(type)
+        let unknownName = "agent-sdk.\(type.isEmpty ? "untyped" : type)"
         if !isKnown {
             let name = type.isEmpty ? "untyped" : type
             if unknownTypeCounts[name] == nil {
@@ -193,7 +194,7 @@ struct AgentSDKAdapter: ForeignEventAdapter {
             if let ended {
                 output.warn("agent-sdk \(type) after the run's terminal event; kept as a mark on that run", line: envelope.line)
                 ended.mark(
-                    envelope, name: isKnown ? type : "agent-sdk.\(type)", on: ended.root.uuid,
+                    envelope, name: isKnown ? type : unknownName, on: ended.root.uuid,
                     data: isKnown ? nil : .object(envelope.object),
                     into: &output)
                 return
@@ -201,18 +202,20 @@ struct AgentSDKAdapter: ForeignEventAdapter {
             output.warn("agent-sdk \(type) before any user_input or start: a run is opened at this event", line: envelope.line)
             openRun(envelope, thread: lastThread, parent: nil, parentInferred: false, model: model, into: &output)
         }
-        // Tool events go to the run whose tool call they name (a nested run may be on top).
+        // Tool events go to the run whose tool call they name, `done` to the run of its thread
+        // (a nested run may be on top).
         var index = runs.count - 1
         let toolID = type == "subagent_progress" ? envelope.string("subagent_id") : envelope.string("id")
         if type.hasPrefix("tool_") || type == "subagent_progress", let toolID,
             let owner = runs.lastIndex(where: { $0.hasOpenTool(toolID) })
         {
             index = owner
+        } else if type == "done", let thread = envelope.string("thread_id"), let owner = runs.lastIndex(where: { $0.thread == thread }) {
+            index = owner
         }
         guard isKnown else {
             let parent = runs[index].innermost(line: envelope.line, into: &output)
-            runs[index].mark(
-                envelope, name: "agent-sdk.\(type.isEmpty ? "untyped" : type)", on: parent, data: .object(envelope.object), into: &output)
+            runs[index].mark(envelope, name: unknownName, on: parent, data: .object(envelope.object), into: &output)
             return
         }
         if handle(envelope, run: index, into: &output) {

@@ -227,6 +227,13 @@ import Testing
         #expect(translation.start(child)?.parentUUID == "\(F.runKey("a", 1))/tool/t1")
         #expect(F.inferred(translation.start(child)) == ["parent"])
         #expect(translation.start("\(child)/turn/1")?.parentUUID == child)
+        // `done` names its thread, so it ends the parent run even while the child is on top.
+        let done = try F.translate([
+            F.line(1, "start", at: "00.000", #""thread_id":"a","turn":1"#),
+            F.line(2, "start", at: "00.200", #""thread_id":"b","turn":1"#, sequence: 0),
+            F.line(3, "done", at: "00.300", #""thread_id":"a","total_turns":1,"total_usage":{},"duration_ms":300"#),
+        ])
+        #expect(done.end(F.runKey("a", 1))?.status == .ok && done.end(F.runKey("b", 2)) == nil)
     }
 
     @Test("a run stopped at tool_requires_confirmation ends awaiting_confirmation; the resumed tool has no LLM call")
