@@ -53,8 +53,6 @@ struct AgentSDKAdapter: ForeignEventAdapter {
     private let maximumHold: Int64?
     /// Open runs, the innermost (a nested subagent run) last.
     private var runs: [Run] = []
-    /// The last run that ended, for events that trail its terminal event.
-    private var ended: Run?
     private var lastThread: String?
     private var childLinks: [String: ChildLink] = [:]
     /// Tool call ids per thread whose run stopped at `tool_requires_confirmation`.
@@ -132,7 +130,6 @@ struct AgentSDKAdapter: ForeignEventAdapter {
         while var top = runs.last, top.suspension != nil {
             runs.removeLast()
             top.endAwaitingConfirmation(into: &output)
-            retire(top)
         }
         if var top = runs.last {
             if let thread, let topThread = top.thread, thread != topThread {
@@ -152,7 +149,6 @@ struct AgentSDKAdapter: ForeignEventAdapter {
                 line: envelope.line)
             runs.removeLast()
             top.abandon(line: envelope.line, into: &output)
-            retire(top)
         }
         let link = thread.flatMap { childLinks[$0] }
         openRun(envelope, thread: thread, parent: link?.tool, parentInferred: false, model: link?.model ?? model, into: &output)
@@ -165,14 +161,8 @@ struct AgentSDKAdapter: ForeignEventAdapter {
         var run = Run(
             key: "agent-sdk:\(thread ?? "_"):\(envelope.eventID)", thread: thread, model: model, parent: parent,
             parentInferred: parentInferred)
-        ended = nil
         run.begin(envelope, into: &output)
         runs.append(run)
-    }
-
-    /// A run that is over: it stays the last run for trailing events when it was the outermost.
-    private mutating func retire(_ run: Run) {
-        if runs.isEmpty { ended = run }
     }
 
     /// Any type but `user_input`/`start`: routed to the run it belongs to.
@@ -191,15 +181,9 @@ struct AgentSDKAdapter: ForeignEventAdapter {
             unknownTypeCounts[name, default: 0] += 1
         }
         if runs.isEmpty {
-            if let ended {
-                output.warn("agent-sdk \(type) after the run's terminal event; kept as a mark on that run", line: envelope.line)
-                ended.mark(
-                    envelope, name: isKnown ? type : unknownName, on: ended.root.uuid,
-                    data: isKnown ? nil : .object(envelope.object),
-                    into: &output)
-                return
-            }
-            output.warn("agent-sdk \(type) before any user_input or start: a run is opened at this event", line: envelope.line)
+            // A run whose user_input/start is missing (a capture that starts late, or events after a terminal event).
+            output.warn(
+                "agent-sdk \(type) outside a run (no user_input or start before it): a run is opened at this event", line: envelope.line)
             openRun(envelope, thread: lastThread, parent: nil, parentInferred: false, model: model, into: &output)
         }
         // Tool events go to the run whose tool call they name, `done` to the run of its thread
@@ -219,8 +203,7 @@ struct AgentSDKAdapter: ForeignEventAdapter {
             return
         }
         if handle(envelope, run: index, into: &output) {
-            let run = runs.remove(at: index)
-            retire(run)
+            runs.remove(at: index)
         }
     }
 
