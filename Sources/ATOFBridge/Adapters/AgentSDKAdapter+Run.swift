@@ -45,12 +45,13 @@ extension AgentSDKAdapter {
         var suspension: When?
         var suspensionLine = 0
 
-        init(key: String, thread: String?, model: String?, parent: String?, parentInferred: Bool) {
+        /// `inferred` flags the root (its start and end, so the span lists them whichever event's metadata wins).
+        init(key: String, thread: String?, model: String?, parent: String?, inferred: [InferredField]) {
             self.key = key
             self.thread = thread
             self.model = model
             root = ScopeRef(uuid: key, parent: parent, name: "invoke_agent", category: "agent")
-            rootInferred = parentInferred ? [.parent] : []
+            rootInferred = inferred
         }
 
         /// The session key and `extra`: the metadata of every scope of the run.
@@ -286,7 +287,7 @@ extension AgentSDKAdapter {
             output.emit(
                 AgentSDKAdapter.endEvent(
                     attempt.scope, at: end.time, profile: profile, output: attempt.output, status: status, error: error,
-                    metadata: endMetadata, inferred: model == nil ? [] : [.model]),
+                    metadata: endMetadata, inferred: attempt.startInferred + (model == nil ? [] : [.model])),
                 line: line, timeKnown: end.known)
         }
 

@@ -136,7 +136,7 @@ struct AgentSDKAdapter: ForeignEventAdapter {
                 let link = childLinks[thread]
                 let tool = top.tools.last?.scope.uuid
                 openRun(
-                    envelope, thread: thread, parent: link?.tool ?? tool ?? top.root.uuid, parentInferred: link == nil,
+                    envelope, thread: thread, parent: link?.tool ?? tool ?? top.root.uuid, inferred: link == nil ? [.parent] : [],
                     model: link?.model ?? model, into: &output)
                 return
             }
@@ -151,16 +151,16 @@ struct AgentSDKAdapter: ForeignEventAdapter {
             top.abandon(line: envelope.line, into: &output)
         }
         let link = thread.flatMap { childLinks[$0] }
-        openRun(envelope, thread: thread, parent: link?.tool, parentInferred: false, model: link?.model ?? model, into: &output)
+        openRun(envelope, thread: thread, parent: link?.tool, inferred: [], model: link?.model ?? model, into: &output)
     }
 
     private mutating func openRun(
-        _ envelope: Envelope, thread: String?, parent: String?, parentInferred: Bool, model: String?, into output: inout AdapterOutput
+        _ envelope: Envelope, thread: String?, parent: String?, inferred: [InferredField], model: String?, into output: inout AdapterOutput
     ) {
         lastThread = thread ?? lastThread
         var run = Run(
             key: "agent-sdk:\(thread ?? "_"):\(envelope.eventID)", thread: thread, model: model, parent: parent,
-            parentInferred: parentInferred)
+            inferred: inferred)
         run.begin(envelope, into: &output)
         runs.append(run)
     }
@@ -184,7 +184,7 @@ struct AgentSDKAdapter: ForeignEventAdapter {
             // A run whose user_input/start is missing (a capture that starts late, or events after a terminal event).
             output.warn(
                 "agent-sdk \(type) outside a run (no user_input or start before it): a run is opened at this event", line: envelope.line)
-            openRun(envelope, thread: lastThread, parent: nil, parentInferred: false, model: model, into: &output)
+            openRun(envelope, thread: lastThread, parent: nil, inferred: [.startTime], model: model, into: &output)
         }
         // Tool events go to the run whose tool call they name, `done` to the run of its thread
         // (a nested run may be on top).

@@ -114,6 +114,10 @@ import Testing
         #expect(start.input?["model"] == "claude-sonnet-4-5")
         #expect(F.inferred(start) == ["model"] && F.inferred(translation.end("\(run)/llm/1.1")) == ["model"])
         #expect(F.inferred(translation.start("\(run)/turn/1")).isEmpty)
+        // A retried attempt's end repeats its start's flag, so the span lists both.
+        let retried = try F.translate(file: "retries", options: AdapterOptions(model: "m"))
+        let attempt = "agent-sdk:thr_retry:3c9e51b2-0000-4000-8000-000000000001/llm/1.2"
+        #expect(F.inferred(retried.end(attempt)) == ["start_time", "model"])
     }
 
     // MARK: Retries, refusals, errors, cancellation
@@ -360,6 +364,7 @@ import Testing
         ])
         let first = "agent-sdk:_:00000000-0000-4000-8000-000000000001"
         #expect(translation.start(first)?.name == "invoke_agent" && translation.end(first)?.output == "hi")
+        #expect(F.inferred(translation.start(first)) == ["start_time"] && F.inferred(translation.end(first)) == ["start_time"])
         let second = "agent-sdk:_:00000000-0000-4000-8000-000000000003"
         #expect(translation.marks(named: "context_compacted").first?.parentUUID == second)
         #expect(translation.notes.filter { $0.message.contains("outside a run") }.map(\.line) == [1, 3])
