@@ -20,6 +20,9 @@ import ATOF
 ///   ends `awaiting_confirmation` (UNSET). A run whose thread differs from the open run's is
 ///   nested: under the tool whose `subagent_progress` named that child thread, else under the
 ///   innermost open tool (flagged `parent`).
+/// - A new run starts at `user_input`, at `start` after a terminal event or with `sequence` 0,
+///   and (with a warning, `start_time` flagged) at any other event outside a run. A run without a
+///   terminal event leaves its open spans unended, with a warning.
 /// - Unknown types become marks `agent-sdk.<type>` with one warning per type; repeated
 ///   `event_id`s are skipped with a warning.
 struct AgentSDKAdapter: ForeignEventAdapter {
