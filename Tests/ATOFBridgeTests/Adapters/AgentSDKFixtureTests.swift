@@ -62,12 +62,14 @@ import Testing
             }
         }
         events += try F.translate(agentLines).items.map { SourcedEvent($0.event, line: $0.line) }
-        let mapper = SpanMapper()
-        return SpanAssembler().assemble(events).items.map { item in
-            switch item {
-            case .scope(let scope): mapper.span(for: scope)
-            case .orphanMark(let orphan): mapper.span(for: orphan)
-            }
+        return SpanAssembler().assemble(events).items.map(span)
+    }
+
+    /// The span of an assembled scope or orphan mark.
+    static func span(_ item: AssembledItem) -> OTLP.Span {
+        switch item {
+        case .scope(let scope): SpanMapper().span(for: scope)
+        case .orphanMark(let orphan): SpanMapper().span(for: orphan)
         }
     }
 
@@ -95,16 +97,9 @@ import Testing
         arguments: F.translatedFiles)
     func liveAssemblyGivesTheOfflineSpans(_ name: String) throws {
         let items = try F.translate(file: name).items
-        let mapper = SpanMapper()
-        func span(_ item: AssembledItem) -> OTLP.Span {
-            switch item {
-            case .scope(let scope): mapper.span(for: scope)
-            case .orphanMark(let orphan): mapper.span(for: orphan)
-            }
-        }
         var live = LiveSpanAssembler()
-        var liveSpans = items.flatMap { live.receive(SourcedEvent($0.event, line: $0.line)) }.map(span)
-        liveSpans += live.finish().map(span)
+        var liveSpans = items.flatMap { live.receive(SourcedEvent($0.event, line: $0.line)) }.map(Self.span)
+        liveSpans += live.finish().map(Self.span)
         let offline = try Self.spans(of: name)
         #expect(Set(liveSpans.map(SpanShape.init)) == Set(offline.map(SpanShape.init)))
         #expect(liveSpans.count == offline.count)
