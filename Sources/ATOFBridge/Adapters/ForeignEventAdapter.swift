@@ -27,9 +27,14 @@ protocol ForeignEventAdapter: Sendable {
 struct AdapterOptions: Sendable, Hashable {
     /// The model to name where the format never does (`--model`); flagged as inferred when used.
     var model: String?
+    /// Live input: the longest an adapter holds an event back for a later one (an LLM end waiting
+    /// for its usage), in nanoseconds of event time, before it emits what it has (contract §7.2:
+    /// the live assembler's hold). `nil` (offline input) holds until the input ends.
+    var maximumHold: Int64?
 
-    init(model: String? = nil) {
+    init(model: String? = nil, maximumHold: Int64? = nil) {
         self.model = model
+        self.maximumHold = maximumHold
     }
 }
 
