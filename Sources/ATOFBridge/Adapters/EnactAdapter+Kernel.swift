@@ -86,6 +86,7 @@ extension EnactAdapter {
         emit(
             .scopeEnd, uuid: execution.uuid, parent: nil, time: time, name: "execution", line: read.line, into: &output,
             category: "agent", payload: payload, status: status, error: error, metadata: metadata, inferred: inferred)
+        if execution.root == id { forgetRun(id) }
     }
 
     /// `error` as an `ErrorInfo`, warning about an unexpected shape.

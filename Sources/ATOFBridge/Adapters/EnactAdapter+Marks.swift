@@ -18,10 +18,9 @@ extension EnactAdapter {
         var metadata = metadata
         if let executionID = read.executionID { metadata["execution_id"] = .string(executionID) }
         if let stepID = read.stepID { metadata["step_id"] = .string(stepID) }
-        let key = "\(parent.executionID ?? "_")/\(read.timestampText)/\(read.type)"
-        let ordinal = nextOrdinal(key, in: \.markOrdinals)
+        let uuid = markUUID(parent.executionID, read.timestampText, read.type)
         emit(
-            .mark, uuid: "enact:mark:\(key)#\(ordinal)", parent: parent.uuid, time: read.time,
+            .mark, uuid: uuid, parent: parent.uuid, time: read.time,
             name: name, line: read.line, into: &output, category: category, data: data ?? read.markData, metadata: metadata,
             inferred: parent.inferred ? [.parent] : [])
     }
@@ -66,10 +65,9 @@ extension EnactAdapter {
             executionID = context.executionID
             inferred = [.parent]
         }
-        let key = "\(executionID ?? "_")/-/data-error"
-        let ordinal = nextOrdinal(key, in: \.markOrdinals)
+        let uuid = markUUID(executionID, "-", "data-error")
         emit(
-            .mark, uuid: "enact:mark:\(key)#\(ordinal)", parent: parent, time: nil, name: "error",
+            .mark, uuid: uuid, parent: parent, time: nil, name: "error",
             line: read.line, into: &output, data: error, inferred: inferred)
     }
 

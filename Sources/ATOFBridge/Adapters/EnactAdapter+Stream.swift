@@ -131,10 +131,9 @@ extension EnactAdapter {
         }
         releaseAllHeld(into: &output)
         let parent = executionID.map { executionUUID($0) }
-        let key = "\(executionID ?? "_")/-/data-text-end"
-        let ordinal = nextOrdinal(key, in: \.markOrdinals)
+        let uuid = markUUID(executionID, "-", "data-text-end")
         emit(
-            .mark, uuid: "enact:mark:\(key)#\(ordinal)", parent: parent, time: nil, name: "text",
+            .mark, uuid: uuid, parent: parent, time: nil, name: "text",
             line: line, into: &output, data: ["id": .string(textID), "text": .string(text.content)],
             metadata: JSONObject(["adapter.text_deltas": .number(JSONNumber(Int64(text.deltas)))]),
             inferred: text.parentInferred && parent != nil ? [.parent] : [])
@@ -154,10 +153,9 @@ extension EnactAdapter {
             for member in facts { executions[root]?.rootFacts[member.key] = member.value }
             return
         }
-        let key = "\(root)/-/\(type)"
-        let ordinal = nextOrdinal(key, in: \.markOrdinals)
+        let uuid = markUUID(root, "-", type)
         emit(
-            .mark, uuid: "enact:mark:\(key)#\(ordinal)", parent: executionUUID(root), time: nil,
+            .mark, uuid: uuid, parent: executionUUID(root), time: nil,
             name: String(type.dropFirst("data-".count)), line: read.line, into: &output, data: read.markData,
             inferred: read.executionID == nil ? [.parent] : [])
     }

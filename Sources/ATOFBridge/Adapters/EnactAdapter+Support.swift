@@ -130,6 +130,34 @@ extension EnactAdapter {
         return ordinal
     }
 
+    /// A mark's uuid, `enact:mark:<execution>/<timestamp>/<type>#<k>`: k counts the marks of that
+    /// key, or (`-`, no timestamp) all unanchored marks of the input, so no two marks share a uuid.
+    mutating func markUUID(_ executionID: String?, _ timestamp: String, _ type: String) -> String {
+        let key = "\(executionID ?? "_")/\(timestamp)/\(type)"
+        let ordinal: Int
+        if timestamp == "-" {
+            unanchoredMarks += 1
+            ordinal = unanchoredMarks
+        } else {
+            ordinal = nextOrdinal(key, in: \.markOrdinals)
+        }
+        return "enact:mark:\(key)#\(ordinal)"
+    }
+
+    /// Forgets a finished run (a root execution and all under it) so that a long live stream keeps
+    /// state for open runs only. Ids stay the same without it (they are derived from the native
+    /// ids); the root's own record stays for a late `data-finish`.
+    mutating func forgetRun(_ root: String) {
+        let members = Set(executions.filter { $0.value.root == root }.map(\.key))
+        func belongs(_ key: String) -> Bool {
+            members.contains { key.hasPrefix("\($0)/") }
+        }
+        executions = executions.filter { $0.key == root || !members.contains($0.key) }
+        steps = steps.filter { !members.contains($0.value.executionID) }
+        callOrdinals = callOrdinals.filter { !belongs($0.key) }
+        markOrdinals = markOrdinals.filter { !belongs($0.key) }
+    }
+
     /// Removes an execution or step from the open context.
     mutating func close(_ key: String, isStep: Bool) {
         if let index = open.lastIndex(where: { $0.key == key && $0.isStep == isStep }) { open.remove(at: index) }

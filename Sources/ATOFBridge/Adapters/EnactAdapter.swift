@@ -119,7 +119,7 @@ struct EnactAdapter: ForeignEventAdapter {
     var tools: [String: Tool] = [:]
     var texts: [String: Text] = [:]
     var markOrdinals: [String: Int] = [:]
-    var synthesizedOrdinals: [String: Int] = [:]
+    var unanchoredMarks = 0
     /// Root facts seen before any execution (`data-start` first).
     var pendingRootFacts = JSONObject()
     /// The most recently started root execution (for a `data-finish` after everything ended).

@@ -357,6 +357,16 @@ import Testing
         #expect(controlOnly.notes.map(\.message) == ["enact: stream captured in control_only mode: no spans possible"])
     }
 
+    @Test("a finished run leaves only its root's record behind")
+    func finishedRunsAreForgotten() throws {
+        var adapter = EnactAdapter(options: AdapterOptions())
+        var output = AdapterOutput()
+        for (object, line) in try Self.objects("e2e") { adapter.translate(object, line: line, into: &output) }
+        #expect(adapter.executions.keys.sorted() == ["exec_trip"])
+        #expect(adapter.steps.isEmpty && adapter.callOrdinals.isEmpty && adapter.markOrdinals.isEmpty)
+        #expect(adapter.open.isEmpty && adapter.openCalls.isEmpty && adapter.tools.isEmpty && adapter.texts.isEmpty)
+    }
+
     @Test("UI steps make function scopes only when the stream has no kernel steps")
     func uiSteps() throws {
         let output = try Self.translate(lines: [
