@@ -166,6 +166,8 @@ struct EnactAdapter: ForeignEventAdapter {
         }
     }
 
+    /// Emits the held LLM ends and unfinished text, and reports unknown types (with their counts)
+    /// and a stream without pairs. Open scopes stay open: their ends are missing, not implied.
     mutating func finish(into output: inout AdapterOutput) {
         let line = held.last?.line ?? 0
         releaseAllHeld(into: &output)
@@ -180,5 +182,9 @@ struct EnactAdapter: ForeignEventAdapter {
         if scopeEvents == 0 && controlEvents > 0 {
             output.warn("enact: stream captured in control_only mode: no spans possible", line: nil)
         }
+        // A later stream in the same input (after `data: [DONE]`) is reported on its own.
+        unknownTypes.removeAll()
+        scopeEvents = 0
+        controlEvents = 0
     }
 }

@@ -355,6 +355,13 @@ import Testing
         ])
         #expect(controlOnly.items.count == 2)
         #expect(controlOnly.notes.map(\.message) == ["enact: stream captured in control_only mode: no spans possible"])
+        // A second finish (end of input after `data: [DONE]`) repeats nothing.
+        var adapter = EnactAdapter(options: AdapterOptions())
+        var twice = AdapterOutput()
+        adapter.translate(try #require(try JSONParser.parse(#"{"type":"data-x"}"#).objectValue), line: 1, into: &twice)
+        adapter.finish(into: &twice)
+        adapter.finish(into: &twice)
+        #expect(twice.notes.count == 2 && twice.items.count == 1)
     }
 
     @Test("a finished run leaves only its root's record behind")
