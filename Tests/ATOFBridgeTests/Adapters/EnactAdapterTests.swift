@@ -374,6 +374,18 @@ import Testing
         #expect(adapter.open.isEmpty && adapter.openCalls.isEmpty && adapter.tools.isEmpty && adapter.texts.isEmpty)
     }
 
+    @Test("every enact type without its fields, or with fields of the wrong type, is a warning or a mark, never a crash")
+    func bareAndMistypedObjects() throws {
+        for type in EnactAdapter.knownTypes.sorted() where type != "data-start" && type != "data-finish" {
+            let bare = try Self.translate(lines: [#"{"type":"\#(type)"}"#])
+            #expect(!bare.items.isEmpty || !bare.notes.isEmpty, "\(type)")
+            let mistyped = try Self.translate(lines: [
+                #"{"type":"\#(type)","execution_id":7,"step_id":[],"timestamp":"soon","id":{},"tool_call_id":null,"error":3,"duration_ms":-1}"#
+            ])
+            #expect(!mistyped.items.isEmpty || !mistyped.notes.isEmpty, "\(type)")
+        }
+    }
+
     @Test("UI steps make function scopes only when the stream has no kernel steps")
     func uiSteps() throws {
         let output = try Self.translate(lines: [
