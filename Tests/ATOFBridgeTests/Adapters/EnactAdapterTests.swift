@@ -163,6 +163,26 @@ import Testing
         }
     }
 
+    @Test("the live assembler gives the same spans as the offline one", arguments: examples)
+    func liveMatchesOffline(_ name: String) throws {
+        let output = Self.translate(try Self.objects(name))
+        var live = LiveSpanAssembler(source: "enact")
+        var items: [AssembledItem] = []
+        for item in Self.timed(output) { items += live.receive(SourcedEvent(item.event, line: item.line)) }
+        items += live.finish()
+        let mapper = SpanMapper()
+        func summary(_ span: OTLP.Span) -> String {
+            "\(span.traceID) \(span.spanID) \(span.parentSpanID.map { "\($0)" } ?? "-") \(span.name) \(span.status.code) \(span.events.count)"
+        }
+        let liveSpans = items.map { item in
+            switch item {
+            case .scope(let scope): mapper.span(for: scope)
+            case .orphanMark(let mark): mapper.span(for: mark)
+            }
+        }
+        #expect(liveSpans.map(summary).sorted() == Self.spans(output).map(summary).sorted())
+    }
+
     @Test("a nested run: executions nest by parent_id, the LLM end gets streamed text, tool calls and merged usage")
     func nestedRun() throws {
         let output = Self.translate(try Self.objects("nested"))
