@@ -104,6 +104,7 @@ extension EnactAdapter {
             return malformed(read, "needs execution_id and step_id", into: &output)
         }
         sawKernelStep = true
+        pendingUISteps.removeAll()
         if sawUIStep {
             output.warn("enact: kernel steps after data-start-step steps; both are kept", line: read.line)
             sawUIStep = false

@@ -58,6 +58,7 @@ extension EnactAdapter {
         if !setArguments(id, { $0 = arguments }) {
             _ = request(RequestedTool(id: id, name: name, arguments: arguments))
         }
+        openPendingUISteps(into: &output)
         guard tools[id] == nil else {
             output.warn("enact data-tool-input-available repeats open tool call \(id); kept the first", line: read.line)
             return
@@ -160,24 +161,25 @@ extension EnactAdapter {
             inferred: read.executionID == nil ? [.parent] : [])
     }
 
-    /// `data-start-step`/`data-finish-step`: ignored once kernel steps are seen; otherwise
-    /// `function` scopes named `step` with inferred times and parent.
+    /// `data-start-step`/`data-finish-step`: AI-SDK step boundaries, which duplicate the kernel's
+    /// steps when both are sent. A UI step therefore waits until something needs it (a tool, its
+    /// `data-finish-step`) and is dropped when a kernel step starts first; once kernel steps are
+    /// seen, UI steps are ignored. Otherwise it is a `function` scope named `step` with inferred
+    /// times (and parent).
     mutating func uiStep(_ type: String, _ read: Read, into output: inout AdapterOutput) {
         guard !sawKernelStep else { return }
         if type == "data-start-step" {
-            sawUIStep = true
             let context = innermostExecution
             let executionID = context?.executionID ?? "_"
             uiStepOrdinal += 1
             let key = "\(executionID)/ui:\(read.stepID ?? String(uiStepOrdinal))"
-            open.append(OpenScope(isStep: true, key: key, uuid: "enact:step:\(key)", executionID: executionID))
-            var metadata = JSONObject()
-            if let stepID = read.stepID { metadata["step_id"] = .string(stepID) }
-            emit(
-                .scopeStart, uuid: "enact:step:\(key)", parent: context?.uuid, time: nil, name: "step", line: read.line,
-                into: &output, category: "function", metadata: metadata, inferred: context == nil ? [] : [.parent])
+            pendingUISteps.append(
+                PendingUIStep(
+                    scope: OpenScope(isStep: true, key: key, uuid: "enact:step:\(key)", executionID: executionID),
+                    parent: context?.uuid, stepID: read.stepID, line: read.line))
             return
         }
+        openPendingUISteps(into: &output)
         let match = open.lastIndex { scope in
             scope.isStep && scope.key.contains("/ui:") && (read.stepID.map { scope.key.hasSuffix("/ui:\($0)") } ?? true)
         }
@@ -188,6 +190,24 @@ extension EnactAdapter {
         let scope = open.remove(at: match)
         emit(
             .scopeEnd, uuid: scope.uuid, parent: nil, time: nil, name: "step", line: read.line, into: &output, category: "function",
-            status: .ok, inferred: [.parent, .startTime])
+            status: .ok, inferred: scope.inferred + [.startTime])
+    }
+
+    /// Emits the starts of the UI steps waiting for a use.
+    mutating func openPendingUISteps(into output: inout AdapterOutput) {
+        guard !pendingUISteps.isEmpty else { return }
+        sawUIStep = true
+        let pending = pendingUISteps
+        pendingUISteps.removeAll()
+        for step in pending {
+            var scope = step.scope
+            scope.inferred = step.parent == nil ? [] : [.parent]
+            open.append(scope)
+            var metadata = JSONObject()
+            if let stepID = step.stepID { metadata["step_id"] = .string(stepID) }
+            emit(
+                .scopeStart, uuid: scope.uuid, parent: step.parent, time: nil, name: "step", line: step.line, into: &output,
+                category: "function", metadata: metadata, inferred: scope.inferred)
+        }
     }
 }

@@ -104,6 +104,16 @@ struct EnactAdapter: ForeignEventAdapter {
         var key: String
         var uuid: String
         var executionID: String
+        /// What was inferred about a UI step (its parent).
+        var inferred: [InferredField] = []
+    }
+
+    /// A `data-start-step` waiting for a use (see `uiStep`).
+    struct PendingUIStep {
+        var scope: OpenScope
+        var parent: String?
+        var stepID: String?
+        var line: Int
     }
 
     let options: AdapterOptions
@@ -127,6 +137,7 @@ struct EnactAdapter: ForeignEventAdapter {
     var sawKernelStep = false
     var uiStepOrdinal = 0
     var sawUIStep = false
+    var pendingUISteps: [PendingUIStep] = []
     var scopeEvents = 0
     var controlEvents = 0
     /// Unknown types in order of first appearance, with their counts.
@@ -166,11 +177,12 @@ struct EnactAdapter: ForeignEventAdapter {
         }
     }
 
-    /// Emits the held LLM ends and unfinished text, and reports unknown types (with their counts)
+    /// Emits the held LLM ends, unused UI steps and unfinished text, and reports unknown types (with their counts)
     /// and a stream without pairs. Open scopes stay open: their ends are missing, not implied.
     mutating func finish(into output: inout AdapterOutput) {
         let line = held.last?.line ?? 0
         releaseAllHeld(into: &output)
+        openPendingUISteps(into: &output)
         for (id, text) in texts.sorted(by: { $0.key < $1.key }) where !text.content.isEmpty {
             output.warn("enact: text \(id) has no data-text-end; its text is kept as a mark", line: nil)
             attachOrMark(textID: id, text, line: line, into: &output)

@@ -419,8 +419,17 @@ import Testing
         let step = try Self.event(output, .scopeStart, "enact:step:e/ui:1")
         #expect(!step.timeKnown && step.event.name == "step")
         #expect(try Self.event(output, .scopeStart, "enact:tool:e/t").event.parentUUID == "enact:step:e/ui:1")
-        let nested = Self.translate(try Self.objects("nested"))
-        #expect(!nested.items.contains { $0.event.name == "step" })
+        #expect(Self.inferred(try Self.event(output, .scopeEnd, "enact:step:e/ui:1").event) == ["parent", "start_time"])
+        // A UI step followed by a kernel step is the same step: only the kernel's is kept.
+        let both = try Self.translate(lines: [
+            #"{"type":"data-execution-start","execution_id":"e","timestamp":1}"#,
+            #"{"type":"data-start-step","step_id":"s"}"#,
+            #"{"type":"data-step-start","execution_id":"e","step_id":"s","step_type":"x","name":"kernel","timestamp":2}"#,
+            #"{"type":"data-finish-step","step_id":"s"}"#,
+            #"{"type":"data-step-end","execution_id":"e","step_id":"s","duration_ms":1,"timestamp":3}"#,
+        ])
+        #expect(both.items.map(\.event.name) == ["execution", "kernel", "kernel"])
+        #expect(both.notes.isEmpty)
     }
 
     @Test("detection: enact data-* types, and other data-* objects only without a data member")
