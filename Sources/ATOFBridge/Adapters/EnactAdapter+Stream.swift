@@ -130,7 +130,13 @@ extension EnactAdapter {
         if let index = held.lastIndex(where: { executionID == nil || $0.call.executionID == executionID }) {
             return add(&held[index].call)
         }
+        textMark(textID: textID, text, line: line, into: &output)
+    }
+
+    /// Text no LLM call can take: a `text` mark on its execution.
+    mutating func textMark(textID: String, _ text: Text, line: Int, into output: inout AdapterOutput) {
         releaseAllHeld(into: &output)
+        let executionID = text.executionID
         let parent = executionID.map { executionUUID($0) }
         let uuid = markUUID(executionID, "-", "data-text-end")
         emit(

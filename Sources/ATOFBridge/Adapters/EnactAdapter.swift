@@ -139,6 +139,8 @@ struct EnactAdapter: ForeignEventAdapter {
     var sawUIStep = false
     var pendingUISteps: [PendingUIStep] = []
     var scopeEvents = 0
+    /// The last line read (where `finish` places what it emits).
+    var lastLine = 0
     var controlEvents = 0
     /// Unknown types in order of first appearance, with their counts.
     var unknownTypes: [(type: String, count: Int)] = []
@@ -149,6 +151,7 @@ struct EnactAdapter: ForeignEventAdapter {
 
     mutating func translate(_ object: JSONObject, line: Int, into output: inout AdapterOutput) {
         let type = object["type"]?.stringValue ?? ""
+        lastLine = line
         let read = Read(object: object, line: line)
         releaseHeldEnds(before: type, read: read, into: &output)
         switch type {
@@ -180,12 +183,11 @@ struct EnactAdapter: ForeignEventAdapter {
     /// Emits the held LLM ends, unused UI steps and unfinished text, and reports unknown types (with their counts)
     /// and a stream without pairs. Open scopes stay open: their ends are missing, not implied.
     mutating func finish(into output: inout AdapterOutput) {
-        let line = held.last?.line ?? 0
         releaseAllHeld(into: &output)
         openPendingUISteps(into: &output)
         for (id, text) in texts.sorted(by: { $0.key < $1.key }) where !text.content.isEmpty {
             output.warn("enact: text \(id) has no data-text-end; its text is kept as a mark", line: nil)
-            attachOrMark(textID: id, text, line: line, into: &output)
+            textMark(textID: id, text, line: lastLine, into: &output)
         }
         texts.removeAll()
         for unknown in unknownTypes {

@@ -369,6 +369,15 @@ import Testing
         #expect(output.items.first?.event.name == "enact.data-step-start")
         #expect(output.items.contains { $0.event.kind == .scopeEnd && $0.event.uuid == "enact:tool:_/nope" })
         #expect(output.notes.compactMap(\.line) == [1, 2])
+        // Text that never ends is kept as a mark at the end of input, even while an LLM call is open.
+        let unfinished = try Self.translate(lines: [
+            #"{"type":"data-llm-call-start","execution_id":"e","callable_name":"c","history_length":0,"timestamp":1}"#,
+            #"{"type":"data-text-start","id":"t","execution_id":"e"}"#,
+            #"{"type":"data-text-delta","id":"t","delta":"half"}"#,
+        ])
+        let text = try #require(unfinished.items.last)
+        #expect(text.event.name == "text" && text.event.data?["text"] == "half" && text.line == 3)
+        #expect(unfinished.notes.count == 1)
         let controlOnly = try Self.translate(lines: [
             #"{"type":"data-execution-paused","execution_id":"e","reason":"r","timestamp":2}"#,
             #"{"type":"data-execution-resumed","execution_id":"e","timestamp":3}"#,
