@@ -21,6 +21,12 @@ protocol ForeignEventAdapter: Sendable {
 
     /// The end of the input (or of an SSE stream at `data: [DONE]`): emits held and implied events.
     mutating func finish(into output: inout AdapterOutput)
+
+    /// Live input (contract §7 item 2): emits, flagged as inferred, what this translator holds
+    /// for an event dated before `time` (the live assembler's hold, 5 s of event time, behind the
+    /// latest event). The router calls it after each line in live mode; a translator that holds
+    /// nothing keeps the default, which does nothing.
+    mutating func release(heldBefore time: Timestamp, into output: inout AdapterOutput)
 }
 
 /// What an adapter is told about the run it translates.

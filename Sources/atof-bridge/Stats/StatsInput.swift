@@ -27,18 +27,35 @@ struct StatsInput {
     var badLineCount: Int
     /// One `file:line: error: ...` message per skipped line, in line order.
     var badLineMessages: [String]
+    /// The lines of each format, when some were not ATOF (read through the translators).
+    var formatCounts: InputFormatCounts?
 
     /// Reads the whole input (`-` = standard input).
     ///
     /// - Throws: ``InputError`` when the input cannot be read at all.
-    static func read(path: String) throws -> StatsInput {
+    /// Lines of a foreign agent event format (or a forced one) make the whole input read as
+    /// `convert` reads it: translated, then paired (from a file; standard input cannot be read
+    /// again, and its foreign lines are listed as bad).
+    static func read(path: String, input options: InputOptions = InputOptions()) throws -> StatsInput {
+        if options.format.foreignFormat != nil { return try translated(path: path, options: options) }
         let reader = try JSONLReader(path: path)
         let source = reader.source
         var collector = Collector(source: source)
         try reader.forEachLine { line in
             collector.take(line)
         }
+        if collector.sawForeign, options.format == .auto, path != "-" { return try translated(path: path, options: options) }
         return collector.finish()
+    }
+
+    /// The input read as `convert` reads it, through the foreign formats' translators.
+    private static func translated(path: String, options: InputOptions) throws -> StatsInput {
+        let conversion = try OfflineConversion(
+            path: path, mapper: SpanMapper(options: MappingOptions(captureContent: false)), input: options)
+        let errors = conversion.diagnostics.filter { $0.severity == .error }.map(\.description)
+        return StatsInput(
+            source: path == "-" ? "<stdin>" : path, format: .atof, spans: conversion.spans, recordCount: conversion.eventCount,
+            badLineCount: conversion.badLineCount, badLineMessages: errors, formatCounts: conversion.formatCounts)
     }
 
     /// Reads line by line; the first non-blank line decides the format.
@@ -50,6 +67,8 @@ struct StatsInput {
         var spans: [OTLP.Span] = []
         var requests = 0
         var otlpErrors: [String] = []
+        /// An ATOF-mode line was of a foreign format (or SSE framing).
+        var sawForeign = false
         let decoder = OTLPJSONDecoder()
 
         init(source: String) {
@@ -80,7 +99,11 @@ struct StatsInput {
             let decoded = EventReader.decode(
                 line: line.bytes, number: line.number, isTerminated: line.isTerminated, source: source)
             lineDiagnostics += decoded.diagnostics
-            if let event = decoded.event { events.append(SourcedEvent(event, line: line.number)) }
+            if let event = decoded.event {
+                events.append(SourcedEvent(event, line: line.number))
+            } else if !sawForeign, !decoded.diagnostics.isEmpty, ForeignFormat.needsTranslation(line.bytes) {
+                sawForeign = true
+            }
         }
 
         mutating func takeOTLP(_ line: JSONLReader.Line) {
