@@ -21,21 +21,20 @@ protocol ForeignEventAdapter: Sendable {
 
     /// The end of the input (or of an SSE stream at `data: [DONE]`): emits held and implied events.
     mutating func finish(into output: inout AdapterOutput)
-
-    /// Live input (contract §7 item 2): emits, flagged as inferred, what this translator holds
-    /// for an event dated before `time` (the live assembler's hold, 5 s of event time, behind the
-    /// latest event). The router calls it after each line in live mode; a translator that holds
-    /// nothing keeps the default, which does nothing.
-    mutating func release(heldBefore time: Timestamp, into output: inout AdapterOutput)
 }
 
 /// What an adapter is told about the run it translates.
 struct AdapterOptions: Sendable, Hashable {
     /// The model to name where the format never does (`--model`); flagged as inferred when used.
     var model: String?
+    /// Live input: the longest an adapter holds an event back for a later one (an LLM end waiting
+    /// for its usage), in nanoseconds of event time, before it emits what it has (contract §7.2:
+    /// the live assembler's hold). `nil` (offline input) holds until the input ends.
+    var maximumHold: Int64?
 
-    init(model: String? = nil) {
+    init(model: String? = nil, maximumHold: Int64? = nil) {
         self.model = model
+        self.maximumHold = maximumHold
     }
 }
 

@@ -46,8 +46,6 @@ struct ForeignTranslation: Sendable {
     private let options: AdapterOptions
     /// The time given to events when no event of their translator has one.
     private let fallbackTime: Timestamp
-    /// Live input: the longest a translator may hold an event, in event time (nanoseconds).
-    private let liveHold: Int64?
     private var slots: [ForeignFormat: Slot] = [:]
     /// The input's main format (its name in messages) and the line that set it.
     private var main: (name: String, line: Int)?
@@ -60,7 +58,8 @@ struct ForeignTranslation: Sendable {
     ///   - format: `auto` detects each line; a foreign format accepts only its lines; `atof`
     ///     sends every line back to the caller.
     ///   - liveHold: for live input, the longest a translator holds an event, in nanoseconds of
-    ///     event time (the live assembler's hold); `nil` offline (held until the input ends).
+    ///     event time (the live assembler's hold, given to each translator as
+    ///     ``AdapterOptions/maximumHold``); `nil` offline (held until the input ends).
     init(
         source: String, format: InputFormat = .auto, options: AdapterOptions = AdapterOptions(),
         adapterTypes: [any ForeignEventAdapter.Type] = ForeignFormat.adapterTypes, fallbackTime: Timestamp = .wallClock,
@@ -68,9 +67,10 @@ struct ForeignTranslation: Sendable {
     ) {
         self.source = source
         forced = format
+        var options = options
+        options.maximumHold = liveHold
         self.options = options
         self.fallbackTime = fallbackTime
-        self.liveHold = liveHold
         var registry: [ForeignFormat: any ForeignEventAdapter.Type] = [:]
         for type in adapterTypes where registry[type.format] == nil { registry[type.format] = type }
         self.registry = registry
@@ -160,11 +160,6 @@ struct ForeignTranslation: Sendable {
         }
         var output = AdapterOutput()
         slot.adapter.translate(object, line: line, into: &output)
-        if let liveHold, let latest = output.items.lazy.filter(\.timeKnown).map(\.event.timestamp).max() {
-            // Live: what a translator holds longer than the assembler would is let go, flagged.
-            slot.adapter.release(
-                heldBefore: Timestamp(nanosecondsSinceEpoch: latest.nanosecondsSinceEpoch &- liveHold), into: &output)
-        }
         settle(output, in: &slot, into: &items)
         slots[format] = slot
         return .translated
@@ -193,11 +188,6 @@ struct ForeignTranslation: Sendable {
     private mutating func error(_ message: String, line: Int) {
         diagnostics.append(Diagnostic(severity: .error, source: source, line: line, message: message))
     }
-}
-
-extension ForeignEventAdapter {
-    /// Holds nothing: releases nothing.
-    mutating func release(heldBefore time: Timestamp, into output: inout AdapterOutput) {}
 }
 
 extension Timestamp {
