@@ -7,10 +7,8 @@ import Testing
 /// The routing of foreign lines (adapters.md §1.2) with an injected translator: detection,
 /// lock-in, unknown lines, `--from`, SSE framing, `finish`, the offline spool and the live bridge.
 @Suite struct ForeignTranslationTests {
-    static let atofStart =
-        #"{"kind":"scope","atof_version":"0.1","uuid":"0190a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:00Z","name":"planner","scope_category":"start","category":"agent"}"#
-    static let atofEnd =
-        #"{"kind":"scope","atof_version":"0.1","uuid":"0190a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:09Z","name":"planner","scope_category":"end","category":"agent"}"#
+    static let atofStart = BridgeInputTests.start
+    static let atofEnd = BridgeInputTests.end
     static let stepStart = #"{"type":"data-step-start","step_id":"a","timestamp":1767225600000}"#
     static let childStart = #"{"type":"data-step-start","step_id":"b","parent_id":"a","timestamp":1767225601000}"#
     static let delta = #"{"type":"data-text-delta","id":"t"}"#
