@@ -122,11 +122,11 @@ def derive(path):
 
 def derive_foreign(path):
     """A foreign-format example's spans from its hand-written <name>.spans.json (never from
-    atof-bridge's output): a multiset of (name, parent name, status) entries."""
+    atof-bridge's output): a multiset of (name, parent name or "" for a root, status) entries."""
     with open(path.rsplit(".", 1)[0] + ".spans.json", encoding="utf-8") as handle:
         entries = json.load(handle)["spans"]
     names = {entry["key"]: entry["name"] for entry in entries}
-    return sorted((entry["name"], names.get(entry.get("parent")), STATUS_NAME[entry.get("statusCode", 0)]) for entry in entries)
+    return sorted((entry["name"], names.get(entry.get("parent")) or "", STATUS_NAME[entry.get("statusCode", 0)]) for entry in entries)
 
 
 def is_foreign(path):
@@ -139,7 +139,7 @@ def compare_foreign(expected, actual):
     """Mismatches between a foreign example's expected (name, parent name, status) entries and
     Phoenix's spans."""
     names = {span["context"]["span_id"]: span["name"] for span in actual}
-    got = sorted((span["name"], names.get(span.get("parent_id")), span.get("status_code")) for span in actual)
+    got = sorted((span["name"], names.get(span.get("parent_id")) or "", span.get("status_code") or "") for span in actual)
     if got == expected:
         return []
     missing = [entry for entry in expected if entry not in got]
