@@ -12,17 +12,16 @@ import ATOF
 public struct ATOFTranslation {
     /// The translated lines.
     let spool: SpoolFile
-    /// For each translated line (0-based), the input line it comes from.
-    let inputLines: [Int]
-    /// For each translated line (0-based), whether a translator made it (else it is the input's
-    /// own ATOF line, or a line that is not JSON, kept for the decoder to judge).
-    let madeByTranslator: [Bool]
+    /// For each translated line (0-based), the input line it comes from: bitwise negated (`~`,
+    /// so always negative) when a translator made it, positive when it is the input's own line (ATOF, or not JSON: kept for
+    /// the decoder to judge). 4 bytes per line.
+    private let origins: [Int32]
     /// The translators' warnings and the lines skipped, in line order.
     public let diagnostics: [Diagnostic]
     /// The lines of each format.
     public let formatCounts: InputFormatCounts
     /// The number of lines written.
-    public var lineCount: Int { inputLines.count }
+    public var lineCount: Int { origins.count }
     /// The number of the last input line read.
     public let lastLineRead: Int
     /// Whether reading was stopped before the input ended.
@@ -47,15 +46,13 @@ public struct ATOFTranslation {
             source: lines.source, format: options.format, options: AdapterOptions(model: options.model),
             adapterTypes: adapterTypes)
         var framing = SSEFraming()
-        var inputLines: [Int] = []
-        var madeByTranslator: [Bool] = []
+        var origins: [Int32] = []
         var items: [AdapterOutput.Item] = []
         func write() throws {
             for item in items {
                 var text = item.event.jsonLine
                 _ = try text.withUTF8 { try spool.appendLine($0) }
-                inputLines.append(item.line)
-                madeByTranslator.append(true)
+                origins.append(~Int32(clamping: item.line))
             }
             items.removeAll(keepingCapacity: true)
         }
@@ -99,8 +96,7 @@ public struct ATOFTranslation {
                             guard decoded.event != nil else { return }
                         }
                         try spool.appendLine(bytes)
-                        inputLines.append(line.number)
-                        madeByTranslator.append(false)
+                        origins.append(Int32(clamping: line.number))
                     }
                 }
                 try write()
@@ -110,8 +106,7 @@ public struct ATOFTranslation {
         try write()
         try spool.flush()
         self.spool = spool
-        self.inputLines = inputLines
-        self.madeByTranslator = madeByTranslator
+        self.origins = origins
         diagnostics = (router.diagnostics + judged).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
         formatCounts = router.counts
         lastLineRead = lastLine
@@ -126,13 +121,13 @@ public struct ATOFTranslation {
 
     /// The input line translated line `line` (1-based) comes from.
     func inputLine(_ line: Int) -> Int {
-        line >= 1 && line <= inputLines.count ? inputLines[line - 1] : line
+        line >= 1 && line <= origins.count ? Int(origins[line - 1] < 0 ? ~origins[line - 1] : origins[line - 1]) : line
     }
 
     /// Whether translated line `line` (1-based) was made by a translator.
     func isMadeByTranslator(_ line: Int?) -> Bool {
-        guard let line, line >= 1, line <= madeByTranslator.count else { return false }
-        return madeByTranslator[line - 1]
+        guard let line, line >= 1, line <= origins.count else { return false }
+        return origins[line - 1] < 0
     }
 
     /// Thrown inside the line loop to end reading when `stop` says so.
