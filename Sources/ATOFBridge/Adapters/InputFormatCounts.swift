@@ -9,6 +9,7 @@ public struct InputFormatCounts: Sendable, Hashable {
     /// as an error.
     public var unknown = 0
 
+    /// No lines counted.
     public init() {}
 
     /// Whether any line was not ATOF.
