@@ -101,7 +101,26 @@ public struct OfflineConversion: Sendable {
         locationRunLength: Int = LocationSpill.defaultRunLength, environment: [String: String] = ProcessEnvironment.current,
         adapterTypes: [any ForeignEventAdapter.Type] = ForeignFormat.adapterTypes
     ) throws {
-        let input = try InputLines(path: path, environment: environment)
+        try self.init(
+            lines: InputLines(path: path, environment: environment), mapper: mapper, input: options, stop: stop,
+            planRunLength: planRunLength,
+            locationRunLength: locationRunLength, environment: environment, adapterTypes: adapterTypes)
+    }
+
+    /// Reads the lines already copied into `spool` (standard input a caller has read once, e.g.
+    /// `stats`), named `source` in diagnostics, as ``init(path:mapper:input:stop:)`` reads a file.
+    package init(spool: SpoolFile, source: String, mapper: SpanMapper, input options: InputOptions = InputOptions()) throws {
+        try self.init(
+            lines: InputLines(reading: spool, source: source), mapper: mapper, input: options, stop: nil,
+            planRunLength: PlanSpill.defaultRunLength, locationRunLength: LocationSpill.defaultRunLength,
+            environment: ProcessEnvironment.current, adapterTypes: ForeignFormat.adapterTypes)
+    }
+
+    /// Reads `input`'s lines: see ``init(path:mapper:input:stop:)``.
+    private init(
+        lines input: InputLines, mapper: SpanMapper, input options: InputOptions, stop: (() -> Bool)?, planRunLength: Int,
+        locationRunLength: Int, environment: [String: String], adapterTypes: [any ForeignEventAdapter.Type]
+    ) throws {
         var first: FirstPass?
         if options.format.foreignFormat == nil {
             first = try FirstPass(

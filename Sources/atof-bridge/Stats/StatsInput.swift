@@ -30,31 +30,41 @@ struct StatsInput {
     /// The lines of each format, when some were not ATOF (read through the translators).
     var formatCounts: InputFormatCounts?
 
-    /// Reads the whole input (`-` = standard input).
+    /// Reads the whole input (`-` = standard input). Lines of a foreign agent event format (or
+    /// a forced one) make the whole input read as `convert` reads it: translated, then paired
+    /// (standard input is kept in a temporary file as it is read, so that it can be read again).
     ///
     /// - Throws: ``InputError`` when the input cannot be read at all.
-    /// Lines of a foreign agent event format (or a forced one) make the whole input read as
-    /// `convert` reads it: translated, then paired (from a file; standard input cannot be read
-    /// again, and its foreign lines are listed as bad).
     static func read(path: String, input options: InputOptions = InputOptions()) throws -> StatsInput {
-        if options.format.foreignFormat != nil { return try translated(path: path, options: options) }
+        let source = path == "-" ? "<stdin>" : path
+        if options.format.foreignFormat != nil {
+            return try translated(OfflineConversion(path: path, mapper: mapper, input: options), source: source)
+        }
         let reader = try JSONLReader(path: path)
-        let source = reader.source
-        var collector = Collector(source: source)
+        let copy = path == "-" ? try SpoolFile(holding: "a temporary copy of standard input", for: source) : nil
+        var collector = Collector(source: reader.source)
         try reader.forEachLine { line in
+            if let copy {
+                try copy.append(line.bytes)
+                try copy.append([0x0A])
+            }
             collector.take(line)
         }
-        if collector.sawForeign, options.format == .auto, path != "-" { return try translated(path: path, options: options) }
-        return collector.finish()
+        guard collector.sawForeign, options.format == .auto else { return collector.finish() }
+        let conversion =
+            try copy.map { try OfflineConversion(spool: $0, source: source, mapper: mapper, input: options) }
+            ?? OfflineConversion(path: path, mapper: mapper, input: options)
+        return translated(conversion, source: source)
     }
 
-    /// The input read as `convert` reads it, through the foreign formats' translators.
-    private static func translated(path: String, options: InputOptions) throws -> StatsInput {
-        let conversion = try OfflineConversion(
-            path: path, mapper: SpanMapper(options: MappingOptions(captureContent: false)), input: options)
+    /// Captured content plays no part in the figures; leaving it out saves memory.
+    private static var mapper: SpanMapper { SpanMapper(options: MappingOptions(captureContent: false)) }
+
+    /// The figures of an input read as `convert` reads it, through the foreign formats' translators.
+    private static func translated(_ conversion: OfflineConversion, source: String) -> StatsInput {
         let errors = conversion.diagnostics.filter { $0.severity == .error }.map(\.description)
         return StatsInput(
-            source: path == "-" ? "<stdin>" : path, format: .atof, spans: conversion.spans, recordCount: conversion.eventCount,
+            source: source, format: .atof, spans: conversion.spans, recordCount: conversion.eventCount,
             badLineCount: conversion.badLineCount, badLineMessages: errors, formatCounts: conversion.formatCounts)
     }
 
