@@ -66,6 +66,7 @@ swift-test: deps
 cli-test: build
 	bash scripts/cli-test.sh $(BIN)
 	bash scripts/stats-test.sh $(BIN)
+	bash scripts/foreign-check.sh $(BIN)
 
 # export/replay against a local OTLP receiver with fault modes (decodes with opentelemetry-proto);
 # then the files we write under a full disk (ulimit -f), symbolic links, loose modes, other owners.

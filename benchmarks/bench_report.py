@@ -422,7 +422,8 @@ def main():
         w("")
 
     # Offline.
-    offline = [n for n in OFFLINE if R.has(n)]
+    # Foreign agent event formats (run.sh: one scaled example per format, convert once).
+    offline = [n for n in OFFLINE if R.has(n)] + sorted(n for n in R.by_name if n.startswith("foreign-convert-") and R.has(n))
     if offline:
         w("## 4. Offline: a generated ATOF file through the command line")
         w("")

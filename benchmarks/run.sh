@@ -182,7 +182,7 @@ timed() {
             --scenario "atof-bridge export, $events-event file")" > "$WORK/$name.$round.out"
     else
         echo "RESULT $(python3 "$HERE/export_result.py" convert --time "$WORK/$name.$round.time" --log "$WORK/$name.$round.err" \
-            --scenario "atof-bridge convert, $events-event file")" > "$WORK/$name.$round.out"
+            --scenario "atof-bridge convert, $events-event ${TIMED_LABEL:-}file")" > "$WORK/$name.$round.out"
     fi
     rm -f "$WORK/$name.fallback.jsonl" "$WORK/convert.out"
     keep "$name" "$round" "$code" "$WORK/$name.$round.out"
@@ -301,6 +301,27 @@ TIMED_EVENTS=$BIG_EVENTS TIMED_TIMEOUT=$BIG_TIMEOUT timed offline-convert-5m 0 c
 TIMED_EVENTS=$BIG_EVENTS TIMED_TIMEOUT=$BIG_TIMEOUT timed offline-export-5m 0 export \
     "$CLI" export "$WORK/offline-big.jsonl" --endpoint "$URL" --fallback "$WORK/offline-export-5m.fallback.jsonl"
 rm -f "$WORK/offline-big.jsonl"
+
+# One row per foreign agent event format: its first example under Tests/Fixtures/foreign/<format>/
+# (e2e.* if there is one) scaled to about $OFFLINE_EVENTS events by renaming its ids
+# (scale_foreign.py), then convert, once (translation into ATOF lines, then the usual two passes).
+shopt -s nullglob
+for dir in "$ROOT"/Tests/Fixtures/foreign/*/; do
+    format=$(basename "$dir")
+    example=""
+    for candidate in "$dir"e2e.jsonl "$dir"e2e.sse "$dir"*.jsonl "$dir"*.sse; do
+        case "$candidate" in *.atof.jsonl|*/mixed.jsonl) continue ;; esac
+        [[ -f $candidate ]] && { example=$candidate; break; }
+    done
+    [[ -n $example ]] || continue
+    scaled="$WORK/foreign-$format.${example##*.}"
+    events=$(python3 "$HERE/scale_foreign.py" "$example" "$OFFLINE_EVENTS" "$scaled")
+    echo "== foreign format $format: $(basename "$example") scaled to $events events"
+    TIMED_EVENTS=$events TIMED_LABEL="$format " timed "foreign-convert-$format" 0 convert \
+        "$CLI" convert "$scaled" --to otlp-json -o "$WORK/convert.out"
+    rm -f "$scaled"
+done
+shopt -u nullglob
 
 # Pathological inputs, each once (scripts/generate_pathological.py, deterministic): a deep chain
 # of nested scopes, one scope with very many marks, one very long line.

@@ -159,5 +159,21 @@ OTEL_TRACES_SAMPLER_ARG=2 "$bin" convert "$work/sampling.jsonl" --sampler tracei
   || fail "sampling: invalid OTEL_TRACES_SAMPLER_ARG"
 # ==== end of the sampling checks ==============================================================
 
+# Foreign formats (the translators' own examples are checked by scripts/foreign-check.sh): a JSON
+# line of no known format is an error naming what was looked for; validate counts lines by format;
+# --from atof detects nothing; --to atof keeps an ATOF file's good lines as they are.
+{ head -n 3 Tests/Fixtures/nemo-relay-llm-calls.jsonl; echo '{"hello":1}'; } >"$work/unknown.jsonl"
+status=0; "$bin" validate "$work/unknown.jsonl" >"$work/unknown.out" 2>&1 || status=$?
+if [ $status -eq 1 ] && grep -q "unknown.jsonl:4: error: not an ATOF event and not a known agent event format (looked for" "$work/unknown.out" \
+  && grep -q "lines by format: atof 3, unknown 1" "$work/unknown.out"; then
+  pass "foreign: an unknown line is an error naming what was looked for; validate counts lines by format"
+else fail "foreign: unknown line / format counts"; cat "$work/unknown.out" >&2; fi
+status=0; "$bin" validate "$work/unknown.jsonl" --from atof >"$work/forced.out" 2>&1 || status=$?
+[ $status -eq 1 ] && grep -q 'unknown.jsonl:4: error: not an ATOF event: no "kind"' "$work/forced.out" \
+  && pass "foreign: --from atof keeps the ATOF decoder's message" || fail "foreign: --from atof"
+"$bin" convert Tests/Fixtures/nemo-relay-llm-calls.jsonl --to atof -o "$work/same.jsonl" 2>/dev/null \
+  && cmp -s "$work/same.jsonl" <(grep -v '^[[:space:]]*$' Tests/Fixtures/nemo-relay-llm-calls.jsonl) \
+  && pass "foreign: convert --to atof keeps an ATOF file's lines as they are" || fail "foreign: --to atof on ATOF"
+
 echo "cli-test: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -108,6 +108,32 @@ PY
     checks+=("$project=$file")
   done
 done
+# One foreign agent event file per format (Tests/Fixtures/foreign/<format>/e2e.* if there is one,
+# else the first example with span expectations), over OTLP/HTTP, each into its own project; its
+# spans are checked against its hand-written .spans.json.
+shopt -s nullglob
+for dir in Tests/Fixtures/foreign/*/; do
+  format="$(basename "$dir")"
+  pick=""
+  for candidate in "$dir"e2e.jsonl "$dir"e2e.sse "$dir"*.jsonl "$dir"*.sse; do
+    case "$candidate" in *.atof.jsonl) continue ;; esac
+    if [ -f "$candidate" ] && [ -f "${candidate%.*}.spans.json" ]; then pick="$candidate"; break; fi
+  done
+  [ -n "$pick" ] || continue
+  project="e2e-foreign-$format"
+  status=0
+  OTEL_RESOURCE_ATTRIBUTES="openinference.project.name=$project" \
+  ATOF_BRIDGE_FALLBACK_PATH="$work/foreign-$format.fallback.otlp.jsonl" \
+    timeout 120 "$bin" export "$pick" --endpoint "$url/v1/traces" >"$work/foreign-$format.export.log" 2>&1 || status=$?
+  # Exit 1 with bad lines is expected of an example that holds one on purpose; the spans are checked.
+  if [ $status -ne 0 ] && [ $status -ne 1 ]; then
+    keep=1
+    tail -n 20 "$work/foreign-$format.export.log" >&2
+    die "export of $pick exited $status"
+  fi
+  checks+=("$project=$pick")
+done
+shopt -u nullglob
 t_export=$(ms)
 
 status=0

@@ -55,8 +55,9 @@ func openLines(_ path: String) throws -> JSONLReader {
 
 /// Reads and converts (until `stop` says so); a missing, unreadable or directory input is a
 /// ``CommandFailure`` (exit status 1).
-func runConversion(input: String, mapping: MappingFlags, stop: (() -> Bool)? = nil) throws -> OfflineConversion {
-    try CommandFailure.reportingInput { try OfflineConversion(path: input, mapper: mapping.mapper, stop: stop) }
+func runConversion(input: String, mapping: MappingFlags, reading: InputFlags, stop: (() -> Bool)? = nil) throws -> OfflineConversion {
+    let options = reading.options(mapping.environment)
+    return try CommandFailure.reportingInput { try OfflineConversion(path: input, mapper: mapping.mapper, input: options, stop: stop) }
 }
 
 /// What the end-of-run summary reports about a conversion (kept once the conversion is let go).

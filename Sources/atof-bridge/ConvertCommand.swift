@@ -6,11 +6,14 @@ import Logging
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert an ATOF JSON-lines file into OTLP spans.",
+        abstract: "Convert an ATOF (or foreign agent event) JSON-lines file into OTLP spans, or into ATOF 0.2 lines.",
         discussion: """
             otlp-json writes OTLP/JSON lines: one ExportTraceServiceRequest per line, the format the \
             OpenTelemetry Collector's otlpjsonfile receiver reads. otlp-proto writes one binary \
-            ExportTraceServiceRequest holding every span: a body you can POST to /v1/traces.
+            ExportTraceServiceRequest holding every span: a body you can POST to /v1/traces. \
+            atof writes the input as ATOF 0.2 lines: foreign agent events (enact, agent-sdk, Open \
+            Responses, agtrace; --from) translated, ATOF lines as they are, so you can keep a \
+            standard file.
             Exit status: 0 when every line was used, 1 when some lines were bad (the good ones are \
             still converted) or the output could not be written (a full disk: an otlp-json file \
             keeps its whole lines, an otlp-proto file is left empty).
@@ -23,12 +26,13 @@ struct ConvertCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case otlpJSON = "otlp-json"
         case otlpProto = "otlp-proto"
+        case atof
     }
 
     @Argument(help: "The ATOF JSON-lines file, or - for standard input.")
     var input: String
 
-    @Option(name: .customLong("to"), help: "Output format: otlp-json or otlp-proto.")
+    @Option(name: .customLong("to"), help: "Output format: otlp-json, otlp-proto or atof.")
     var format: Format
 
     @Option(name: .shortAndLong, help: "Where to write (default: standard output).")
@@ -38,6 +42,8 @@ struct ConvertCommand: ParsableCommand {
     var batchSize: Int = 512
 
     @OptionGroup var mapping: MappingFlags
+
+    @OptionGroup var reading: InputFlags
 
     @OptionGroup var samplingFlags: SamplingFlags
 
@@ -54,7 +60,7 @@ struct ConvertCommand: ParsableCommand {
         let summary: ConversionSummary
         switch format {
         case .otlpJSON:
-            var conversion = try runConversion(input: input, mapping: mapping)
+            var conversion = try runConversion(input: input, mapping: mapping, reading: reading)
             conversion.sample(sampling)
             let template = mapping.batch(spans: [])
             let writer = try openOutput()
@@ -88,7 +94,7 @@ struct ConvertCommand: ParsableCommand {
             // One request holds every span. The span entries are encoded batch by batch on every
             // core and appended to a temporary file (so that memory does not grow with the
             // output); the request's head, which needs their total length, is written before them.
-            var conversion = try runConversion(input: input, mapping: mapping)
+            var conversion = try runConversion(input: input, mapping: mapping, reading: reading)
             conversion.sample(sampling)
             let template = mapping.batch(spans: [])
             let writer = try openOutput()
@@ -112,6 +118,9 @@ struct ConvertCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             summary = ConversionSummary(conversion, sampling: sampling)
+        case .atof:
+            try writeTranslation()
+            return
         }
         printSummary(summary, verbose: false)
         if summary.unreadableSpanCount > 0 {
@@ -121,6 +130,26 @@ struct ConvertCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if summary.badLineCount > 0 { throw ExitCode(1) }
+    }
+
+    /// `--to atof`: the input translated into ATOF 0.2 lines, written as they are.
+    private func writeTranslation() throws {
+        let options = reading.options(mapping.environment)
+        let translation = try CommandFailure.reportingInput { try ATOFTranslation(path: input, input: options) }
+        let writer = try openOutput()
+        do {
+            try translation.forEachChunk { try writer.writeRaw($0) }
+            try writer.flush()
+        } catch let error as InputError {
+            printError("atof-bridge: error: \(error.description); \(writer.destination) holds only the lines written before")
+            throw ExitCode(1)
+        }
+        let errors = translation.diagnostics.filter { $0.severity == .error }
+        for diagnostic in errors { printError(diagnostic.description) }
+        printError(
+            "atof-bridge: \(translation.lineCount) ATOF lines (\(translation.formatCounts.summary)), \(errors.count) bad lines, "
+                + "\(translation.diagnostics.count - errors.count) warnings")
+        if !errors.isEmpty { throw ExitCode(1) }
     }
 
     /// Opens the output (a symbolic link, another user's file or a directory is refused) and

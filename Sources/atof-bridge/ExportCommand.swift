@@ -42,6 +42,8 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var mapping: MappingFlags
 
+    @OptionGroup var reading: InputFlags
+
     @OptionGroup var samplingFlags: SamplingFlags
 
     func run() throws {
@@ -51,6 +53,7 @@ struct ExportCommand: ParsableCommand {
         if let fallback { configuration.fallbackPath = fallback }
         configuration.overflowPolicy = .block
         configuration.mapping = mapping.options
+        configuration.input = reading.options(mapping.environment)
         configuration.sampling = samplingFlags.applied(to: configuration.sampling)
         let bridge: Bridge
         do {
@@ -86,7 +89,7 @@ struct ExportCommand: ParsableCommand {
             input.readToEnd = follow || !stopped
         } else {
             // A file or stdin read to its end is judged as a whole, exactly as `convert` does.
-            var conversion = try runConversion(input: self.input, mapping: mapping, stop: { StopSignal.isSet })
+            var conversion = try runConversion(input: self.input, mapping: mapping, reading: reading, stop: { StopSignal.isSet })
             conversion.sample(configuration.sampling)
             for diagnostic in conversion.diagnostics where diagnostic.severity == .error {
                 printError(diagnostic.description)

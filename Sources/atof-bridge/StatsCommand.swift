@@ -44,6 +44,8 @@ struct StatsCommand: ParsableCommand {
     @Flag(help: "Draw the tree of every trace, not only the first \(StatsReport.defaultTraceLimit).")
     var allTraces = false
 
+    @OptionGroup var reading: InputFlags
+
     func validate() throws {
         if let width, width < TerminalOutput.minimumWidth {
             throw ValidationError("--width must be at least \(TerminalOutput.minimumWidth) columns")
@@ -51,7 +53,9 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let statsInput = try CommandFailure.reportingInput { try StatsInput.read(path: input) }
+        let statsInput = try CommandFailure.reportingInput {
+            try StatsInput.read(path: input, input: reading.options(ProcessEnvironment.current))
+        }
         for message in statsInput.badLineMessages { printError(message) }
         if statsInput.badLineCount > 0 {
             printError(

@@ -5,10 +5,11 @@ import ArgumentParser
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check an ATOF JSON-lines file and list every problem with its line number.",
+        abstract: "Check an ATOF (or foreign agent event) JSON-lines file and list every problem with its line number.",
         discussion: """
             Prints one line per problem (file:line: error|warning: message), then counts of \
-            unended, unmatched, duplicate and orphan scopes and marks.
+            unended, unmatched, duplicate and orphan scopes and marks, then the lines of each format \
+            (ATOF, the foreign agent event formats, unknown).
             Exit status: 1 when some lines are errors (not usable events), 0 when there are only \
             warnings or none.
             """
@@ -19,8 +20,10 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var mapping: MappingFlags
 
+    @OptionGroup var reading: InputFlags
+
     func run() throws {
-        let conversion = try runConversion(input: input, mapping: mapping)
+        let conversion = try runConversion(input: input, mapping: mapping, reading: reading)
         for diagnostic in conversion.diagnostics {
             print(diagnostic)
         }
@@ -29,6 +32,7 @@ struct ValidateCommand: ParsableCommand {
             "unended: \(report.unended), unmatched: \(report.unmatchedEnds), duplicate: \(report.duplicateStarts), "
                 + "orphan: \(report.orphanMarks), clock skew: \(report.clockSkews), parent cycles: \(report.parentCycles), "
                 + "marks reusing a scope uuid: \(report.marksReusingScopeUUIDs)")
+        print("lines by format: \(conversion.formatCounts.summary)")
         printSummary(conversion, verbose: true)
         if conversion.badLineCount > 0 { throw ExitCode(1) }
     }

@@ -18,12 +18,16 @@ public enum AttributeKey {
     public static let atofDuplicateStart = "atof.duplicate_start"
     /// `atof.flags`
     public static let atofFlags = "atof.flags"
+    /// `atof.inferred`: what a foreign format's translator inferred (adapters.md §7).
+    public static let atofInferred = "atof.inferred"
     /// `atof.mark.orphan`
     public static let atofMarkOrphan = "atof.mark.orphan"
     /// `atof.metadata`
     public static let atofMetadata = "atof.metadata"
     /// `atof.parent_uuid`
     public static let atofParentUUID = "atof.parent_uuid"
+    /// `atof.source.format`: the foreign format a span was read from (adapters.md §7).
+    public static let atofSourceFormat = "atof.source.format"
     /// `atof.status`
     public static let atofStatus = "atof.status"
     /// `atof.subtype`

@@ -57,6 +57,11 @@ extension Bridge {
         /// whole file before). Default ``SamplingConfiguration/init(sampler:ratio:keepErrors:)``
         /// (`always_on`: everything exported).
         public var sampling: SamplingConfiguration
+        /// How JSON lines are read: their format (`auto` detects ATOF or a foreign agent event
+        /// format per line; see ``InputFormat``) and the model to name where a foreign format
+        /// never does. Environment: `ATOF_BRIDGE_INPUT_FORMAT` and `ATOF_BRIDGE_MODEL`, see
+        /// ``InputOptions``. Default ``InputOptions/init(format:model:)`` (`auto`, no model).
+        public var input: InputOptions
         /// The memory bounds of live span assembly. No environment variable.
         /// Default ``AssemblyLimits/init(maximumOpenScopes:recentlyEndedCapacity:maximumHeldEnds:unmatchedEndGrace:)``.
         public var assemblyLimits: AssemblyLimits
@@ -78,6 +83,7 @@ extension Bridge {
             isDisabled = false
             mapping = MappingOptions()
             sampling = SamplingConfiguration()
+            input = InputOptions()
             assemblyLimits = AssemblyLimits()
             warnings = []
         }

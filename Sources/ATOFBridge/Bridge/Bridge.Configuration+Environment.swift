@@ -48,6 +48,7 @@ extension Bridge.Configuration {
         configuration.mapping = MappingOptions.fromEnvironment(environment)
         configuration.mapping.readLimits(&reader)
         configuration.sampling.read(&reader)
+        configuration.input = InputOptions.read(&reader)
         // A warning quotes the bad value: an endpoint may hold user:password@ (also after a
         // mistyped scheme) and any text a header value.
         configuration.warnings = reader.warnings.map(configuration.exporter.redactor.redact)

@@ -51,6 +51,14 @@ public final class Bridge: Sendable {
     /// Where undelivered spans are written, if anywhere.
     public let fallbackPath: String?
     private let intake: Mutex<Intake>
+    /// The reading of JSON lines that are not ATOF: SSE framing and the foreign translators.
+    /// Taken before ``intake`` when both are held.
+    private let reading: Mutex<ForeignReading>
+    /// SSE framing was found off (the first non-blank line is no `data:` line): JSON lines go
+    /// straight to the decoder.
+    private let framingOff = Atomic<Bool>(false)
+    /// A line of a foreign format was read: ATOF lines are then reported to the router (lock-in).
+    private let foreignSeen = Atomic<Bool>(false)
     /// No JSON line has been received yet (a byte order mark before the first one is skipped).
     private let awaitingFirstJSONLine = Atomic<Bool>(true)
     /// The final statistics have been logged (by the first ``shutdown(timeout:)``).
@@ -88,11 +96,24 @@ public final class Bridge: Sendable {
     /// test double). `fallbackFile` is where spans go when the queue is full (`spill`) or time
     /// runs out at shutdown; pass the file your exporter falls back to, if any. With `exporter`
     /// `nil` the bridge counts events and exports nothing.
-    public init(
+    public convenience init(
         configuration: Configuration,
         exporter: (any SpanExporter)?,
         fallbackFile: JSONLinesExporter? = nil,
         logger: Logger = Logger(label: "atof-bridge")
+    ) {
+        self.init(
+            configuration: configuration, exporter: exporter, fallbackFile: fallbackFile, logger: logger,
+            adapterTypes: ForeignFormat.adapterTypes)
+    }
+
+    /// A bridge whose foreign lines are read by `adapterTypes` (tests inject their own).
+    init(
+        configuration: Configuration,
+        exporter: (any SpanExporter)?,
+        fallbackFile: JSONLinesExporter?,
+        logger: Logger,
+        adapterTypes: [any ForeignEventAdapter.Type]
     ) {
         self.configuration = configuration
         self.logger = logger
@@ -102,6 +123,11 @@ public final class Bridge: Sendable {
         limits.maximumMarksPerScope = configuration.mapping.maximumEventsPerSpan  // hold what the mapper keeps, count the rest
         let sampling = configuration.sampling.keepsEverything ? nil : LiveTraceSampling(configuration: configuration.sampling)
         intake = Mutex(Intake(assembler: LiveSpanAssembler(limits: limits), sampling: sampling))
+        reading = Mutex(
+            ForeignReading(
+                router: ForeignTranslation(
+                    source: "<input>", format: configuration.input.format, options: AdapterOptions(model: configuration.input.model),
+                    adapterTypes: adapterTypes, liveHold: limits.unmatchedEndGrace)))
         guard let exporter, !configuration.isDisabled else {
             if configuration.isDisabled { logger.info("OTEL_SDK_DISABLED is true: spans are not exported") }
             fallbackPath = nil
@@ -184,16 +210,82 @@ public final class Bridge: Sendable {
         processor.enqueue(spans)
     }
 
-    /// Takes one ATOF JSON line. Returns `false` (and counts and logs it with its line number)
-    /// when the line is not a valid event; blank lines are ignored. A UTF-8 byte order mark is
-    /// skipped at the start of the first line (line 1, or the first call when no line is given).
+    /// Takes one JSON line: an ATOF event, or (with ``Configuration/input`` `auto`, the default) a
+    /// line of a foreign agent event format, detected per line (adapters.md §1.2) and translated.
+    /// Returns `false` (and counts and logs it with its line number) when the line is not a valid
+    /// event of any format; blank lines are ignored. A UTF-8 byte order mark is skipped at the
+    /// start of the first line (line 1, or the first call when no line is given). When the first
+    /// non-blank line starts with `data:`, the lines are read as server-sent events (the `data:`
+    /// payloads; `data: [DONE]` ends the stream).
     @discardableResult
     public func receive(jsonLine: some Collection<UInt8>, line: Int? = nil, source: String = "<input>") -> Bool {
         let first = awaitingFirstJSONLine.load(ordering: .relaxed) && awaitingFirstJSONLine.exchange(false, ordering: .relaxed)
-        let (event, diagnostics) =
-            (line.map { $0 == 1 } ?? first) && ByteOrderMark.isPrefix(of: jsonLine)
-            ? EventReader.decode(line: jsonLine.dropFirst(3), number: line, source: source)
-            : EventReader.decode(line: jsonLine, number: line, source: source)
+        let skipsMark = (line.map { $0 == 1 } ?? first) && ByteOrderMark.isPrefix(of: jsonLine)
+        guard configuration.input.format == .atof || framingOff.load(ordering: .relaxed) else {
+            // SSE framing is undecided (or on): the line is framed first.
+            let bytes = Array(skipsMark ? jsonLine.dropFirst(3) : jsonLine[...])
+            return bytes.withUnsafeBufferPointer { receiveFramed($0, line: line, source: source) }
+        }
+        return skipsMark
+            ? receiveLine(jsonLine.dropFirst(3), line: line, source: source) : receiveLine(jsonLine, line: line, source: source)
+    }
+
+    /// Takes one JSON line of `format` (no detection): it is translated into ATOF events and paired.
+    /// Returns `false` (and counts and logs it) when it is not JSON or not of that format.
+    @discardableResult
+    public func receive(jsonLine: some Collection<UInt8>, format: ForeignFormat, line: Int? = nil, source: String = "<input>") -> Bool {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(jsonLine)
+        } catch {
+            return reject([Diagnostic(severity: .error, source: source, line: line, message: "\(error); line skipped")])
+        }
+        return translate(value, line: line, source: source, as: format)
+    }
+
+    /// A line after SSE framing (see ``receive(jsonLine:line:source:)``).
+    private func receiveFramed(_ bytes: UnsafeBufferPointer<UInt8>, line: Int?, source: String) -> Bool {
+        // Where the payload starts in `bytes`, or nil when the line carries none.
+        let payloadStart = reading.withLock { reading -> Int? in
+            let framed = reading.framing.frame(bytes)
+            if reading.framing.isDecided, !reading.framing.isOn { framingOff.store(true, ordering: .relaxed) }
+            switch framed {
+            case .payload(let payload): return bytes.count - payload.count
+            case .skip: return nil
+            case .done:
+                finishTranslation(&reading)
+                return nil
+            }
+        }
+        guard let payloadStart else { return true }
+        return receiveLine(UnsafeBufferPointer(rebasing: bytes[payloadStart...]), line: line, source: source)
+    }
+
+    /// One JSON line: decoded straight from its bytes when it is ATOF; otherwise parsed, detected
+    /// and translated (or reported with what was looked for).
+    private func receiveLine(_ jsonLine: some Collection<UInt8>, line: Int?, source: String) -> Bool {
+        let format = configuration.input.format
+        if format.foreignFormat != nil {
+            guard let value = try? JSONParser.parse(jsonLine) else { return receiveATOF(jsonLine, line: line, source: source) }
+            return translate(value, line: line, source: source, as: nil)
+        }
+        let (event, diagnostics) = EventReader.decode(line: jsonLine, number: line, source: source)
+        if event == nil, format == .auto, diagnostics.contains(where: { $0.severity == .error }),
+            case .object(let object)? = try? JSONParser.parse(jsonLine), FormatDetector.detect(object) != .atof
+        {
+            return translate(.object(object), line: line, source: source, as: nil)
+        }
+        return receive(decoded: event, diagnostics, line: line, source: source)
+    }
+
+    /// An ATOF line, decoded.
+    private func receiveATOF(_ jsonLine: some Collection<UInt8>, line: Int?, source: String) -> Bool {
+        let (event, diagnostics) = EventReader.decode(line: jsonLine, number: line, source: source)
+        return receive(decoded: event, diagnostics, line: line, source: source)
+    }
+
+    /// What decoding an ATOF line gave: the event is paired, the diagnostics counted and logged.
+    private func receive(decoded event: Event?, _ diagnostics: [Diagnostic], line: Int?, source: String) -> Bool {
         let isBad = diagnostics.contains { $0.severity == .error }
         if !diagnostics.isEmpty {
             let toLog = intake.withLock { intake in
@@ -202,8 +294,65 @@ public final class Bridge: Sendable {
             }
             log(toLog)
         }
-        if let event { receive(SourcedEvent(event, line: line), from: source) }
+        if let event {
+            if foreignSeen.load(ordering: .relaxed) {
+                let warnings = reading.withLock { reading in
+                    reading.router.noteATOF(line: line ?? reading.nextLine())
+                    return reading.router.takeDiagnostics()
+                }
+                if !warnings.isEmpty { log(intake.withLock { Self.admit(warnings, to: &$0) }) }
+            }
+            receive(SourcedEvent(event, line: line), from: source)
+        }
         return !isBad
+    }
+
+    /// A parsed line routed to the foreign translators (`format`: forced by the caller); the
+    /// events they settle are paired at once, in order.
+    private func translate(_ value: JSONValue, line: Int?, source: String, as format: ForeignFormat?) -> Bool {
+        let outcome = reading.withLock { reading in
+            let number = line ?? reading.nextLine()
+            reading.router.source = source
+            var items: [AdapterOutput.Item] = []
+            let outcome =
+                format.map { reading.router.route(value, line: number, as: $0, into: &items) }
+                ?? reading.router.route(value, line: number, into: &items)
+            if outcome == .translated { foreignSeen.store(true, ordering: .relaxed) }
+            deliver(items, source: source)
+            let diagnostics = reading.router.takeDiagnostics()
+            if outcome == .skipped || !diagnostics.isEmpty {
+                log(
+                    intake.withLock { intake in
+                        if outcome == .skipped { intake.badLines += 1 }
+                        return Self.admit(diagnostics, to: &intake)
+                    })
+            }
+            return outcome
+        }
+        return outcome != .skipped
+    }
+
+    /// Counts and logs a line skipped before it could be routed.
+    private func reject(_ diagnostics: [Diagnostic]) -> Bool {
+        log(
+            intake.withLock { intake in
+                intake.badLines += 1
+                return Self.admit(diagnostics, to: &intake)
+            })
+        return false
+    }
+
+    /// Every translator finishes (end of an SSE stream, shutdown): what it held is paired.
+    private func finishTranslation(_ reading: inout ForeignReading) {
+        var items: [AdapterOutput.Item] = []
+        reading.router.finish(into: &items)
+        deliver(items, source: reading.router.source)
+        let diagnostics = reading.router.takeDiagnostics()
+        if !diagnostics.isEmpty { log(intake.withLock { Self.admit(diagnostics, to: &$0) }) }
+    }
+
+    private func deliver(_ items: [AdapterOutput.Item], source: String) {
+        for item in items { receive(SourcedEvent(item.event, line: item.line), from: source) }
     }
 
     /// Takes one ATOF JSON line given as text.
@@ -227,6 +376,7 @@ public final class Bridge: Sendable {
     /// Safe to call twice (the final counts are logged by the first call). Returns the final counts.
     @discardableResult
     public func shutdown(timeout: Duration? = nil) -> Statistics {
+        reading.withLock { finishTranslation(&$0) }
         if processor != nil {
             let (items, diagnostics) = intake.withLock { intake in
                 var items = intake.assembler.finish()
@@ -286,6 +436,19 @@ public final class Bridge: Sendable {
             case .error: logger.error("\(diagnostic.description)")
             default: logger.warning("\(diagnostic.description)")
             }
+        }
+    }
+
+    /// The state of reading lines that are not ATOF.
+    private struct ForeignReading: Sendable {
+        var framing = SSEFraming()
+        var router: ForeignTranslation
+        /// Lines taken without a line number, for diagnostics.
+        var unnumbered = 0
+
+        mutating func nextLine() -> Int {
+            unnumbered += 1
+            return unnumbered
         }
     }
 

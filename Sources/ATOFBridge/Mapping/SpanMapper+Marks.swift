@@ -59,6 +59,8 @@ extension SpanMapper {
             builder.set(.atofDataSchemaName, string: schema.name)
             builder.set(.atofDataSchemaVersion, string: schema.version)
         }
-        builder.setMetadata(SpanMapper.mergedMetadata(start: mark.metadata, end: nil))
+        var metadata = SpanMapper.mergedMetadata(start: mark.metadata, end: nil)
+        SpanMapper.writeSourceFormat(start: mark.metadata, end: nil, metadata: &metadata, into: &builder)
+        builder.setMetadata(metadata)
     }
 }

@@ -48,7 +48,7 @@ public struct SpanMapper: Sendable {
         let subtype = JSONRead.nonEmptyString(startProfile?["subtype"]) ?? JSONRead.nonEmptyString(endProfile?["subtype"])
         let flags = describing?.flags ?? []
         let profile = options.categoryProfiles.profile(category: describing?.category, subtype: subtype, flags: flags)
-        let metadata = Self.mergedMetadata(start: scope.start?.metadata, end: scope.end?.metadata)
+        var metadata = Self.mergedMetadata(start: scope.start?.metadata, end: scope.end?.metadata)
         // Formatted from its 16 bytes on each read: read once.
         let uuid = describing?.uuid
 
@@ -65,6 +65,7 @@ public struct SpanMapper: Sendable {
             builder.set(.atofDataSchemaName, string: schema.name)
             builder.set(.atofDataSchemaVersion, string: schema.version)
         }
+        Self.writeSourceFormat(start: scope.start?.metadata, end: scope.end?.metadata, metadata: &metadata, into: &builder)
         builder.setMetadata(metadata)
 
         // Kinds.

@@ -68,12 +68,16 @@ extension StaticAttributeKey {
     static let atofDuplicateStart = StaticAttributeKey(AttributeKey.atofDuplicateStart)
     /// `atof.flags`
     static let atofFlags = StaticAttributeKey(AttributeKey.atofFlags)
+    /// `atof.inferred`
+    static let atofInferred = StaticAttributeKey(AttributeKey.atofInferred)
     /// `atof.mark.orphan`
     static let atofMarkOrphan = StaticAttributeKey(AttributeKey.atofMarkOrphan)
     /// `atof.metadata`
     static let atofMetadata = StaticAttributeKey(AttributeKey.atofMetadata)
     /// `atof.parent_uuid`
     static let atofParentUUID = StaticAttributeKey(AttributeKey.atofParentUUID)
+    /// `atof.source.format`
+    static let atofSourceFormat = StaticAttributeKey(AttributeKey.atofSourceFormat)
     /// `atof.status`
     static let atofStatus = StaticAttributeKey(AttributeKey.atofStatus)
     /// `atof.subtype`

@@ -37,6 +37,8 @@ final class InputLines {
     private let startOffset: UInt64
     /// The size of a regular file (`nil` for any other input).
     let fileSize: UInt64?
+    /// Whether the lines are read from a regular file (not copied into a spool as they are read).
+    var isRegularFile: Bool { spool == nil }
 
     /// Opens a file; `-` reads standard input. Throws ``InputError`` (naming the path and what
     /// to do) when the input cannot be opened, is a directory, or cannot be spooled.
@@ -85,6 +87,33 @@ final class InputLines {
             startOffset = 0
             fileSize = nil
         }
+    }
+
+    /// The same input read again from its start, once `first` has read it to its end (its spool,
+    /// if any, then holds every line).
+    init(rereading first: InputLines) {
+        source = first.source
+        file = first.file
+        descriptor = first.file.descriptor
+        ownedInput = nil
+        spool = nil
+        startOffset = first.spool == nil ? first.startOffset : 0
+        fileSize = first.fileSize ?? first.spool?.size
+        lseek(descriptor, off_t(startOffset), SEEK_SET)
+    }
+
+    /// The lines written to `spool` (an input translated into ATOF lines), named `source` in
+    /// diagnostics. Throws ``InputError`` when what is buffered cannot be written.
+    init(reading spool: SpoolFile, source: String) throws(InputError) {
+        try spool.flush()
+        self.source = source
+        file = spool.file
+        descriptor = spool.file.descriptor
+        ownedInput = nil
+        self.spool = nil
+        startOffset = 0
+        fileSize = spool.size
+        lseek(descriptor, 0, SEEK_SET)
     }
 
     deinit {

@@ -22,6 +22,21 @@ struct LineBlock {
         /// The event's pairing key when the line is a usable event.
         var key: PairingKey?
         var diagnostics: [Diagnostic]
+        /// What the line is, when it is not an event (only asked when detecting formats).
+        var format: LineFormat = .atof
+    }
+
+    /// What a line that gave no event is (detection runs only on such lines: an ATOF event is
+    /// decoded straight from its bytes, as without detection).
+    enum LineFormat: Sendable, Hashable {
+        /// ATOF (a bad event, or blank).
+        case atof
+        /// Not a JSON object (the decoder's error stands).
+        case invalid
+        /// JSON of no known format (the error says what was looked for).
+        case unknown
+        /// A foreign format or SSE framing: the input must be translated.
+        case foreign
     }
 
     private var bytes: [UInt8] = []
@@ -45,7 +60,11 @@ struct LineBlock {
     }
 
     /// Decodes every line, in parallel, and returns the results in line order.
-    func decode(source: String) -> [Decoded] {
+    ///
+    /// With `detecting`, a line that gives no event is tested against the foreign formats
+    /// (``FormatDetector``): one of them, or SSE framing, marks it ``LineFormat/foreign``; a JSON
+    /// line of no known format gets the unknown-line error instead of the decoder's.
+    func decode(source: String, detecting: Bool = false) -> [Decoded] {
         guard !entries.isEmpty else { return [] }
         let workers = OfflineConversion.workerCount
         let parts = workers > 1 ? min(entries.count, 4 * workers) : 1
@@ -61,14 +80,17 @@ struct LineBlock {
                 decoded.reserveCapacity(max(0, upper - lower))
                 if lower < upper {
                     for entry in entries[lower..<upper] {
-                        let line = UnsafeBufferPointer(rebasing: shared.buffer[entry.start..<(entry.start + entry.count)])
+                        let bytes = UnsafeBufferPointer(rebasing: shared.buffer[entry.start..<(entry.start + entry.count)])
                         // The first pass keeps only the index: payloads are read again in the second.
                         let result = EventReader.decode(
-                            line: line, number: entry.number, isTerminated: entry.isTerminated, source: source, keepingPayloads: false)
-                        decoded.append(
-                            Decoded(
-                                line: entry.number, offset: entry.offset, length: entry.count, key: result.event.map(PairingKey.init),
-                                diagnostics: result.diagnostics))
+                            line: bytes, number: entry.number, isTerminated: entry.isTerminated, source: source, keepingPayloads: false)
+                        var line = Decoded(
+                            line: entry.number, offset: entry.offset, length: entry.count, key: result.event.map(PairingKey.init),
+                            diagnostics: result.diagnostics)
+                        if detecting, line.key == nil, result.diagnostics.contains(where: { $0.severity == .error }) {
+                            Self.classify(&line, bytes: bytes, source: source)
+                        }
+                        decoded.append(line)
                     }
                 }
                 results.set(part, decoded)
@@ -85,5 +107,26 @@ struct LineBlock {
             if let decoded = results.take(part) { all += decoded }
         }
         return all
+    }
+
+    /// Sorts out a line the ATOF decoder refused (see ``LineFormat``).
+    private static func classify(_ line: inout Decoded, bytes: UnsafeBufferPointer<UInt8>, source: String) {
+        if SSEFraming.startsSSE(bytes) {
+            line.format = .foreign
+            return
+        }
+        guard case .object(let object)? = try? JSONParser.parse(bytes) else {
+            line.format = .invalid  // not JSON, or not an object: the decoder's error says so
+            return
+        }
+        switch FormatDetector.detect(object) {
+        case .atof:
+            break
+        case .foreign:
+            line.format = .foreign
+        case .unknown:
+            line.format = .unknown
+            line.diagnostics = [Diagnostic(severity: .error, source: source, line: line.line, message: FormatDetector.unknownLineMessage)]
+        }
     }
 }

@@ -41,6 +41,8 @@ public struct OfflineConversion: Sendable {
     public var diagnostics: [Diagnostic]
     /// Pairing counts: unended, unmatched, duplicates, orphan marks.
     public var report: AssemblyReport
+    /// The lines of each format (ATOF, the foreign formats, unknown).
+    public private(set) var formatCounts = InputFormatCounts()
     /// The number of the last input line read (0 for events given in memory).
     public private(set) var lastLineRead = 0
     /// Whether reading was stopped before the input ended (see ``init(path:mapper:stop:)``).
@@ -75,78 +77,195 @@ public struct OfflineConversion: Sendable {
     /// are the line locations and the plan of an input of more than 65,536 lines or spans).
     /// Lines are decoded on every core, in blocks; the result does not depend on how many.
     ///
+    /// With `input`'s format `auto` (the default), a line that is not an ATOF event is tested
+    /// against the foreign formats (adapters.md §1.2); when one is found (or SSE framing), the
+    /// whole input is first translated into ATOF 0.2 lines (``ATOFTranslation``, a temporary file)
+    /// and those are read, diagnostics naming the input's own lines. A forced foreign format is
+    /// translated at once; `atof` detects nothing.
+    ///
     /// Throws ``InputError`` only when the input cannot be read at all (or copied, when it must
     /// be); bad lines are skipped and reported in ``diagnostics``.
     ///
     /// With `stop`, reading ends early when it returns `true` (it is asked before each line and
     /// when a signal interrupts a read): the lines read so far are then judged as a whole, and
     /// ``lastLineRead`` and ``stoppedEarly`` say how far the input was read.
-    public init(path: String, mapper: SpanMapper, stop: (() -> Bool)? = nil) throws {
-        try self.init(path: path, mapper: mapper, stop: stop, planRunLength: PlanSpill.defaultRunLength)
+    public init(path: String, mapper: SpanMapper, input: InputOptions = InputOptions(), stop: (() -> Bool)? = nil) throws {
+        try self.init(path: path, mapper: mapper, input: input, stop: stop, planRunLength: PlanSpill.defaultRunLength)
     }
 
-    /// ``init(path:mapper:stop:)`` with the plan and the line locations written to spools in
+    /// ``init(path:mapper:input:stop:)`` with the plan and the line locations written to spools in
     /// `environment`'s `TMPDIR` in runs of `planRunLength` spans and `locationRunLength` lines
-    /// once there are more.
+    /// once there are more, and the translators `adapterTypes`.
     init(
-        path: String, mapper: SpanMapper, stop: (() -> Bool)? = nil, planRunLength: Int,
-        locationRunLength: Int = LocationSpill.defaultRunLength, environment: [String: String] = ProcessEnvironment.current
+        path: String, mapper: SpanMapper, input options: InputOptions = InputOptions(), stop: (() -> Bool)? = nil, planRunLength: Int,
+        locationRunLength: Int = LocationSpill.defaultRunLength, environment: [String: String] = ProcessEnvironment.current,
+        adapterTypes: [any ForeignEventAdapter.Type] = ForeignFormat.adapterTypes
     ) throws {
-        let input = try InputLines(path: path, environment: environment)
-        let source = input.source
-        var index = EventIndex()
-        let locations = LocationSpill(runLength: locationRunLength, for: source, environment: environment)
-        var diagnostics: [Diagnostic] = []
-        var block = LineBlock()
-        var reserved = false
-        func decodeBlock() throws {
-            let decodedLines = block.decode(source: source)
-            if !reserved, let fileSize = input.fileSize, let last = decodedLines.last, last.offset > 0 {
-                // The first block tells the size of a line: room for the whole file at once
-                // (growing by doubling would hold up to twice the index).
-                let perLine = Double(last.offset + UInt64(last.length) + 1) / Double(decodedLines.count)
-                let estimate = Int(min(Double(EventIndex.capacity), Double(fileSize) / perLine * 1.02)) + 1024
-                index.reserveCapacity(estimate)
-                reserved = true
-            }
-            for decoded in decodedLines {
-                diagnostics += decoded.diagnostics
-                if let key = decoded.key {
-                    guard index.count < EventIndex.capacity else {
-                        throw InputError(
-                            source: source, reason: "more than \(EventIndex.capacity) events at line \(decoded.line); split the input")
-                    }
-                    index.append(key, line: decoded.line)
-                    try locations.append(offset: decoded.offset, length: decoded.length)
-                }
-            }
-            block.removeAll()
+        try self.init(
+            lines: InputLines(path: path, environment: environment), mapper: mapper, input: options, stop: stop,
+            planRunLength: planRunLength,
+            locationRunLength: locationRunLength, environment: environment, adapterTypes: adapterTypes)
+    }
+
+    /// Reads the lines already copied into `spool` (standard input a caller has read once, e.g.
+    /// `stats`), named `source` in diagnostics, as ``init(path:mapper:input:stop:)`` reads a file.
+    package init(spool: SpoolFile, source: String, mapper: SpanMapper, input options: InputOptions = InputOptions()) throws {
+        try self.init(
+            lines: InputLines(reading: spool, source: source), mapper: mapper, input: options, stop: nil,
+            planRunLength: PlanSpill.defaultRunLength, locationRunLength: LocationSpill.defaultRunLength,
+            environment: ProcessEnvironment.current, adapterTypes: ForeignFormat.adapterTypes)
+    }
+
+    /// Reads `input`'s lines: see ``init(path:mapper:input:stop:)``.
+    private init(
+        lines input: InputLines, mapper: SpanMapper, input options: InputOptions, stop: (() -> Bool)?, planRunLength: Int,
+        locationRunLength: Int, environment: [String: String], adapterTypes: [any ForeignEventAdapter.Type]
+    ) throws {
+        var first: FirstPass?
+        if options.format.foreignFormat == nil {
+            first = try FirstPass(
+                input: input, detecting: options.format == .auto, stop: stop, locationRunLength: locationRunLength, environment: environment
+            )
         }
+        guard let read = first, !read.needsTranslation else {
+            first = nil  // its index is let go before the translation is read
+            let lines = options.format.foreignFormat == nil ? InputLines(rereading: input) : input
+            let translation = try ATOFTranslation(
+                lines: lines, options: options, adapterTypes: adapterTypes, stop: stop, environment: environment)
+            let translated = try InputLines(reading: translation.spool, source: input.source)
+            var pass = try FirstPass(
+                input: translated, detecting: false, stop: nil, locationRunLength: locationRunLength, environment: environment)
+            // A translator's event read back can only draw warnings of the round trip (an end
+            // with no status: unknown outcomes are left unset on purpose).
+            pass.diagnostics.removeAll { $0.severity == .warning && translation.isMadeByTranslator($0.line) }
+            try self.init(planning: consume pass, input: translated, mapper: mapper, planRunLength: planRunLength, environment: environment)
+            // The translated lines' numbers become the input's own; the translation's diagnostics join them.
+            let remapped = diagnostics.map { diagnostic in
+                var diagnostic = diagnostic
+                diagnostic.line = diagnostic.line.map(translation.inputLine)
+                return diagnostic
+            }
+            diagnostics = (translation.diagnostics + remapped).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+            badLineCount = diagnostics.count { $0.severity == .error }
+            formatCounts = translation.formatCounts
+            lastLineRead = translation.lastLineRead
+            stoppedEarly = translation.stoppedEarly
+            return
+        }
+        first = nil
+        try self.init(planning: consume read, input: input, mapper: mapper, planRunLength: planRunLength, environment: environment)
+    }
+
+    /// The first pass over an input's lines: the index of its events and where their lines stand.
+    private struct FirstPass {
+        var index = EventIndex()
+        let locations: LocationSpill
+        var diagnostics: [Diagnostic] = []
         var lastLine = 0
         var stopped = false
-        let shouldStop = stop.map { stop in
-            {
-                stopped = stop()
-                return stopped
+        /// A line of a foreign format (or SSE framing) was found: the input must be translated
+        /// (reading stopped there, or, for an input read once, went on only to copy it).
+        var needsTranslation = false
+        var counts = InputFormatCounts()
+
+        /// Reads every line of `input`, decoding in parallel blocks; with `detecting`, lines that
+        /// give no event are tested for the foreign formats (``LineBlock/decode(source:detecting:)``).
+        init(
+            input: InputLines, detecting: Bool, stop: (() -> Bool)?, locationRunLength: Int, environment: [String: String]
+        ) throws {
+            let source = input.source
+            let locations = LocationSpill(runLength: locationRunLength, for: source, environment: environment)
+            var index = EventIndex()
+            var diagnostics: [Diagnostic] = []
+            var needsTranslation = false
+            var counts = InputFormatCounts()
+            var block = LineBlock()
+            var reserved = false
+            func decodeBlock() throws {
+                defer { block.removeAll() }
+                guard !needsTranslation else { return }
+                let decodedLines = block.decode(source: source, detecting: detecting)
+                if !reserved, let fileSize = input.fileSize, let last = decodedLines.last, last.offset > 0 {
+                    // The first block tells the size of a line: room for the whole file at once
+                    // (growing by doubling would hold up to twice the index).
+                    let perLine = Double(last.offset + UInt64(last.length) + 1) / Double(decodedLines.count)
+                    let estimate = Int(min(Double(EventIndex.capacity), Double(fileSize) / perLine * 1.02)) + 1024
+                    index.reserveCapacity(estimate)
+                    reserved = true
+                }
+                for decoded in decodedLines {
+                    switch decoded.format {
+                    case .foreign:
+                        needsTranslation = true
+                        return
+                    case .invalid, .unknown:
+                        counts.unknown += 1
+                    case .atof:
+                        if decoded.key != nil || !decoded.diagnostics.isEmpty { counts.atof += 1 }
+                    }
+                    diagnostics += decoded.diagnostics
+                    if let key = decoded.key {
+                        guard index.count < EventIndex.capacity else {
+                            throw InputError(
+                                source: source, reason: "more than \(EventIndex.capacity) events at line \(decoded.line); split the input")
+                        }
+                        index.append(key, line: decoded.line)
+                        try locations.append(offset: decoded.offset, length: decoded.length)
+                    }
+                }
             }
+            var stoppedHere = false
+            var lastLine = 0
+            // An input read once is read to its end even once it must be translated: the
+            // translation reads its copy.
+            let stopsWhenForeign = input.isRegularFile
+            do {
+                try input.forEachLine(
+                    stop: stop.map { stop in
+                        {
+                            stoppedHere = stop()
+                            return stoppedHere
+                        }
+                    }
+                ) { line in
+                    if let stop, stop() {
+                        stoppedHere = true
+                        throw ReadingStopped()
+                    }
+                    lastLine = line.number
+                    if needsTranslation {
+                        if stopsWhenForeign { throw ReadingStopped() }
+                        return
+                    }
+                    block.append(line)
+                    if block.isFull { try decodeBlock() }
+                }
+            } catch is ReadingStopped {}
+            try decodeBlock()
+            if !needsTranslation { index.finishAdding() }
+            self.locations = locations
+            self.index = index
+            self.diagnostics = diagnostics
+            self.needsTranslation = needsTranslation
+            self.counts = counts
+            self.lastLine = lastLine
+            stopped = stoppedHere
         }
-        do {
-            try input.forEachLine(stop: shouldStop) { line in
-                if let shouldStop, shouldStop() { throw ReadingStopped() }
-                block.append(line)
-                lastLine = line.number
-                if block.isFull { try decodeBlock() }
-            }
-        } catch is ReadingStopped {}
-        try decodeBlock()
-        index.finishAdding()
+    }
+
+    /// Plans the events `first` read from `input` (see ``init(path:mapper:input:stop:)``).
+    private init(
+        planning first: consuming FirstPass, input: InputLines, mapper: SpanMapper, planRunLength: Int, environment: [String: String]
+    ) throws {
         Self.releaseFreedMemory()
+        let source = input.source
         let spill = PlanSpill(runLength: planRunLength, for: source, environment: environment)
         let file = input.file
-        let planned = index
-        index = EventIndex()  // the plan's init lets the index go once planned
+        let locations = first.locations
+        let index = first.index
+        first.index = EventIndex()  // the plan's init lets the index go once planned
         try self.init(
-            index: consume planned,
+            index: consume index,
             name: { event in
                 locations.location(of: event).flatMap { OfflineEvents.file(file, $0, source: source).event(at: 0)?.name } ?? ""
             },
@@ -154,10 +273,11 @@ public struct OfflineConversion: Sendable {
                 try spill.checkWritten()
                 return .file(file, try locations.load(), source: source)
             },
-            source: source, lineDiagnostics: diagnostics, mapper: mapper, spill: spill)
+            source: source, lineDiagnostics: first.diagnostics, mapper: mapper, spill: spill)
         Self.releaseFreedMemory()
-        lastLineRead = lastLine
-        stoppedEarly = stopped
+        lastLineRead = first.lastLine
+        stoppedEarly = first.stopped
+        formatCounts = first.counts
     }
 
     /// Leaves out the spans of the traces `sampling` drops, judging each trace as a whole: its id,

@@ -27,18 +27,45 @@ struct StatsInput {
     var badLineCount: Int
     /// One `file:line: error: ...` message per skipped line, in line order.
     var badLineMessages: [String]
+    /// The lines of each format, when some were not ATOF (read through the translators).
+    var formatCounts: InputFormatCounts?
 
-    /// Reads the whole input (`-` = standard input).
+    /// Reads the whole input (`-` = standard input). Lines of a foreign agent event format (or
+    /// a forced one) make the whole input read as `convert` reads it: translated, then paired
+    /// (standard input is kept in a temporary file as it is read, so that it can be read again).
     ///
     /// - Throws: ``InputError`` when the input cannot be read at all.
-    static func read(path: String) throws -> StatsInput {
+    static func read(path: String, input options: InputOptions = InputOptions()) throws -> StatsInput {
+        let source = path == "-" ? "<stdin>" : path
+        if options.format.foreignFormat != nil {
+            return try translated(OfflineConversion(path: path, mapper: mapper, input: options), source: source)
+        }
         let reader = try JSONLReader(path: path)
-        let source = reader.source
-        var collector = Collector(source: source)
+        let copy = path == "-" ? try SpoolFile(holding: "a temporary copy of standard input", for: source) : nil
+        var collector = Collector(source: reader.source)
         try reader.forEachLine { line in
+            if let copy {
+                try copy.append(line.bytes)
+                try copy.append([0x0A])
+            }
             collector.take(line)
         }
-        return collector.finish()
+        guard collector.sawForeign, options.format == .auto else { return collector.finish() }
+        let conversion =
+            try copy.map { try OfflineConversion(spool: $0, source: source, mapper: mapper, input: options) }
+            ?? OfflineConversion(path: path, mapper: mapper, input: options)
+        return translated(conversion, source: source)
+    }
+
+    /// Captured content plays no part in the figures; leaving it out saves memory.
+    private static var mapper: SpanMapper { SpanMapper(options: MappingOptions(captureContent: false)) }
+
+    /// The figures of an input read as `convert` reads it, through the foreign formats' translators.
+    private static func translated(_ conversion: OfflineConversion, source: String) -> StatsInput {
+        let errors = conversion.diagnostics.filter { $0.severity == .error }.map(\.description)
+        return StatsInput(
+            source: source, format: .atof, spans: conversion.spans, recordCount: conversion.eventCount,
+            badLineCount: conversion.badLineCount, badLineMessages: errors, formatCounts: conversion.formatCounts)
     }
 
     /// Reads line by line; the first non-blank line decides the format.
@@ -50,6 +77,8 @@ struct StatsInput {
         var spans: [OTLP.Span] = []
         var requests = 0
         var otlpErrors: [String] = []
+        /// An ATOF-mode line was of a foreign format (or SSE framing).
+        var sawForeign = false
         let decoder = OTLPJSONDecoder()
 
         init(source: String) {
@@ -80,7 +109,11 @@ struct StatsInput {
             let decoded = EventReader.decode(
                 line: line.bytes, number: line.number, isTerminated: line.isTerminated, source: source)
             lineDiagnostics += decoded.diagnostics
-            if let event = decoded.event { events.append(SourcedEvent(event, line: line.number)) }
+            if let event = decoded.event {
+                events.append(SourcedEvent(event, line: line.number))
+            } else if !sawForeign, !decoded.diagnostics.isEmpty, ForeignFormat.needsTranslation(line.bytes) {
+                sawForeign = true
+            }
         }
 
         mutating func takeOTLP(_ line: JSONLReader.Line) {

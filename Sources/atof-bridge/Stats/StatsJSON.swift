@@ -28,18 +28,24 @@ struct StatsJSON {
     /// The whole report as one JSON value.
     func value() -> JSONValue {
         let statistics = report.statistics
-        let input = JSONValue.members([
+        var input = JSONObject([
             "source": .string(report.input.source),
             "format": .string(report.input.format.rawValue),
             "goodLines": .count(report.input.recordCount),
             "badLines": .count(report.input.badLineCount),
         ])
+        if let counts = report.input.formatCounts, counts.hasNonATOF {
+            var lines = JSONObject(["atof": .count(counts.atof)])
+            for format in ForeignFormat.allCases { lines[format.rawValue] = .count(counts.foreign[format] ?? 0) }
+            lines["unknown"] = .count(counts.unknown)
+            input["linesByFormat"] = .object(lines)
+        }
         let anomalies = statistics.anomalies.map { JSONObject.Member(key: $0.anomaly.jsonCountKey, value: .count($0.count)) }
         let selected: JSONValue = report.selectedTrace.map { .string($0.traceID.hex) } ?? .null
         let categories = statistics.categories.map { figures($0, category: $0.name) }
         let traces = report.shownTraces.map { trace($0.summary, $0.tree) }
         return .members([
-            "input": input,
+            "input": .object(input),
             "selectedTrace": selected,
             "totals": figures(statistics.total, traceCount: statistics.traceCount),
             "categories": .array(categories),

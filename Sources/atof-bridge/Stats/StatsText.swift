@@ -40,6 +40,9 @@ struct StatsText {
         }
         let source = DisplayWidth.printable(input.source) + ":"
         var lines = TextWrapping.lines(source, [records, plural(input.badLineCount, "bad line")], width: width)
+        if let counts = input.formatCounts, counts.hasNonATOF {
+            lines += TextWrapping.lines("lines by format:", [counts.summary], width: width)
+        }
         let spans = plural(report.statistics.total.spanCount, "span")
         if let trace = report.selectedTrace {
             let items = [spans + " in trace " + trace.traceID.hex, "the figures cover this trace only"]
