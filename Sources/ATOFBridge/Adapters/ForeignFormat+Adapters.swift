@@ -1,6 +1,6 @@
 extension ForeignFormat {
-    /// The translator of each format, in detection order. The lead fills this list as the
-    /// translators are merged (`EnactAdapter`, `AgentSDKAdapter`, `OpenResponsesAdapter`,
-    /// `AgtraceAdapter`); a format without one is detected and reported, not read.
-    static let adapterTypes: [any ForeignEventAdapter.Type] = []
+    /// The translator of each format, in detection order.
+    static let adapterTypes: [any ForeignEventAdapter.Type] = [
+        EnactAdapter.self, AgentSDKAdapter.self, OpenResponsesAdapter.self, AgtraceAdapter.self,
+    ]
 }
