@@ -1,5 +1,5 @@
 /// An agent event stream other than ATOF that atof-bridge reads by translating each line into ATOF
-/// 0.2 events before assembly (see `docs/adapters.md`).
+/// 0.2 events before assembly (README, "Other agent event streams"; docs/formats/).
 public enum ForeignFormat: String, Sendable, Hashable, CaseIterable {
     /// enact-core `StreamEvent` objects (`"type": "data-…"`), usually as an SSE stream.
     case enact

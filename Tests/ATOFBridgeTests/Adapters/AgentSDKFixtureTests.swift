@@ -129,6 +129,7 @@ import Testing
         case (.double(let actual)?, .number(let wanted)): wanted.doubleValue == actual
         case (.bool(let actual)?, .bool(let wanted)): actual == wanted
         case (.stringArray(let actual)?, .array(let wanted)): actual == wanted.compactMap(\.stringValue) && actual.count == wanted.count
+        case (nil, .null): true
         default: false
         }
     }
