@@ -2,7 +2,8 @@
 """Scales a foreign agent event example (Tests/Fixtures/foreign/<format>/<name>.jsonl or .sse) to
 about N events for the benchmark: the example is repeated, each copy with its ids renamed so that
 copies never pair with each other (a member named `id` or ending in `_id`: a UUID gets its last 12
-hex digits XOR-ed with the copy number, any other string gets `-<copy>` appended). SSE examples
+hex digits XOR-ed with the copy number, a vtcode response id `resp_<ms>_<counter>` gets the copy as hex digits on its counter, any
+other string gets `-<copy>` appended). SSE examples
 are repeated as whole streams (`data: [DONE]` included).
 
 Usage: scale_foreign.py EXAMPLE N OUT
@@ -12,12 +13,16 @@ import re
 import sys
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# vtcode response ids encode their time: resp_<hex ms>_<hex counter>; only the counter is renamed.
+VTCODE_RESPONSE = re.compile(r"^resp_[0-9a-f]+_[0-9a-f]+$")
 
 
 def rename(value, copy):
     if isinstance(value, str):
         if UUID.match(value):
             return value[:24] + "%012x" % (int(value[24:], 16) ^ (copy * 0x9E3779B1 & 0xFFFFFFFFFFFF))
+        if VTCODE_RESPONSE.match(value):
+            return f"{value}{copy:06x}"
         return f"{value}-{copy}"
     return value
 

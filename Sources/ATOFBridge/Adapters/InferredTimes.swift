@@ -23,7 +23,7 @@ struct InferredTimes: Sendable {
         var settled = waiting.map { fill($0, earlier: lastKnown, later: next) }
         waiting.removeAll(keepingCapacity: true)
         settled.append(item)
-        lastKnown = lastKnown.map { max($0, next) } ?? next
+        lastKnown = next
         return settled
     }
 

@@ -76,6 +76,12 @@ extension OpenResponsesAdapter {
             turns[responseID] = turn
             return
         }
+        if thread.ended {
+            // A response after `vtcode.thread_completed`: the input goes on with another thread.
+            thread = ThreadState()
+            runKey = nil
+            sessionID = nil
+        }
         let start = Self.startTime(responseID: responseID, createdAt: response?.object["created_at"])
         startThread(responseID, at: start, line: line, into: &output)
         var turn = Turn(responseID: responseID, uuid: "openresp:resp:\(responseID)")

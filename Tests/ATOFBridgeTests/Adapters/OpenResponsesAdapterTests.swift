@@ -300,6 +300,24 @@ import Testing
         #expect(events.filter { $0.uuid == thread.uuid }.count == 2)
     }
 
+    @Test("a response after vtcode.thread_completed starts another thread, with its own root and session")
+    func threadAfterCompletion() throws {
+        func done(_ id: String, session: String) -> String {
+            #"{"type":"response.custom_event","response_id":"\#(id)","event_type":"vtcode.thread_completed","data":{"session_id":"\#(session)","subtype":"success"}}"#
+        }
+        let output = try F.translate([
+            Self.created(), Self.completed(), done(Self.r1, session: "s-1"),
+            Self.created(Self.r2), Self.completed(Self.r2), done(Self.r2, session: "s-2"),
+        ])
+        let events = output.items.map(\.event)
+        let first = try Self.event(events, "openresp:thread:\(Self.r1)", .scopeEnd)
+        let second = try Self.event(events, "openresp:thread:\(Self.r2)", .scopeEnd)
+        #expect(first.status == .ok && second.status == .ok)
+        #expect(first.metadata?["session_id"] == "s-1" && second.metadata?["session_id"] == "s-2")
+        #expect(try Self.event(events, "openresp:resp:\(Self.r2)", .scopeStart).parentUUID == second.uuid)
+        #expect(output.notes.isEmpty)
+    }
+
     @Test("a thread_completed naming an error fails the thread with the subtype and outcome code")
     func threadCompletedWithError() throws {
         let done =
