@@ -35,8 +35,8 @@ struct AgentSDKAdapter: ForeignEventAdapter {
         "refusal", "cancelled", "context_compacted", "subagent_progress",
     ]
 
-    /// The envelope: `event_id` (a UUID), an integer `sequence`, a string `timestamp` and a string
-    /// `type`. A bare `AgentEvent` (no envelope) is not recognized; it is read only when the
+    /// Detection row 4, the envelope: `event_id` (a UUID, either case), an integer `sequence`, a
+    /// string `timestamp` and a string `type`. A bare `AgentEvent` (no envelope) is not recognized; it is read only when the
     /// format is forced.
     static func recognizes(_ object: JSONObject) -> Bool {
         guard case .string(let id)? = object["event_id"], UUIDValue(canonical: id, acceptingUppercase: true) != nil,

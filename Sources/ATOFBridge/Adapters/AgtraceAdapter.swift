@@ -46,13 +46,16 @@ struct AgtraceAdapter: ForeignEventAdapter {
         self.options = options
     }
 
-    /// `id`, `session_id`, `type` strings and a `content` object, plus a `parent_id` member or a
-    /// `stream_id.stream_type` (adapters.md §5.3); `type` alone is too generic.
+    /// Detection row 6 (adapters.md §1.2, §5.3): `session_id` and `id` members, a `content`
+    /// object and a `type` string, plus a `parent_id` member or a `stream_id` object with a
+    /// `stream_type` (it has a serde default, so it may be missing); `type` alone is too generic.
     static func recognizes(_ object: JSONObject) -> Bool {
-        guard object["id"]?.stringValue != nil, object["session_id"]?.stringValue != nil, object["type"]?.stringValue != nil,
-            object["content"]?.objectValue != nil
+        guard object["session_id"] != nil, object["id"] != nil, case .object? = object["content"],
+            case .string? = object["type"]
         else { return false }
-        return object["parent_id"] != nil || object["stream_id"]?["stream_type"]?.stringValue != nil
+        if object["parent_id"] != nil { return true }
+        guard case .object(let stream)? = object["stream_id"] else { return false }
+        return stream["stream_type"] != nil
     }
 
     mutating func translate(_ object: JSONObject, line: Int, into output: inout AdapterOutput) {

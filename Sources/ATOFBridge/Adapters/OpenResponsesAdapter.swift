@@ -17,6 +17,7 @@ import ATOF
 struct OpenResponsesAdapter: ForeignEventAdapter {
     static let format = ForeignFormat.openResponses
 
+    /// Detection row 5: a `type` string that starts with `response.`.
     static func recognizes(_ object: JSONObject) -> Bool {
         object["type"]?.stringValue?.hasPrefix("response.") == true
     }
