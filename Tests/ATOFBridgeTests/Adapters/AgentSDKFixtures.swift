@@ -6,9 +6,6 @@ import Testing
 
 /// Builders of agent-sdk lines for the tests; files and translation go through ``ForeignFixture``.
 enum AgentSDKFixtures {
-    /// The example files with a golden translation (`mixed` holds a line of another format).
-    static let translatedFiles = ["tools", "retries", "cancelled", "nested", "confirmation", "e2e"]
-
     typealias Translation = ForeignFixture.Translation
 
     /// Translates JSON lines (each an object) through the adapter and the time pass.

@@ -4,12 +4,10 @@ import Testing
 
 @testable import ATOFBridge
 
-/// The enact translator (adapters.md §2): the example streams under Tests/Fixtures/foreign/enact
-/// give their golden ATOF translation and the hand-written spans, and the tricky cases of the
-/// format (held LLM ends, unanchored tool and text events, lenient errors) behave as the contract says.
+/// The enact translator (adapters.md §2): the tricky cases of the format (held LLM ends,
+/// unanchored tool and text events, lenient errors) behave as the contract says. (The example
+/// streams' goldens and spans: ``ForeignFixtureTests``.)
 @Suite struct EnactAdapterTests {
-    static let examples = ["nested", "failure", "cancelled", "e2e"]
-
     // MARK: Helpers
 
     /// The enact objects of an example file with their 1-based line numbers (``ForeignFixture``).
@@ -31,27 +29,7 @@ import Testing
         try #require(output.items.first { $0.event.kind == kind && $0.event.uuid == uuid })
     }
 
-    // MARK: The example files
-
-    @Test("each example stream translates to its golden ATOF lines", arguments: examples)
-    func goldenTranslation(_ name: String) throws {
-        try ForeignFixture.expectGolden(name, .enact)
-    }
-
-    @Test("translating a stream twice gives identical events", arguments: examples)
-    func deterministic(_ name: String) throws {
-        try ForeignFixture.expectDeterministic(name, .enact)
-    }
-
-    @Test("each example stream assembles and maps to its hand-written spans", arguments: examples + ["mixed"])
-    func spansMatchExpectations(_ name: String) throws {
-        try ForeignFixture.expectSpans(name, .enact)
-    }
-
-    @Test("the live assembler gives the same spans as the offline one", arguments: examples)
-    func liveMatchesOffline(_ name: String) throws {
-        try ForeignFixture.expectLiveMatchesOffline(name, .enact)
-    }
+    // MARK: The example streams in detail
 
     @Test("a nested run: executions nest by parent_id, the LLM end gets streamed text, tool calls and merged usage")
     func nestedRun() throws {
