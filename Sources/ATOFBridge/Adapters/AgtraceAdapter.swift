@@ -40,7 +40,7 @@ struct AgtraceAdapter: ForeignEventAdapter {
     var sessions: [String: AgtraceSession] = [:]
     var sessionOrder: [String] = []
     /// Unknown payload types and how many lines had each, in order of first sight.
-    var unknownTypes: [(type: String, count: Int)] = []
+    var unknownTypes = UnknownTypeTally()
 
     init(options: AdapterOptions) {
         self.options = options
@@ -117,12 +117,12 @@ struct AgtraceAdapter: ForeignEventAdapter {
                 id, parent: nil, at: session.last, name: "agtrace.session", category: "agent", metadata: session.metadata,
                 inferred: inferred, line: session.lastLine, into: &output)
         }
-        for (type, count) in unknownTypes where count > 1 {
+        for (type, count) in unknownTypes.counts where count > 1 {
             output.warn("\(count) agtrace events of unknown type \"\(type)\" were kept as marks agtrace.\(type)", line: nil)
         }
         sessions = [:]
         sessionOrder = []
-        unknownTypes = []
+        unknownTypes = UnknownTypeTally()
     }
 
     // MARK: - Payloads
@@ -253,10 +253,7 @@ struct AgtraceAdapter: ForeignEventAdapter {
             var object = record.object
             object["metadata"] = nil
             data = .object(object)
-            if let index = unknownTypes.firstIndex(where: { $0.type == record.type }) {
-                unknownTypes[index].count += 1
-            } else {
-                unknownTypes.append((record.type, 1))
+            if unknownTypes.record(record.type) {
                 output.warn(
                     "agtrace event type \"\(record.type)\" is not known to this reader; kept as the mark \(name) (warned once per type)",
                     line: line)
