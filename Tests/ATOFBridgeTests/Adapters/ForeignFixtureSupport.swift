@@ -4,7 +4,8 @@ import Testing
 
 @testable import ATOFBridge
 
-/// The example files of the foreign formats and the checks each translator's suite makes of them.
+/// The example files of the foreign formats and the checks ``ForeignFixtureTests`` makes of them
+/// (the translators' unit tests read the same files through these helpers).
 ///
 /// `Tests/Fixtures/foreign/<format>/` holds, per example `<name>`:
 /// - the input, `<name>.jsonl` or `<name>.sse` (framed by the real ``SSEFraming``);
@@ -12,13 +13,13 @@ import Testing
 ///   ``InferredTimes``, one ``Event/jsonLine`` per line (`mixed` has none: it holds a line of
 ///   another format);
 /// - the spans it must give, `<name>.spans.json`, written by hand and checked by the rules of
-///   scripts/foreign_check.py (see ``spanProblems(_:_:)``).
+///   scripts/foreign_check.py (see ``spanProblems(_:_:spans:)``).
 ///
 /// Regenerating the goldens: after reviewing a change of a translation, run
-/// `ATOF_BRIDGE_UPDATE_GOLDENS=1 swift test --filter <Suite>`; the golden tests then write
+/// `ATOF_BRIDGE_UPDATE_GOLDENS=1 swift test --filter ForeignFixtureTests`; the golden test then writes
 /// `<name>.atof.jsonl` instead of comparing (``updateGoldensVariable``).
 enum ForeignFixture {
-    /// The environment variable that makes the golden tests rewrite the goldens (value `1`).
+    /// The environment variable that makes the golden test rewrite the goldens (value `1`).
     static let updateGoldensVariable = "ATOF_BRIDGE_UPDATE_GOLDENS"
 
     static let root = "\(#filePath)".replacingOccurrences(
@@ -90,7 +91,6 @@ enum ForeignFixture {
         var events: [Event] { items.map(\.event) }
         var warnings: [String] { notes.map(\.message) }
 
-        func events(_ uuid: String) -> [Event] { events.filter { $0.uuid == uuid } }
         func start(_ uuid: String) -> Event? { events.first { $0.uuid == uuid && $0.kind == .scopeStart } }
         func end(_ uuid: String) -> Event? { events.first { $0.uuid == uuid && $0.kind == .scopeEnd } }
         func marks(named name: String) -> [Event] { events.filter { $0.kind == .mark && $0.name == name } }
@@ -298,7 +298,7 @@ enum ForeignFixture {
             """
             \(format.rawValue)/\(name).atof.jsonl differs from the translation at line \(first + 1) \
             (\(lines.count) lines translated); after reviewing the change, regenerate with \
-            \(updateGoldensVariable)=1 swift test --filter <Suite>
+            \(updateGoldensVariable)=1 swift test --filter ForeignFixtureTests
             """)
     }
 
