@@ -35,8 +35,8 @@ struct AgentSDKAdapter: ForeignEventAdapter {
         "refusal", "cancelled", "context_compacted", "subagent_progress",
     ]
 
-    /// The envelope: `event_id` (a UUID), an integer `sequence`, a string `timestamp` and a string
-    /// `type`. A bare `AgentEvent` (no envelope) is not recognized; it is read only when the
+    /// Detection row 4, the envelope: `event_id` (a UUID, either case), an integer `sequence`, a
+    /// string `timestamp` and a string `type`. A bare `AgentEvent` (no envelope) is not recognized; it is read only when the
     /// format is forced.
     static func recognizes(_ object: JSONObject) -> Bool {
         guard case .string(let id)? = object["event_id"], UUIDValue(canonical: id, acceptingUppercase: true) != nil,
@@ -61,8 +61,7 @@ struct AgentSDKAdapter: ForeignEventAdapter {
     /// Tool call ids per thread whose run stopped at `tool_requires_confirmation`.
     private var awaitingConfirmation: [String: Set<String>] = [:]
     private var seenEventIDs: Set<String> = []
-    private var unknownTypeCounts: [String: Int] = [:]
-    private var unknownTypeOrder: [String] = []
+    private var unknownTypes = UnknownTypeTally()
     private var warnedNoEnvelope = false
     private var lastLine = 0
 
@@ -100,8 +99,7 @@ struct AgentSDKAdapter: ForeignEventAdapter {
                 run.abandon(line: lastLine, into: &output)
             }
         }
-        for type in unknownTypeOrder {
-            let count = unknownTypeCounts[type, default: 0]
+        for (type, count) in unknownTypes.counts {
             output.warn("agent-sdk: \(count) event(s) of unknown type \"\(type)\" kept as marks named agent-sdk.\(type)", line: nil)
         }
     }
@@ -175,13 +173,11 @@ struct AgentSDKAdapter: ForeignEventAdapter {
         let unknownName = "agent-sdk.\(type.isEmpty ? "untyped" : type)"
         if !isKnown {
             let name = type.isEmpty ? "untyped" : type
-            if unknownTypeCounts[name] == nil {
-                unknownTypeOrder.append(name)
+            if unknownTypes.record(name) {
                 output.warn(
                     "agent-sdk event of unknown type \"\(name)\" (a newer AgentEvent variant?) kept as a mark named agent-sdk.\(name)",
                     line: envelope.line)
             }
-            unknownTypeCounts[name, default: 0] += 1
         }
         if runs.isEmpty {
             // A run whose user_input/start is missing (a capture that starts late, or events after a terminal event).

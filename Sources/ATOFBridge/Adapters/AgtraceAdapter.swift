@@ -40,19 +40,22 @@ struct AgtraceAdapter: ForeignEventAdapter {
     var sessions: [String: AgtraceSession] = [:]
     var sessionOrder: [String] = []
     /// Unknown payload types and how many lines had each, in order of first sight.
-    var unknownTypes: [(type: String, count: Int)] = []
+    var unknownTypes = UnknownTypeTally()
 
     init(options: AdapterOptions) {
         self.options = options
     }
 
-    /// `id`, `session_id`, `type` strings and a `content` object, plus a `parent_id` member or a
-    /// `stream_id.stream_type` (adapters.md §5.3); `type` alone is too generic.
+    /// Detection row 6 (adapters.md §1.2, §5.3): `session_id` and `id` members, a `content`
+    /// object and a `type` string, plus a `parent_id` member or a `stream_id` object with a
+    /// `stream_type` (it has a serde default, so it may be missing); `type` alone is too generic.
     static func recognizes(_ object: JSONObject) -> Bool {
-        guard object["id"]?.stringValue != nil, object["session_id"]?.stringValue != nil, object["type"]?.stringValue != nil,
-            object["content"]?.objectValue != nil
+        guard object["session_id"] != nil, object["id"] != nil, case .object? = object["content"],
+            case .string? = object["type"]
         else { return false }
-        return object["parent_id"] != nil || object["stream_id"]?["stream_type"]?.stringValue != nil
+        if object["parent_id"] != nil { return true }
+        guard case .object(let stream)? = object["stream_id"] else { return false }
+        return stream["stream_type"] != nil
     }
 
     mutating func translate(_ object: JSONObject, line: Int, into output: inout AdapterOutput) {
@@ -114,12 +117,12 @@ struct AgtraceAdapter: ForeignEventAdapter {
                 id, parent: nil, at: session.last, name: "agtrace.session", category: "agent", metadata: session.metadata,
                 inferred: inferred, line: session.lastLine, into: &output)
         }
-        for (type, count) in unknownTypes where count > 1 {
+        for (type, count) in unknownTypes.counts where count > 1 {
             output.warn("\(count) agtrace events of unknown type \"\(type)\" were kept as marks agtrace.\(type)", line: nil)
         }
         sessions = [:]
         sessionOrder = []
-        unknownTypes = []
+        unknownTypes = UnknownTypeTally()
     }
 
     // MARK: - Payloads
@@ -250,10 +253,7 @@ struct AgtraceAdapter: ForeignEventAdapter {
             var object = record.object
             object["metadata"] = nil
             data = .object(object)
-            if let index = unknownTypes.firstIndex(where: { $0.type == record.type }) {
-                unknownTypes[index].count += 1
-            } else {
-                unknownTypes.append((record.type, 1))
+            if unknownTypes.record(record.type) {
                 output.warn(
                     "agtrace event type \"\(record.type)\" is not known to this reader; kept as the mark \(name) (warned once per type)",
                     line: line)

@@ -74,10 +74,7 @@ extension EnactAdapter {
     /// A `data-*` type enact-core does not define: a mark `enact.<type>` with the whole object; one
     /// warning per type here, a count at the end.
     mutating func unknownType(_ type: String, _ read: Read, into output: inout AdapterOutput) {
-        if let index = unknownTypes.firstIndex(where: { $0.type == type }) {
-            unknownTypes[index].count += 1
-        } else {
-            unknownTypes.append((type, 1))
+        if unknownTypes.record(type) {
             output.warn("enact: unknown type \(type); kept as a mark enact.\(type)", line: read.line)
         }
         mark(name: "enact.\(type)", read, data: .object(read.object), into: &output)

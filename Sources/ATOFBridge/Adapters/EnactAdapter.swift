@@ -143,7 +143,7 @@ struct EnactAdapter: ForeignEventAdapter {
     var lastLine = 0
     var controlEvents = 0
     /// Unknown types in order of first appearance, with their counts.
-    var unknownTypes: [(type: String, count: Int)] = []
+    var unknownTypes = UnknownTypeTally()
 
     init(options: AdapterOptions) {
         self.options = options
@@ -190,14 +190,14 @@ struct EnactAdapter: ForeignEventAdapter {
             textMark(textID: id, text, line: lastLine, into: &output)
         }
         texts.removeAll()
-        for unknown in unknownTypes {
+        for unknown in unknownTypes.counts {
             output.warn("enact: \(unknown.count) line(s) of unknown type \(unknown.type) kept as marks enact.\(unknown.type)", line: nil)
         }
         if scopeEvents == 0 && controlEvents > 0 {
             output.warn("enact: stream captured in control_only mode: no spans possible", line: nil)
         }
         // A later stream in the same input (after `data: [DONE]`) is reported on its own.
-        unknownTypes.removeAll()
+        unknownTypes = UnknownTypeTally()
         scopeEvents = 0
         controlEvents = 0
     }

@@ -11,7 +11,8 @@ protocol ForeignEventAdapter: Sendable {
     /// The format this adapter reads.
     static var format: ForeignFormat { get }
 
-    /// Whether a parsed object is this format (a few key lookups; see the detection table).
+    /// Whether a parsed object is this format: the format's row of the detection table
+    /// (adapters.md §1.2, a few key lookups); ``FormatDetector`` tests the rows through it.
     static func recognizes(_ object: JSONObject) -> Bool
 
     init(options: AdapterOptions)

@@ -37,8 +37,8 @@ enum FormatDetector {
         return .unknown
     }
 
-    /// The foreign formats in the order they are tested (rows 3 to 6).
-    static let order: [ForeignFormat] = [.enact, .agentSDK, .openResponses, .agtrace]
+    /// The foreign formats in the order they are tested (rows 3 to 6): the registry's order.
+    static let order: [ForeignFormat] = ForeignFormat.adapterTypes.map { $0.format }
 
     /// Rows 1 and 2: a `kind` of ATOF 0.1 (`scope`, `mark`) or 0.2, or a version field.
     static func isATOF(_ object: JSONObject) -> Bool {
@@ -47,66 +47,18 @@ enum FormatDetector {
         return atofKinds.contains(kind)
     }
 
-    /// Whether `object` passes `format`'s row of the table.
+    /// Whether `object` passes `format`'s row of the table: the row is the translator's
+    /// `recognizes` (one source of truth; called statically, no lookup per line).
     static func matches(_ object: JSONObject, _ format: ForeignFormat) -> Bool {
         switch format {
-        case .enact:
-            guard case .string(let type)? = object["type"], type.hasPrefix("data-") else { return false }
-            return enactTypes.contains(type) || object["data"] == nil
-        case .agentSDK:
-            guard case .string(let eventID)? = object["event_id"], isUUID(eventID),
-                case .number(let sequence)? = object["sequence"], sequence.isInteger,
-                case .string? = object["timestamp"], case .string? = object["type"]
-            else { return false }
-            return true
-        case .openResponses:
-            guard case .string(let type)? = object["type"] else { return false }
-            return type.hasPrefix("response.")
-        case .agtrace:
-            guard object["session_id"] != nil, object["id"] != nil, case .object? = object["content"],
-                case .string? = object["type"]
-            else { return false }
-            if object["parent_id"] != nil { return true }
-            guard case .object(let stream)? = object["stream_id"] else { return false }
-            return stream["stream_type"] != nil
+        case .enact: EnactAdapter.recognizes(object)
+        case .agentSDK: AgentSDKAdapter.recognizes(object)
+        case .openResponses: OpenResponsesAdapter.recognizes(object)
+        case .agtrace: AgtraceAdapter.recognizes(object)
         }
     }
 
     private static let atofKinds: Set<String> = ["scope", "mark", "ScopeStart", "ScopeEnd", "Mark", "StreamHeader", "StreamHeaderEvent"]
-
-    /// The 39 `type` names of enact-core's `StreamEvent` (adapters.md §2.1).
-    static let enactTypes: Set<String> = [
-        "data-text-start", "data-text-delta", "data-text-end",
-        "data-start-step", "data-finish-step",
-        "data-tool-input-start", "data-tool-input-delta", "data-tool-input-available", "data-tool-output-available",
-        "data-permission-request",
-        "data-start", "data-finish", "data-error",
-        "data-execution-start", "data-execution-end", "data-execution-failed",
-        "data-execution-paused", "data-execution-resumed", "data-execution-cancelled",
-        "data-step-start", "data-step-end", "data-step-failed", "data-step-discovered",
-        "data-artifact-created", "data-state-snapshot", "data-checkpoint-saved", "data-goal-evaluated",
-        "data-inbox-message", "data-policy-decision",
-        "data-llm-call-start", "data-llm-call-end", "data-llm-call-failed",
-        "data-token-usage", "data-memory-recalled", "data-memory-stored", "data-guardrail-evaluated",
-        "data-reasoning-trace", "data-context-snapshot", "data-feedback-received",
-    ]
-
-    /// A UUID in its text form: 8-4-4-4-12 hexadecimal digits, any case.
-    static func isUUID(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard bytes.count == 36 else { return false }
-        for (offset, byte) in bytes.enumerated() {
-            switch offset {
-            case 8, 13, 18, 23:
-                guard byte == UInt8(ascii: "-") else { return false }
-            default:
-                let isHex =
-                    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
-                guard isHex else { return false }
-            }
-        }
-        return true
-    }
 }
 
 extension ForeignFormat {

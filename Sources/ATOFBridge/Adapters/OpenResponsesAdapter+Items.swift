@@ -195,10 +195,7 @@ extension OpenResponsesAdapter {
 
     /// A `response.*` type this adapter does not know: a mark with the object, one warning per type.
     mutating func unknownType(_ type: String, object: JSONObject, line: Int, into output: inout AdapterOutput) {
-        if let index = unknownTypes.firstIndex(where: { $0.type == type }) {
-            unknownTypes[index].count += 1
-        } else {
-            unknownTypes.append((type, 1))
+        if unknownTypes.record(type) {
             output.warn("unknown Open Responses event type \"\(type)\" kept as a mark open-responses.\(type)", line: line)
         }
         let responseID = JSONRead.nonEmptyString(object["response_id"]) ?? JSONRead.nonEmptyString(object["response"]?["id"])

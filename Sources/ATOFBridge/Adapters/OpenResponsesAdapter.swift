@@ -17,6 +17,7 @@ import ATOF
 struct OpenResponsesAdapter: ForeignEventAdapter {
     static let format = ForeignFormat.openResponses
 
+    /// Detection row 5: a `type` string that starts with `response.`.
     static func recognizes(_ object: JSONObject) -> Bool {
         object["type"]?.stringValue?.hasPrefix("response.") == true
     }
@@ -35,7 +36,7 @@ struct OpenResponsesAdapter: ForeignEventAdapter {
     var markCount = 0
     var lastLine = 0
     /// Unknown `type` values and how often each was seen, in first-seen order.
-    var unknownTypes: [(type: String, count: Int)] = []
+    var unknownTypes = UnknownTypeTally()
     /// Item types this adapter does not know, warned about once each.
     var unknownItemTypes: Set<String> = []
 
@@ -89,7 +90,7 @@ struct OpenResponsesAdapter: ForeignEventAdapter {
             thread.ended = true
         }
         if !unknownTypes.isEmpty {
-            let list = unknownTypes.map { "\($0.type) (\($0.count))" }.joined(separator: ", ")
+            let list = unknownTypes.counts.map { "\($0.type) (\($0.count))" }.joined(separator: ", ")
             output.warn("open-responses events of unknown type kept as marks: \(list)", line: nil)
         }
     }

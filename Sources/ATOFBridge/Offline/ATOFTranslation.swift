@@ -58,50 +58,36 @@ public struct ATOFTranslation {
         }
         var judged: [Diagnostic] = []
         var lastLine = 0
-        var stopped = false
-        do {
-            try lines.forEachLine(
-                stop: stop.map { stop in
-                    {
-                        stopped = stop()
-                        return stopped
-                    }
+        let stopped = try lines.forEachLine(until: stop) { line in
+            lastLine = line.number
+            switch framing.frame(line.bytes) {
+            case .skip:
+                return
+            case .done:
+                router.finish(into: &items)
+            case .payload(let bytes):
+                guard !SSEFraming.isBlank(bytes) else { return }
+                let outcome: ForeignTranslation.Outcome
+                do {
+                    outcome = router.route(try JSONParser.parse(bytes), line: line.number, into: &items)
+                } catch {
+                    router.noteInvalid()
+                    outcome = .atof  // kept: the ATOF decoder reports it as it would anyway
                 }
-            ) { line in
-                if let stop, stop() {
-                    stopped = true
-                    throw ReadingStopped()
-                }
-                lastLine = line.number
-                switch framing.frame(line.bytes) {
-                case .skip:
-                    return
-                case .done:
-                    router.finish(into: &items)
-                case .payload(let bytes):
-                    guard !SSEFraming.isBlank(bytes) else { return }
-                    let outcome: ForeignTranslation.Outcome
-                    do {
-                        outcome = router.route(try JSONParser.parse(bytes), line: line.number, into: &items)
-                    } catch {
-                        router.noteInvalid()
-                        outcome = .atof  // kept: the ATOF decoder reports it as it would anyway
+                if outcome == .atof {
+                    if judgingATOF {
+                        let decoded = EventReader.decode(
+                            line: bytes, number: line.number, isTerminated: line.isTerminated, source: lines.source,
+                            keepingPayloads: false)
+                        judged += decoded.diagnostics
+                        guard decoded.event != nil else { return }
                     }
-                    if outcome == .atof {
-                        if judgingATOF {
-                            let decoded = EventReader.decode(
-                                line: bytes, number: line.number, isTerminated: line.isTerminated, source: lines.source,
-                                keepingPayloads: false)
-                            judged += decoded.diagnostics
-                            guard decoded.event != nil else { return }
-                        }
-                        try spool.appendLine(bytes)
-                        origins.append(Int32(clamping: line.number))
-                    }
+                    try spool.appendLine(bytes)
+                    origins.append(Int32(clamping: line.number))
                 }
-                try write()
             }
-        } catch is ReadingStopped {}
+            try write()
+        }
         router.finish(into: &items)
         try write()
         try spool.flush()
@@ -129,7 +115,4 @@ public struct ATOFTranslation {
         guard let line, line >= 1, line <= origins.count else { return false }
         return origins[line - 1] < 0
     }
-
-    /// Thrown inside the line loop to end reading when `stop` says so.
-    private struct ReadingStopped: Error {}
 }

@@ -214,33 +214,19 @@ public struct OfflineConversion: Sendable {
                     }
                 }
             }
-            var stoppedHere = false
             var lastLine = 0
             // An input read once is read to its end even once it must be translated: the
             // translation reads its copy.
             let stopsWhenForeign = input.isRegularFile
-            do {
-                try input.forEachLine(
-                    stop: stop.map { stop in
-                        {
-                            stoppedHere = stop()
-                            return stoppedHere
-                        }
-                    }
-                ) { line in
-                    if let stop, stop() {
-                        stoppedHere = true
-                        throw ReadingStopped()
-                    }
-                    lastLine = line.number
-                    if needsTranslation {
-                        if stopsWhenForeign { throw ReadingStopped() }
-                        return
-                    }
-                    block.append(line)
-                    if block.isFull { try decodeBlock() }
+            let stoppedHere = try input.forEachLine(until: stop) { line in
+                lastLine = line.number
+                if needsTranslation {
+                    if stopsWhenForeign { throw InputLines.EndReading() }
+                    return
                 }
-            } catch is ReadingStopped {}
+                block.append(line)
+                if block.isFull { try decodeBlock() }
+            }
             try decodeBlock()
             if !needsTranslation { index.finishAdding() }
             self.locations = locations
@@ -318,9 +304,6 @@ public struct OfflineConversion: Sendable {
             sampledOutCount += 1
         }
     }
-
-    /// Thrown inside the line loop to end reading when `stop` says so.
-    private struct ReadingStopped: Error {}
 
     /// Pairs events already read (an index over them is planned as for a file; the spans are made
     /// from the events given).

@@ -42,10 +42,10 @@ import Testing
         let turnEnd = try translation.event(.scopeEnd, F.id(1))
         #expect(turnEnd.output == "hi there")
         #expect(turnEnd.status == nil)
-        #expect(F.Translation.inferred(turnEnd) == ["end", "end_time"])
+        #expect(ForeignFixture.inferred(turnEnd) == ["end", "end_time"])
         #expect(turnEnd.timestamp.nanosecondsSinceEpoch == (try Timestamp(rfc3339: "2026-01-12T09:00:01.500Z")).nanosecondsSinceEpoch)
         let rootEnd = try translation.event(.scopeEnd, F.session)
-        #expect(F.Translation.inferred(rootEnd) == ["end", "end_time"])
+        #expect(ForeignFixture.inferred(rootEnd) == ["end", "end_time"])
         #expect(rootEnd.status == nil)
         #expect(translation.notes.isEmpty)
     }
@@ -82,7 +82,7 @@ import Testing
         #expect(start.name == "chat claude-sonnet-4-5")
         #expect(start.parentUUID == F.id(1))
         #expect(start.timestamp.nanosecondsSinceEpoch == (try Timestamp(rfc3339: "2026-01-12T09:00:00Z")).nanosecondsSinceEpoch)
-        #expect(F.Translation.inferred(start) == ["start_time"])
+        #expect(ForeignFixture.inferred(start) == ["start_time"])
         #expect(start.profile?["model_name"] == "claude-sonnet-4-5")
         #expect(start.input?["messages"] == [["role": "user", "content": "q"]])
         let end = try translation.event(.scopeEnd, "agtrace:llm:\(F.id(2))")
@@ -205,7 +205,7 @@ import Testing
         #expect(start.input == "p")
         #expect(start.metadata?["agent_id"] == "ag1")
         let end = try translation.event(.scopeEnd, uuid)
-        #expect(F.Translation.inferred(end) == ["end", "end_time"], "the link is exact: no parent flag")
+        #expect(ForeignFixture.inferred(end) == ["end", "end_time"], "the link is exact: no parent flag")
         #expect(end.output == "sub answer")
         #expect(end.timestamp.nanosecondsSinceEpoch == (try Timestamp(rfc3339: "2026-01-12T09:00:02Z")).nanosecondsSinceEpoch)
         #expect(try translation.event(.scopeStart, "agtrace:llm:\(F.id(4))").parentUUID == uuid)
@@ -226,7 +226,7 @@ import Testing
         let start = try translation.event(.scopeStart, uuid)
         #expect(start.name == "agtrace.subagent explorer")
         #expect(start.parentUUID == F.id(2))
-        #expect(F.Translation.inferred(try translation.event(.scopeEnd, uuid)) == ["parent", "end", "end_time"])
+        #expect(ForeignFixture.inferred(try translation.event(.scopeEnd, uuid)) == ["parent", "end", "end_time"])
         #expect(translation.events.filter { $0.uuid == F.id(2) }.count == 1, "the Task call without a result stays unended")
     }
 
@@ -242,7 +242,7 @@ import Testing
         ])
         let interrupted = try translation.event(.scopeEnd, F.id(1))
         #expect(interrupted.status == .cancelled)
-        #expect(F.Translation.inferred(interrupted).isEmpty)
+        #expect(ForeignFixture.inferred(interrupted).isEmpty)
         #expect(interrupted.metadata?["duration_ms"] == 900)
         let failed = try translation.event(.scopeEnd, F.id(3))
         #expect(failed.status == .error && failed.error == ErrorInfo(type: "turn_failed", message: "boom"))
@@ -287,7 +287,7 @@ import Testing
         #expect(translation.notes.map(\.line) == [2])
         let mark = try translation.event(.mark, F.id(2))
         #expect(mark.timestamp.nanosecondsSinceEpoch == (try Timestamp(rfc3339: "2026-01-12T09:00:00Z")).nanosecondsSinceEpoch)
-        #expect(F.Translation.inferred(mark) == ["start_time"])
+        #expect(ForeignFixture.inferred(mark) == ["start_time"])
     }
 
     @Test("a scope whose start time was inferred lists start_time on its end too, where span metadata comes from")
@@ -300,12 +300,12 @@ import Testing
             F.object(0, "notification", ["text": "first"], at: "00.000"), user, call,
             F.object(3, "tool_result", ["output": "x", "tool_call_id": .string(F.id(2))], at: "02.000", parent: 2),
         ])
-        #expect(F.Translation.inferred(try translation.event(.scopeEnd, F.id(1))) == ["start_time", "end", "end_time"])
-        #expect(F.Translation.inferred(try translation.event(.scopeEnd, F.id(2))) == ["start_time"])
-        #expect(F.Translation.inferred(try translation.event(.scopeEnd, F.session)) == ["end", "end_time"])
-        let spans = F.spans(of: translation)
+        #expect(ForeignFixture.inferred(try translation.event(.scopeEnd, F.id(1))) == ["start_time", "end", "end_time"])
+        #expect(ForeignFixture.inferred(try translation.event(.scopeEnd, F.id(2))) == ["start_time"])
+        #expect(ForeignFixture.inferred(try translation.event(.scopeEnd, F.session)) == ["end", "end_time"])
+        let spans = ForeignFixture.spans(translation.items)
         let turn = try #require(spans.first { $0.name == "agent.turn" })
-        #expect(AgtraceFixtureTests.inferred(of: turn) == ["start_time", "end", "end_time"])
+        #expect(turn[attribute: "atof.inferred"] == .stringArray(["start_time", "end", "end_time"]))
     }
 
     @Test("--model names the model where the input never does, flagged model")
@@ -315,7 +315,7 @@ import Testing
         #expect(plain.name == "chat" && plain.profile == nil)
         let named = try F.translate(objects, options: AdapterOptions(model: "gemini-2.5-pro")).event(.scopeStart, "agtrace:llm:\(F.id(2))")
         #expect(named.name == "chat gemini-2.5-pro")
-        #expect(F.Translation.inferred(named) == ["start_time", "model"])
+        #expect(ForeignFixture.inferred(named) == ["start_time", "model"])
     }
 
     @Test("a line that is not usable is a warning naming it, and the lines around it are read")
@@ -362,7 +362,7 @@ import Testing
         for (agent, tool) in [("one", F.id(2)), ("two", F.id(3))] {
             let uuid = "agtrace:stream:\(F.session)/sidechain/\(agent)"
             #expect(try translation.event(.scopeStart, uuid).parentUUID == tool)
-            #expect(F.Translation.inferred(try translation.event(.scopeEnd, uuid)) == ["end", "end_time"])
+            #expect(ForeignFixture.inferred(try translation.event(.scopeEnd, uuid)) == ["end", "end_time"])
         }
     }
 

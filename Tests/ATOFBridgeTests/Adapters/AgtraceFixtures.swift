@@ -4,17 +4,9 @@ import Testing
 
 @testable import ATOFBridge
 
-/// Builders and checks for the agtrace adapter tests: objects in, settled events and spans out.
+/// Builders of agtrace objects for the tests; translation goes through ``ForeignFixture``.
 enum AgtraceFixtures {
-    struct Problem: Error, CustomStringConvertible {
-        var description: String
-    }
-
     static let session = "5e55a000-0000-4000-8000-000000000000"
-
-    /// The folder of the example files.
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/foreign/agtrace")
 
     /// The event UUID numbered `n`.
     static func id(_ n: Int) -> String {
@@ -50,56 +42,11 @@ enum AgtraceFixtures {
         ]
     }
 
-    /// What translating some objects gives: the settled items (times filled by `InferredTimes`) and the notes.
-    struct Translation {
-        var items: [AdapterOutput.Item]
-        var notes: [AdapterOutput.Note]
+    typealias Translation = ForeignFixture.Translation
 
-        var events: [Event] { items.map(\.event) }
-
-        /// The start, end or mark with `uuid` (the first of that kind).
-        func event(_ kind: Event.Kind, _ uuid: String) throws -> Event {
-            try #require(events.first { $0.kind == kind && $0.uuid == uuid }, "no \(kind) for \(uuid)")
-        }
-
-        /// `metadata["adapter.inferred"]` of an event, as strings.
-        static func inferred(_ event: Event) -> [String] {
-            event.metadata?["adapter.inferred"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        }
-    }
-
-    /// Feeds the objects to a fresh adapter, finishes it and passes the items through `InferredTimes`.
+    /// Feeds the objects (numbered from line 1) to a fresh adapter, finishes it and passes the
+    /// items through `InferredTimes`.
     static func translate(_ objects: [JSONObject], options: AdapterOptions = AdapterOptions()) -> Translation {
-        var adapter = AgtraceAdapter(options: options)
-        var output = AdapterOutput()
-        for (index, object) in objects.enumerated() {
-            adapter.translate(object, line: index + 1, into: &output)
-        }
-        adapter.finish(into: &output)
-        var times = InferredTimes()
-        var settled = output.items.flatMap { times.pass($0) }
-        settled += times.finish(fallback: Timestamp(nanosecondsSinceEpoch: 0))
-        return Translation(items: settled, notes: output.notes)
-    }
-
-    /// The objects of an example file.
-    static func objects(inFile name: String) throws -> [JSONObject] {
-        let text = try String(contentsOf: folder.appendingPathComponent("\(name).jsonl"), encoding: .utf8)
-        return try text.split(separator: "\n").map { line in
-            guard let object = try JSONParser.parse(String(line)).objectValue else { throw Problem(description: "not an object: \(line)") }
-            return object
-        }
-    }
-
-    /// The spans the assembler and the mapper make of a translation.
-    static func spans(of translation: Translation) -> [OTLP.Span] {
-        let sourced = translation.items.map { SourcedEvent($0.event, line: $0.line) }
-        let mapper = SpanMapper()
-        return SpanAssembler(source: "agtrace").assemble(sourced).items.map { item in
-            switch item {
-            case .scope(let scope): mapper.span(for: scope)
-            case .orphanMark(let orphan): mapper.span(for: orphan)
-            }
-        }
+        ForeignFixture.translate(AgtraceAdapter.self, objects.enumerated().map { ($0.element, $0.offset + 1) }, options: options)
     }
 }

@@ -4,184 +4,32 @@ import Testing
 
 @testable import ATOFBridge
 
-/// The enact translator (adapters.md §2): the example streams under Tests/Fixtures/foreign/enact
-/// give their golden ATOF translation and the hand-written spans, and the tricky cases of the
-/// format (held LLM ends, unanchored tool and text events, lenient errors) behave as the contract says.
+/// The enact translator (adapters.md §2): the tricky cases of the format (held LLM ends,
+/// unanchored tool and text events, lenient errors) behave as the contract says. (The example
+/// streams' goldens and spans: ``ForeignFixtureTests``.)
 @Suite struct EnactAdapterTests {
-    static let fixtures = "\(#filePath)".replacingOccurrences(
-        of: "/ATOFBridgeTests/Adapters/EnactAdapterTests.swift", with: "/Fixtures/foreign/enact")
-    static let examples = ["nested", "failure", "cancelled", "e2e"]
-
     // MARK: Helpers
 
-    /// The JSON objects of an SSE file (`data: ` stripped, `[DONE]` and blank lines skipped) with
-    /// their 1-based line numbers; objects that are not enact (the other format in mixed.sse) are left out.
-    static func objects(_ name: String) throws -> [(JSONObject, Int)] {
-        var objects: [(JSONObject, Int)] = []
-        var number = 0
-        try JSONLReader(path: "\(fixtures)/\(name).sse").forEachLine { line in
-            number += 1
-            let text = String(decoding: line.bytes, as: UTF8.self)
-            guard text.hasPrefix("data: "), text != "data: [DONE]" else { return }
-            if let object = try JSONParser.parse(String(text.dropFirst(6))).objectValue, EnactAdapter.recognizes(object) {
-                objects.append((object, number))
-            }
-        }
-        return objects
+    /// The enact objects of an example file with their 1-based line numbers (``ForeignFixture``).
+    static func objects(_ name: String) throws -> [(object: JSONObject, line: Int)] {
+        try ForeignFixture.objects(name, .enact)
     }
 
     /// The adapter's output for `objects`, with `finish`.
-    static func translate(_ objects: [(JSONObject, Int)], model: String? = nil) -> AdapterOutput {
-        var adapter = EnactAdapter(options: AdapterOptions(model: model))
-        var output = AdapterOutput()
-        for (object, line) in objects { adapter.translate(object, line: line, into: &output) }
-        adapter.finish(into: &output)
-        return output
+    static func translate(_ objects: [(object: JSONObject, line: Int)], model: String? = nil) -> AdapterOutput {
+        ForeignFixture.output(EnactAdapter.self, objects, options: AdapterOptions(model: model))
     }
 
     /// One object per line of JSON text.
     static func translate(lines: [String], model: String? = nil) throws -> AdapterOutput {
-        var objects: [(JSONObject, Int)] = []
-        for (index, line) in lines.enumerated() {
-            objects.append((try #require(try JSONParser.parse(line).objectValue), index + 1))
-        }
-        return translate(objects, model: model)
-    }
-
-    /// The events with their times settled by `InferredTimes`.
-    static func timed(_ output: AdapterOutput) -> [AdapterOutput.Item] {
-        var times = InferredTimes()
-        var settled: [AdapterOutput.Item] = []
-        for item in output.items { settled += times.pass(item) }
-        return settled + times.finish(fallback: Timestamp(nanosecondsSinceEpoch: 0))
-    }
-
-    static func inferred(_ event: Event) -> [String] {
-        event.metadata?[AdapterMetadataKey.inferred]?.arrayValue?.compactMap(\.stringValue) ?? []
+        translate(try ForeignFixture.objects(lines), model: model)
     }
 
     static func event(_ output: AdapterOutput, _ kind: Event.Kind, _ uuid: String) throws -> AdapterOutput.Item {
         try #require(output.items.first { $0.event.kind == kind && $0.event.uuid == uuid })
     }
 
-    /// The spans of the translated events, through the real assembler and mapper.
-    static func spans(_ output: AdapterOutput) -> [OTLP.Span] {
-        let events = timed(output).map { SourcedEvent($0.event, line: $0.line) }
-        let mapper = SpanMapper()
-        return SpanAssembler(source: "enact").assemble(events).items.map { item in
-            switch item {
-            case .scope(let scope): mapper.span(for: scope)
-            case .orphanMark(let mark): mapper.span(for: mark)
-            }
-        }
-    }
-
-    /// A span attribute as a JSON value (for comparison with the expectations).
-    static func json(_ value: OTLP.AttributeValue?) -> JSONValue? {
-        switch value {
-        case .string(let text): .string(text)
-        case .bool(let flag): .bool(flag)
-        case .int(let number): .number(JSONNumber(number))
-        case .double(let number): .number(JSONNumber(number))
-        case .stringArray(let texts): .array(texts.map(JSONValue.string))
-        case nil: nil
-        }
-    }
-
-    /// `atof.source.format`/`atof.inferred` as the contract names them, else as the mapper writes
-    /// the adapter metadata today (`atof.metadata.adapter.*`).
-    static func attribute(_ span: OTLP.Span, _ key: String) -> JSONValue? {
-        if let value = json(span[attribute: key]) { return value }
-        switch key {
-        case "atof.source.format":
-            return json(span[attribute: "atof.metadata.adapter.format"])
-        case "atof.inferred":
-            return span[attribute: "atof.metadata.adapter.inferred"]?.stringValue.flatMap { try? JSONParser.parse($0) }
-        default:
-            return nil
-        }
-    }
-
-    static func sameNumber(_ lhs: JSONValue?, _ rhs: JSONValue) -> Bool {
-        if case .number(let left)? = lhs, case .number(let right) = rhs { return left.doubleValue == right.doubleValue }
-        return lhs == rhs
-    }
-
-    // MARK: The example files
-
-    @Test("each example stream translates to its golden ATOF lines", arguments: examples)
-    func goldenTranslation(_ name: String) throws {
-        let lines = Self.timed(Self.translate(try Self.objects(name))).map { $0.event.jsonLine + "\n" }.joined()
-        let golden = try String(contentsOfFile: "\(Self.fixtures)/\(name).atof.jsonl", encoding: .utf8)
-        #expect(lines == golden, "review the change, then rewrite Tests/Fixtures/foreign/enact/\(name).atof.jsonl")
-    }
-
-    @Test("translating a stream twice gives identical events", arguments: examples)
-    func deterministic(_ name: String) throws {
-        let objects = try Self.objects(name)
-        let first = Self.timed(Self.translate(objects)).map(\.event)
-        let second = Self.timed(Self.translate(objects)).map(\.event)
-        #expect(first == second)
-        #expect(!first.isEmpty)
-    }
-
-    @Test("each example stream assembles and maps to its hand-written spans", arguments: examples + ["mixed"])
-    func spansMatchExpectations(_ name: String) throws {
-        let spans = Self.spans(Self.translate(try Self.objects(name)))
-        let text = try String(contentsOfFile: "\(Self.fixtures)/\(name).spans.json", encoding: .utf8)
-        let entries = try #require(try JSONParser.parse(text)["spans"]?.arrayValue)
-        var taken: [String: Int] = [:]
-        for entry in entries {
-            let key = try #require(entry["key"]?.stringValue)
-            let wanted = entry["attributes"]?.objectValue ?? JSONObject()
-            let candidates = spans.indices.filter { index in
-                spans[index].name == entry["name"]?.stringValue
-                    && wanted.allSatisfy { Self.sameNumber(Self.attribute(spans[index], $0.key), $0.value) }
-            }
-            #expect(candidates.count == 1, "\(name): entry \(key) matches \(candidates.count) spans")
-            if let index = candidates.first { taken[key] = index }
-        }
-        #expect(
-            taken.count == spans.count,
-            "\(name): spans not expected: \(spans.indices.filter { !taken.values.contains($0) }.map { spans[$0].name })")
-        for entry in entries {
-            guard let key = entry["key"]?.stringValue, let index = taken[key] else { continue }
-            let span = spans[index]
-            if let parent = entry["parent"]?.stringValue {
-                let parentSpan = taken[parent].map { spans[$0] }
-                #expect(span.parentSpanID != nil && span.parentSpanID == parentSpan?.spanID, "\(name): \(key) is not a child of \(parent)")
-                #expect(span.traceID == parentSpan?.traceID)
-            } else {
-                #expect(span.parentSpanID == nil, "\(name): \(key) should be a root")
-            }
-            #expect(entry["kind"]?.int64Value == Int64(span.kind.rawValue), "\(name): \(key) kind")
-            #expect(entry["statusCode"]?.int64Value == Int64(span.status.code.rawValue), "\(name): \(key) status \(span.status)")
-            #expect(Self.attribute(span, "atof.source.format") == "enact")
-            let expected = (entry["inferred"]?.arrayValue ?? []).compactMap(\.stringValue).sorted()
-            let actual = (Self.attribute(span, "atof.inferred")?.arrayValue ?? []).compactMap(\.stringValue).sorted()
-            #expect(actual == expected, "\(name): \(key) inferred")
-        }
-    }
-
-    @Test("the live assembler gives the same spans as the offline one", arguments: examples)
-    func liveMatchesOffline(_ name: String) throws {
-        let output = Self.translate(try Self.objects(name))
-        var live = LiveSpanAssembler(source: "enact")
-        var items: [AssembledItem] = []
-        for item in Self.timed(output) { items += live.receive(SourcedEvent(item.event, line: item.line)) }
-        items += live.finish()
-        let mapper = SpanMapper()
-        func summary(_ span: OTLP.Span) -> String {
-            "\(span.traceID) \(span.spanID) \(span.parentSpanID.map { "\($0)" } ?? "-") \(span.name) \(span.status.code) \(span.events.count)"
-        }
-        let liveSpans = items.map { item in
-            switch item {
-            case .scope(let scope): mapper.span(for: scope)
-            case .orphanMark(let mark): mapper.span(for: mark)
-            }
-        }
-        #expect(liveSpans.map(summary).sorted() == Self.spans(output).map(summary).sorted())
-    }
+    // MARK: The example streams in detail
 
     @Test("a nested run: executions nest by parent_id, the LLM end gets streamed text, tool calls and merged usage")
     func nestedRun() throws {
@@ -215,7 +63,7 @@ import Testing
         #expect(!tool.timeKnown)
         #expect(tool.event.parentUUID == "enact:step:exec_root/step_tools")
         #expect(tool.event.profile?["tool_call_id"] == "call_paris")
-        #expect(Self.inferred(tool.event) == ["parent"])
+        #expect(ForeignFixture.inferred(tool.event) == ["parent"])
         let toolEnd = try Self.event(output, .scopeEnd, "enact:tool:exec_root/call_paris")
         #expect(!toolEnd.timeKnown && toolEnd.event.output == ["temp_c": 9, "sky": "rain"])
 
@@ -226,13 +74,13 @@ import Testing
 
     @Test("tool events without times take the nearest known times and are flagged")
     func toolTimesAreInferred() throws {
-        let timed = Self.timed(Self.translate(try Self.objects("nested")))
+        let timed = ForeignFixture.settled(Self.translate(try Self.objects("nested")))
         let start = try #require(timed.first { $0.event.kind == .scopeStart && $0.event.uuid == "enact:tool:exec_root/call_lyon" })
         let end = try #require(timed.first { $0.event.kind == .scopeEnd && $0.event.uuid == "enact:tool:exec_root/call_lyon" })
         #expect(start.event.timestamp.nanosecondsSinceEpoch == 1_796_461_200_853_000_000)  // the tools step's start
         #expect(end.event.timestamp.nanosecondsSinceEpoch == 1_796_461_201_153_000_000)  // the tools step's end
-        #expect(Self.inferred(start.event) == ["parent", "start_time"])
-        #expect(Self.inferred(end.event) == ["parent", "start_time", "end_time"])
+        #expect(ForeignFixture.inferred(start.event) == ["parent", "start_time"])
+        #expect(ForeignFixture.inferred(end.event) == ["parent", "start_time", "end_time"])
     }
 
     @Test("errors: a failed LLM call, a tool cut by its failing step, a data-error mark and structured ExecutionErrors")
@@ -247,11 +95,11 @@ import Testing
         let tool = try Self.event(output, .scopeEnd, "enact:tool:exec_fail/call_get")
         #expect(tool.timeKnown && tool.event.status == .error)
         #expect(tool.event.error?.message == "enclosing step failed")
-        #expect(Self.inferred(tool.event) == ["parent", "start_time", "end", "end_time"])
+        #expect(ForeignFixture.inferred(tool.event) == ["parent", "start_time", "end", "end_time"])
 
         let mark = try #require(output.items.first { $0.event.kind == .mark && $0.event.name == "error" })
         #expect(mark.event.parentUUID == "enact:step:exec_fail/step_fetch")
-        #expect(!mark.timeKnown && Self.inferred(mark.event).isEmpty)
+        #expect(!mark.timeKnown && ForeignFixture.inferred(mark.event).isEmpty)
         #expect(mark.event.data?["message"] == "connection reset")
 
         let step = try Self.event(output, .scopeEnd, "enact:step:exec_fail/step_fetch").event
@@ -346,8 +194,8 @@ import Testing
         ])
         let start = try Self.event(output, .scopeStart, "enact:step:e/s").event
         #expect(start.timestamp.nanosecondsSinceEpoch == 960_000_000)
-        #expect(Self.inferred(start) == ["start_time"])
-        #expect(Self.inferred(try Self.event(output, .scopeEnd, "enact:step:e/s").event) == ["start_time"])
+        #expect(ForeignFixture.inferred(start) == ["start_time"])
+        #expect(ForeignFixture.inferred(try Self.event(output, .scopeEnd, "enact:step:e/s").event) == ["start_time"])
     }
 
     @Test("--model names the model where the stream does not, flagged")
@@ -357,7 +205,7 @@ import Testing
             model: "m1")
         let start = try Self.event(output, .scopeStart, "enact:llm:e/_/1").event
         #expect(start.name == "chat m1" && start.profile?["model_name"] == "m1")
-        #expect(Self.inferred(start).contains("model"))
+        #expect(ForeignFixture.inferred(start).contains("model"))
     }
 
     @Test("lines of an unexpected shape are warnings and marks, never dropped")
@@ -428,7 +276,7 @@ import Testing
         let step = try Self.event(output, .scopeStart, "enact:step:e/ui:1")
         #expect(!step.timeKnown && step.event.name == "step")
         #expect(try Self.event(output, .scopeStart, "enact:tool:e/t").event.parentUUID == "enact:step:e/ui:1")
-        #expect(Self.inferred(try Self.event(output, .scopeEnd, "enact:step:e/ui:1").event) == ["parent", "start_time"])
+        #expect(ForeignFixture.inferred(try Self.event(output, .scopeEnd, "enact:step:e/ui:1").event) == ["parent", "start_time"])
         // A UI step followed by a kernel step is the same step: only the kernel's is kept.
         let both = try Self.translate(lines: [
             #"{"type":"data-execution-start","execution_id":"e","timestamp":1}"#,

@@ -58,7 +58,7 @@ import Testing
         #expect(try detect(#"{"id":"1","session_id":"s","type":"user","content":{}}"#) == .unknown)
         #expect(try detect(#"{"type":"start"}"#) == .unknown)
         #expect(try detect("[1]") == .unknown)
-        #expect(FormatDetector.enactTypes.count == 39)
+        #expect(EnactAdapter.knownTypes.count == 39)
     }
 
     @Test("foreign lines are translated with their own state; ATOF lines go back to the caller; formats are counted")

@@ -400,11 +400,19 @@ import Testing
         #expect(output.notes.allSatisfy { $0.severity == .warning })
     }
 
-    @Test("translating twice gives identical events")
-    func deterministic() throws {
-        for name in OpenResponsesFixtureTests.goldenFiles {
-            let lines = try F.lines(of: name)
-            #expect(F.settled(try F.translate(lines)) == F.settled(try F.translate(lines)))
+    @Test("the example files raise warnings only for the unknown types and items of unknown.jsonl")
+    func exampleWarnings() throws {
+        let names = ForeignFixtureTests.withSpans.filter { $0.format == .openResponses }.map(\.name)
+        #expect(names.contains("unknown"))
+        for name in names {
+            let notes = try ForeignFixture.translate(name, .openResponses).notes
+            #expect(name == "unknown" ? notes.count == 3 : notes.isEmpty, "\(name): \(notes.map(\.message))")
         }
+    }
+
+    @Test("e2e.jsonl gives 10 to 40 spans for the Phoenix test")
+    func e2eSize() throws {
+        let spans = ForeignFixture.spans(try ForeignFixture.translate("e2e", .openResponses).items)
+        #expect((10...40).contains(spans.count))
     }
 }
