@@ -430,7 +430,10 @@ def main():
         w("`generate_atof.py N` (deterministic, agent-shaped), then `atof-bridge convert FILE --to otlp-json -o OUT` and "
           "`atof-bridge export FILE --endpoint SINK` (whole-file judgement, span-mapping.md §2), timed by `/usr/bin/time -v`. "
           "The smaller file runs every round; the big one (5,000,000 events in a full run) once per run, each command "
-          "under its own timeout.")
+          "under its own timeout. The foreign-format rows (`convert` of a foreign agent event file, the format's "
+          "`Tests/Fixtures/foreign/<format>/e2e.*` example repeated with renamed ids by `scale_foreign.py` to about as many "
+          "input lines as the smaller file) count in *events* the ATOF events the translation made (input lines are in the "
+          "row's name): their events/s include translating, pairing, mapping and writing.")
         w("")
         w("| command | events | spans | events/s | wall s | user s | system s | peak RSS MiB | delivered |")
         w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
