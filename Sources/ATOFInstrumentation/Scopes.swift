@@ -199,9 +199,7 @@ public func withToolCall<Result: ATOFPayloadConvertible>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: () async throws -> Result
 ) async rethrows -> Result {
-    let started = ScopeRecorder.begin(
-        name: name, category: "tool", flags: ScopeFlag.wireList(flags), profile: toolProfile(callID), data: arguments,
-        metadata: metadata)
+    let started = beginToolCall(name: name, callID: callID, arguments: arguments, flags: flags, metadata: metadata)
     return try await runScope(started, metadata: metadata, record: { $0.atofPayload }, body)
 }
 
@@ -214,9 +212,7 @@ public func withToolCall<Result: ATOFPayloadConvertible>(
     metadata: JSONValue? = nil,
     _ body: () throws -> Result
 ) rethrows -> Result {
-    let started = ScopeRecorder.begin(
-        name: name, category: "tool", flags: ScopeFlag.wireList(flags), profile: toolProfile(callID), data: arguments,
-        metadata: metadata)
+    let started = beginToolCall(name: name, callID: callID, arguments: arguments, flags: flags, metadata: metadata)
     return try runScope(started, metadata: metadata, record: { $0.atofPayload }, body)
 }
 
@@ -232,9 +228,7 @@ public func withToolCall<Result>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: () async throws -> Result
 ) async rethrows -> Result {
-    let started = ScopeRecorder.begin(
-        name: name, category: "tool", flags: ScopeFlag.wireList(flags), profile: toolProfile(callID), data: arguments,
-        metadata: metadata)
+    let started = beginToolCall(name: name, callID: callID, arguments: arguments, flags: flags, metadata: metadata)
     return try await runScope(started, metadata: metadata, record: PayloadRecording.payload, body)
 }
 
@@ -247,9 +241,7 @@ public func withToolCall<Result>(
     metadata: JSONValue? = nil,
     _ body: () throws -> Result
 ) rethrows -> Result {
-    let started = ScopeRecorder.begin(
-        name: name, category: "tool", flags: ScopeFlag.wireList(flags), profile: toolProfile(callID), data: arguments,
-        metadata: metadata)
+    let started = beginToolCall(name: name, callID: callID, arguments: arguments, flags: flags, metadata: metadata)
     return try runScope(started, metadata: metadata, record: PayloadRecording.payload, body)
 }
 
@@ -315,6 +307,15 @@ func toolProfile(_ callID: String?) -> JSONValue {
     var profile = JSONObject()
     if let callID { profile["tool_call_id"] = .string(callID) }
     return .object(profile)
+}
+
+/// Starts a tool call's scope (every `withToolCall` form).
+private func beginToolCall(
+    name: String, callID: String?, arguments: JSONValue?, flags: Set<ScopeFlag>, metadata: JSONValue?
+) -> StartedScope? {
+    ScopeRecorder.begin(
+        name: name, category: "tool", flags: ScopeFlag.wireList(flags), profile: toolProfile(callID), data: arguments,
+        metadata: metadata)
 }
 
 /// The NeMo Relay shape of an LLM call's start event.
