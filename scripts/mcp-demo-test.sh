@@ -12,8 +12,12 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9 "$demo" "$work" > "$work/demo.out" 2> "$work/demo.err" \
   || { echo "FAIL: MCPDemo failed: $(cat "$work/demo.out" "$work/demo.err")" >&2; exit 1; }
-"$bin" validate "$work/run.atof.jsonl" 2>&1 | grep -q '11 events, 4 spans, 0 bad lines, 0 warnings' \
-  || { echo "FAIL: atof-bridge validate: $("$bin" validate "$work/run.atof.jsonl" 2>&1)" >&2; exit 1; }
+# The report is read whole first: `grep -q` stops reading at its match, and under pipefail the
+# SIGPIPE that gives validate's later lines would fail the check.
+report="$("$bin" validate "$work/run.atof.jsonl" 2>&1)" \
+  || { echo "FAIL: atof-bridge validate exited non-zero: $report" >&2; exit 1; }
+grep -q '11 events, 4 spans, 0 bad lines, 0 warnings' <<< "$report" \
+  || { echo "FAIL: atof-bridge validate: $report" >&2; exit 1; }
 python3 - "$work/spans.otlp.jsonl" <<'PY'
 import json, sys
 spans = {}
