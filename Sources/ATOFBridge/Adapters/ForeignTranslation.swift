@@ -1,13 +1,5 @@
 import ATOF
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The router between an input's lines and the foreign formats' translators (adapters.md §1.2).
 ///
 /// One value reads one input. It owns one translator per foreign format, made from the registry
@@ -41,7 +33,8 @@ struct ForeignTranslation: Sendable {
     /// The lines of each format so far.
     private(set) var counts = InputFormatCounts()
 
-    private let registry: [ForeignFormat: any ForeignEventAdapter.Type]
+    /// The translators, in detection order.
+    private let adapterTypes: [any ForeignEventAdapter.Type]
     private let forced: InputFormat
     private let options: AdapterOptions
     /// The time given to events when no event of their translator has one.
@@ -71,9 +64,7 @@ struct ForeignTranslation: Sendable {
         options.maximumHold = liveHold
         self.options = options
         self.fallbackTime = fallbackTime
-        var registry: [ForeignFormat: any ForeignEventAdapter.Type] = [:]
-        for type in adapterTypes where registry[type.format] == nil { registry[type.format] = type }
-        self.registry = registry
+        self.adapterTypes = adapterTypes
     }
 
     /// Routes one parsed line (`value`, read at the 1-based `line`); settled events are appended to
@@ -89,17 +80,16 @@ struct ForeignTranslation: Sendable {
             noteInvalid()
             return .atof
         }
-        switch FormatDetector.detect(object) {
-        case .atof:
+        if FormatDetector.isATOF(object) {
             noteATOF(line: line)
             return .atof
-        case .foreign(let format):
-            return translate(object, line: line, format: format, into: &items)
-        case .unknown:
+        }
+        guard let type = FormatDetector.translator(for: object, among: adapterTypes) else {
             counts.unknown += 1
             error(FormatDetector.unknownLineMessage, line: line)
             return .skipped
         }
+        return translate(object, line: line, as: type, into: &items)
     }
 
     /// Routes one parsed line that must be of `format` (the `Bridge`'s typed entry, or `--from`).
@@ -107,14 +97,13 @@ struct ForeignTranslation: Sendable {
         _ value: JSONValue, line: Int, as format: ForeignFormat, forcedBy reason: String = "by the caller",
         into items: inout [AdapterOutput.Item]
     ) -> Outcome {
-        guard case .object(let object) = value,
-            FormatDetector.matches(object, format) || registry[format]?.recognizes(object) == true
+        guard case .object(let object) = value, let type = adapterTypes.first(where: { $0.format == format }), type.recognizes(object)
         else {
             counts.unknown += 1
             error("expected \(format.rawValue) event (set \(reason)); line skipped", line: line)
             return .skipped
         }
-        return translate(object, line: line, format: format, into: &items)
+        return translate(object, line: line, as: type, into: &items)
     }
 
     /// The diagnostics so far, handed over once.
@@ -150,14 +139,12 @@ struct ForeignTranslation: Sendable {
     // MARK: - Internals
 
     private mutating func translate(
-        _ object: JSONObject, line: Int, format: ForeignFormat, into items: inout [AdapterOutput.Item]
+        _ object: JSONObject, line: Int, as type: any ForeignEventAdapter.Type, into items: inout [AdapterOutput.Item]
     ) -> Outcome {
+        let format = type.format
         counts.foreign[format, default: 0] += 1
         lockIn(format.rawValue, line: line)
-        guard var slot = slots.removeValue(forKey: format) ?? registry[format].map({ Slot(adapter: $0.init(options: options)) }) else {
-            error("\(format.rawValue) event, but this build has no \(format.rawValue) translator; line skipped", line: line)
-            return .skipped
-        }
+        var slot = slots.removeValue(forKey: format) ?? Slot(adapter: type.init(options: options))
         var output = AdapterOutput()
         slot.adapter.translate(object, line: line, into: &output)
         settle(output, in: &slot, into: &items)
@@ -187,14 +174,5 @@ struct ForeignTranslation: Sendable {
 
     private mutating func error(_ message: String, line: Int) {
         diagnostics.append(Diagnostic(severity: .error, source: source, line: line, message: message))
-    }
-}
-
-extension Timestamp {
-    /// The wall clock now.
-    static var wallClock: Timestamp {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Timestamp(nanosecondsSinceEpoch: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec))
     }
 }

@@ -30,32 +30,27 @@ enum FormatDetector {
         return detect(object)
     }
 
-    /// The format of `object`.
-    static func detect(_ object: JSONObject) -> DetectedFormat {
+    /// The format of `object`: the ATOF rows, then each of `adapterTypes` in order (rows 3 to 6;
+    /// a translator's `recognizes` is its row).
+    static func detect(
+        _ object: JSONObject, among adapterTypes: [any ForeignEventAdapter.Type] = ForeignFormat.adapterTypes
+    ) -> DetectedFormat {
         if isATOF(object) { return .atof }
-        for format in order where matches(object, format) { return .foreign(format) }
-        return .unknown
+        return translator(for: object, among: adapterTypes).map { .foreign($0.format) } ?? .unknown
     }
 
-    /// The foreign formats in the order they are tested (rows 3 to 6): the registry's order.
-    static let order: [ForeignFormat] = ForeignFormat.adapterTypes.map { $0.format }
+    /// The first of `adapterTypes` whose row `object` passes (for an object that is not ATOF).
+    static func translator(
+        for object: JSONObject, among adapterTypes: [any ForeignEventAdapter.Type]
+    ) -> (any ForeignEventAdapter.Type)? {
+        adapterTypes.first { $0.recognizes(object) }
+    }
 
     /// Rows 1 and 2: a `kind` of ATOF 0.1 (`scope`, `mark`) or 0.2, or a version field.
     static func isATOF(_ object: JSONObject) -> Bool {
         if object["atof_version"] != nil || object["schema_version"] != nil { return true }
         guard case .string(let kind)? = object["kind"] else { return false }
         return atofKinds.contains(kind)
-    }
-
-    /// Whether `object` passes `format`'s row of the table: the row is the translator's
-    /// `recognizes` (one source of truth; called statically, no lookup per line).
-    static func matches(_ object: JSONObject, _ format: ForeignFormat) -> Bool {
-        switch format {
-        case .enact: EnactAdapter.recognizes(object)
-        case .agentSDK: AgentSDKAdapter.recognizes(object)
-        case .openResponses: OpenResponsesAdapter.recognizes(object)
-        case .agtrace: AgtraceAdapter.recognizes(object)
-        }
     }
 
     private static let atofKinds: Set<String> = ["scope", "mark", "ScopeStart", "ScopeEnd", "Mark", "StreamHeader", "StreamHeaderEvent"]

@@ -1,30 +1,15 @@
 import ATOF
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reading a `Retry-After` header: delta-seconds (`120`) or an HTTP-date
 /// (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 IMF-fixdate).
 enum RetryAfter {
     /// The wait the header asks for, measured from `now` (Unix seconds); `nil` when the value is
     /// neither form. A date in the past asks for no wait.
-    static func delay(_ value: String, now: Int64 = wallClockSeconds()) -> Duration? {
+    static func delay(_ value: String, now: Int64 = Timestamp.wallClock.nanosecondsSinceEpoch / 1_000_000_000) -> Duration? {
         let text = Substring(value).trimmingWhitespace()
         if let seconds = Int64(text), seconds >= 0 { return .seconds(seconds) }
         guard let date = httpDate(text) else { return nil }
         return .seconds(max(0, date - now))
-    }
-
-    /// Seconds since the Unix epoch, from the wall clock.
-    static func wallClockSeconds() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec)
     }
 
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -66,7 +66,9 @@ enum ForeignFixture {
     /// numbers (the other format's line of `mixed` is left out).
     static func objects(_ name: String, _ format: ForeignFormat) throws -> [(object: JSONObject, line: Int)] {
         try lines(name, format).compactMap { line in
-            guard let object = try JSONParser.parse(line.text).objectValue, FormatDetector.matches(object, format) else { return nil }
+            guard let object = try JSONParser.parse(line.text).objectValue, FormatDetector.detect(object) == .foreign(format) else {
+                return nil
+            }
             return (object, line.number)
         }
     }
