@@ -63,9 +63,10 @@ extension Data: ATOFPayloadConvertible {
 }
 
 /// How the scope functions record a body's result (see ``ATOFPayloadConvertible``).
-enum PayloadRecording {
-    /// One encoder for every call (`JSONEncoder` is `Sendable`; it is never reconfigured).
-    static let encoder: JSONEncoder = {
+package enum PayloadRecording {
+    /// One encoder for every call (`JSONEncoder` is `Sendable`; it is never reconfigured); also
+    /// ATOFMCP's, for MCP values.
+    package static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder

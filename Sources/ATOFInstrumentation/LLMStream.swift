@@ -85,7 +85,7 @@ public final class LLMStream: Sendable {
     /// first chunk.
     public func chunk(_ text: String? = nil) {
         guard let started else { return }
-        let now = WallClock.nanosecondsSinceEpoch()
+        let now = Timestamp.wallClockNanoseconds()
         let index = state.withLock { state in
             if state.firstChunkTime == nil { state.firstChunkTime = now }
             state.chunks += 1

@@ -96,7 +96,7 @@ enum ScopeRecorder {
         guard let sinks else { return nil }
         let parentContext = InstrumentationContext.current
         parentContext?[ScopeKey.self]?.pendingStart?.emitStartIfNeeded()
-        let now = WallClock.nanosecondsSinceEpoch()
+        let now = Timestamp.wallClockNanoseconds()
         let (scope, parentUUID, joined) = ScopeContext.make(uuid: UUIDValue(nanosecondsSinceEpoch: now), in: parentContext)
         let start = Event(
             family: .v0_1, kind: .scopeStart, uuid: scope.uuid, parentUUID: parentUUID,
@@ -117,7 +117,7 @@ enum ScopeRecorder {
         end.kind = .scopeEnd
         if let profile { end.profile = profile }
         end.timestamp = Timestamp(
-            nanosecondsSinceEpoch: endTime(start: start.timestamp.nanosecondsSinceEpoch, now: time ?? WallClock.nanosecondsSinceEpoch()))
+            nanosecondsSinceEpoch: endTime(start: start.timestamp.nanosecondsSinceEpoch, now: time ?? Timestamp.wallClockNanoseconds()))
         end.data = data
         end.metadata = outcome.metadata(merging: metadata)
         started.sinks.emit(end)
@@ -134,7 +134,7 @@ enum ScopeRecorder {
     /// Emits a mark under the scope `parentUUID` (whatever scope is current), at `now`.
     static func mark(
         in sinks: SubscriberSet, parentUUID: String?, name: String, data: JSONValue?, metadata: JSONValue?, category: String? = nil,
-        time now: Int64 = WallClock.nanosecondsSinceEpoch()
+        time now: Int64 = Timestamp.wallClockNanoseconds()
     ) {
         sinks.emit(
             Event(

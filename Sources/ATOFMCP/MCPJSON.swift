@@ -1,15 +1,13 @@
 import ATOF
-import Foundation
+import ATOFInstrumentation
 
 /// MCP values (all `Encodable`) as ATOF JSON: their wire form, with sorted keys.
 enum MCPJSON {
     /// `value` as it goes over the wire; a value that does not encode is recorded as
     /// `{"unencodable": "<error>"}` (tracing never fails the call).
     static func value(_ value: some Encodable) -> JSONValue {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            return try JSONParser.parse(Array(encoder.encode(value)))
+            return try JSONParser.parse(Array(PayloadRecording.encoder.encode(value)))
         } catch {
             return ["unencodable": .string(String(describing: error))]
         }

@@ -51,7 +51,9 @@ public actor TracedMCPClient {
             throw error
         }
         initializeResult = result
-        mark(name: "mcp.initialize", data: MCPJSON.value(result), metadata: metadata(method: Initialize.name))
+        if ATOFInstrumentation.isActive {
+            mark(name: "mcp.initialize", data: MCPJSON.value(result), metadata: metadata(method: Initialize.name))
+        }
         return result
     }
 
@@ -77,7 +79,7 @@ public actor TracedMCPClient {
         let client = self.client
         do {
             let result = try await withToolCall(
-                name: name, callID: callID, arguments: arguments.map(MCPJSON.value), flags: [.remote],
+                name: name, callID: callID, arguments: ATOFInstrumentation.isActive ? arguments.map(MCPJSON.value) : nil, flags: [.remote],
                 metadata: metadata(method: CallTool.name)
             ) {
                 let (content, isError): ([Tool.Content], Bool?) = try await client.callTool(name: name, arguments: arguments, meta: meta)

@@ -132,7 +132,7 @@ struct ForeignTranslation: Sendable {
             var output = AdapterOutput()
             slot.adapter.finish(into: &output)
             settle(output, in: &slot, into: &items)
-            items += slot.times.finish(fallback: fallbackTime)
+            slot.times.finish(fallback: fallbackTime, into: &items)
         }
     }
 
@@ -157,7 +157,7 @@ struct ForeignTranslation: Sendable {
         for note in output.notes {
             diagnostics.append(Diagnostic(severity: note.severity, source: source, line: note.line, message: note.message))
         }
-        for item in output.items { items += slot.times.pass(item) }
+        for item in output.items { slot.times.pass(item, into: &items) }
     }
 
     private mutating func lockIn(_ name: String, line: Int) {

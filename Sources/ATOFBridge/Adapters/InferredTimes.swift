@@ -13,25 +13,24 @@ struct InferredTimes: Sendable {
 
     init() {}
 
-    /// Feeds one item; returns the items whose times are settled, in input order.
-    mutating func pass(_ item: AdapterOutput.Item) -> [AdapterOutput.Item] {
+    /// Feeds one item; appends the items whose times are now settled to `settled`, in input order.
+    mutating func pass(_ item: AdapterOutput.Item, into settled: inout [AdapterOutput.Item]) {
         guard item.timeKnown else {
             waiting.append(item)
-            return []
+            return
         }
         let next = item.event.timestamp
-        var settled = waiting.map { fill($0, earlier: lastKnown, later: next) }
+        for held in waiting { settled.append(fill(held, earlier: lastKnown, later: next)) }
         waiting.removeAll(keepingCapacity: true)
         settled.append(item)
         lastKnown = next
-        return settled
     }
 
-    /// The end of input: settles every waiting item with the last known time (or `fallback`).
-    mutating func finish(fallback: Timestamp) -> [AdapterOutput.Item] {
-        let settled = waiting.map { fill($0, earlier: lastKnown ?? fallback, later: nil) }
+    /// The end of input: appends every waiting item, settled with the last known time (or
+    /// `fallback`), to `settled`.
+    mutating func finish(fallback: Timestamp, into settled: inout [AdapterOutput.Item]) {
+        for held in waiting { settled.append(fill(held, earlier: lastKnown ?? fallback, later: nil)) }
         waiting.removeAll()
-        return settled
     }
 
     private func fill(_ item: AdapterOutput.Item, earlier: Timestamp?, later: Timestamp?) -> AdapterOutput.Item {

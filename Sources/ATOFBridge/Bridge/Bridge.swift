@@ -271,7 +271,7 @@ public final class Bridge: Sendable {
         }
         let (event, diagnostics) = EventReader.decode(line: jsonLine, number: line, source: source)
         if event == nil, format == .auto, diagnostics.contains(where: { $0.severity == .error }),
-            case .object(let object)? = try? JSONParser.parse(jsonLine), FormatDetector.detect(object) != .atof
+            case .object(let object)? = try? JSONParser.parse(jsonLine), !FormatDetector.isATOF(object)
         {
             return translate(.object(object), line: line, source: source, as: nil)
         }

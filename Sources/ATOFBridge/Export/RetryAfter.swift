@@ -5,7 +5,7 @@ import ATOF
 enum RetryAfter {
     /// The wait the header asks for, measured from `now` (Unix seconds); `nil` when the value is
     /// neither form. A date in the past asks for no wait.
-    static func delay(_ value: String, now: Int64 = Timestamp.wallClock.nanosecondsSinceEpoch / 1_000_000_000) -> Duration? {
+    static func delay(_ value: String, now: Int64 = Timestamp.wallClockNanoseconds() / 1_000_000_000) -> Duration? {
         let text = Substring(value).trimmingWhitespace()
         if let seconds = Int64(text), seconds >= 0 { return .seconds(seconds) }
         guard let date = httpDate(text) else { return nil }

@@ -118,8 +118,9 @@ enum ForeignFixture {
     static func settled(_ output: AdapterOutput) -> [AdapterOutput.Item] {
         var times = InferredTimes()
         var items: [AdapterOutput.Item] = []
-        for item in output.items { items += times.pass(item) }
-        return items + times.finish(fallback: Timestamp(nanosecondsSinceEpoch: 0))
+        for item in output.items { times.pass(item, into: &items) }
+        times.finish(fallback: Timestamp(nanosecondsSinceEpoch: 0), into: &items)
+        return items
     }
 
     /// `objects` through the adapter and the time pass.

@@ -13,8 +13,9 @@ import Testing
 
     static func run(_ items: [AdapterOutput.Item], fallback: Int64 = 7) -> [(String, Int64, [String])] {
         var times = InferredTimes()
-        var settled = items.flatMap { times.pass($0) }
-        settled += times.finish(fallback: Timestamp(nanosecondsSinceEpoch: fallback))
+        var settled: [AdapterOutput.Item] = []
+        for item in items { times.pass(item, into: &settled) }
+        times.finish(fallback: Timestamp(nanosecondsSinceEpoch: fallback), into: &settled)
         return settled.map { item in
             let flags = (item.event.metadata?[AdapterMetadataKey.inferred]?.arrayValue ?? []).compactMap(\.stringValue)
             return (item.event.uuid, item.event.timestamp.nanosecondsSinceEpoch, flags)
