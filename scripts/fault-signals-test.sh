@@ -91,6 +91,31 @@ else
   fail "SIGTERM with a dead collector: exit $status, line ${line:-?}, $in_file in the file, summary $reported, prefix $prefix_spans"; cat "$work/dead.err" >&2
 fi
 
+# 3b. The same with a foreign agent event stream (agent-sdk) read offline from a pipe: SIGINT while
+# the input is still being copied (it must be translated whole, so nothing is exported yet); the
+# lines copied are translated and every span made from them is in the fallback file; exit 130.
+python3 benchmarks/scale_foreign.py Tests/Fixtures/foreign/agent-sdk/e2e.jsonl 3000 "$work/foreign.jsonl" >/dev/null
+rm -f "$work/fb-foreign.jsonl"
+mkfifo "$work/foreign-feed"
+"$bin" export - --endpoint "$dead" --fallback "$work/fb-foreign.jsonl" <"$work/foreign-feed" 2>"$work/foreign.err" &
+pid=$!
+exec 4>"$work/foreign-feed"
+head -n 1500 "$work/foreign.jsonl" >&4
+sleep 2
+kill -INT "$pid"
+set +e; wait "$pid"; status=$?; set -e
+exec 4>&-
+head -n 1500 "$work/foreign.jsonl" >"$work/foreign-prefix.jsonl"
+"$bin" convert "$work/foreign-prefix.jsonl" --to otlp-json -o "$work/foreign-prefix.otlp.jsonl" 2>/dev/null
+prefix_spans="$(spans_in "$work/foreign-prefix.otlp.jsonl")"
+in_file="$(file_spans "$work/fb-foreign.jsonl")"
+if [ $status = 130 ] && grep -q "interrupted by SIGINT after line 1500 of <stdin>" "$work/foreign.err" && [ "$prefix_spans" -gt 0 ] \
+  && [ "$in_file" = "$prefix_spans" ] && [ "$(summary_field "$work/foreign.err" spans)" = "$in_file" ]; then
+  pass "SIGINT while a foreign stream is copied from a pipe: its 1500 lines translated, all $in_file spans in the fallback file, exit 130"
+else
+  fail "SIGINT while a foreign stream is copied: exit $status, $in_file in the file, ${prefix_spans} from the lines read"; cat "$work/foreign.err" >&2
+fi
+
 # 4. A hung collector (answers after 60 s), SIGTERM: the run ends within the shutdown bound (2 s
 # here, plus the time to write the fallback file) and every span is in the fallback file.
 start_sink hung slow:60

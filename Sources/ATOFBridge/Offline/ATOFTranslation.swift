@@ -99,10 +99,21 @@ public struct ATOFTranslation {
         stoppedEarly = stopped
     }
 
-    /// Hands the translated lines to `body` in chunks of at most 1 MiB, in order (each line ends
-    /// with a line break).
+    /// Hands the translated lines to `body` in order, in chunks of whole lines (each ends with a
+    /// line break; about 1 MiB, longer only for a longer line), so that a writer that flushes per
+    /// chunk never leaves half a line in its file.
     public func forEachChunk(_ body: ([UInt8]) throws -> Void) throws {
-        try spool.forEachChunk(body)
+        var carry: [UInt8] = []
+        try spool.forEachChunk { chunk in
+            guard let lastBreak = chunk.lastIndex(of: 0x0A) else {
+                carry += chunk
+                return
+            }
+            carry += chunk[...lastBreak]
+            try body(carry)
+            carry = Array(chunk[(lastBreak + 1)...])
+        }
+        if !carry.isEmpty { try body(carry) }
     }
 
     /// The input line translated line `line` (1-based) comes from.

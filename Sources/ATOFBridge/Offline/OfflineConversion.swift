@@ -128,10 +128,13 @@ public struct OfflineConversion: Sendable {
             )
         }
         guard let read = first, !read.needsTranslation else {
+            // An input read once that was stopped while it was copied: its copy ends there, and
+            // all of it is translated.
+            let copyStopped = first?.stopped ?? false
             first = nil  // its index is let go before the translation is read
             let lines = options.format.foreignFormat == nil ? InputLines(rereading: input) : input
             let translation = try ATOFTranslation(
-                lines: lines, options: options, adapterTypes: adapterTypes, stop: stop, environment: environment)
+                lines: lines, options: options, adapterTypes: adapterTypes, stop: copyStopped ? nil : stop, environment: environment)
             let translated = try InputLines(reading: translation.spool, source: input.source)
             var pass = try FirstPass(
                 input: translated, detecting: false, stop: nil, locationRunLength: locationRunLength, environment: environment)
@@ -149,7 +152,7 @@ public struct OfflineConversion: Sendable {
             badLineCount = diagnostics.count { $0.severity == .error }
             formatCounts = translation.formatCounts
             lastLineRead = translation.lastLineRead
-            stoppedEarly = translation.stoppedEarly
+            stoppedEarly = copyStopped || translation.stoppedEarly
             return
         }
         first = nil

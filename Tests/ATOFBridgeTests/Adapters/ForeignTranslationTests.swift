@@ -174,6 +174,18 @@ import Testing
         #expect(conversion.lastLineRead == lines.count)
     }
 
+    @Test("the translation is handed over in whole lines: every chunk ends with a line break, together they are the lines")
+    func translationChunksAreWholeLines() throws {
+        let count = 3 * 1_048_576 / (Self.atofStart.utf8.count + 1) + 1  // about 3 MiB: several spool chunks
+        let path = try Self.write(Array(repeating: Self.atofStart, count: count), name: "many.jsonl")
+        defer { unlink(path) }
+        var chunks: [[UInt8]] = []
+        try ATOFTranslation(path: path).forEachChunk { chunks.append($0) }
+        #expect(chunks.count > 1)
+        #expect(chunks.allSatisfy { $0.last == 0x0A })
+        #expect(Array(chunks.joined()) == Array(String(repeating: Self.atofStart + "\n", count: count).utf8))
+    }
+
     @Test("offline: scopes implied but never closed end at the end of input, flagged; --from atof detects nothing")
     func offlineFinishAndForcedATOF() throws {
         let path = try Self.write([Self.stepStart, Self.childStart, Self.childEnd], name: "open.jsonl")
